@@ -1,0 +1,66 @@
+package dev.metering.core;
+
+import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageRequest;
+import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageResponse;
+import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
+import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageResponse;
+import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageRequest;
+import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageResponse;
+import software.amazon.awssdk.services.marketplacemetering.model.ResolveCustomerResponse;
+
+/**
+ * The operations of the AWS Marketplace Metering Service. Implemented by
+ * {@link MeteringTemplate}; an interface so that callers can mock it.
+ * <p>
+ * A request without a product code is sent with the configured one. Every request is
+ * validated against the service model before it is sent and refused with an
+ * {@link InvalidMeteringRequestException} that names the field, the value and the rule.
+ * Every failure of the call itself is a {@link MeteringException} whose
+ * {@link MeteringException#getOutcome() outcome} says what to do about it.
+ *
+ * @author metering-spring-boot
+ */
+public interface MeteringOperations {
+
+	/**
+	 * Send one usage record for one dimension and hour (AMI and container products). A
+	 * {@code DryRun} request that the caller is allowed to make returns a response
+	 * without a metering record id.
+	 * @param request the request; its product code defaults to the configured one
+	 * @return the response, holding the metering record id
+	 * @throws InvalidMeteringRequestException if the request breaks a rule of the model
+	 * @throws MeteringException if the call fails
+	 */
+	MeterUsageResponse meterUsage(MeterUsageRequest request);
+
+	/**
+	 * Send up to 25 usage records of customers (SaaS products). Per-record statuses and
+	 * unprocessed records are in the response.
+	 * @param request the request; its product code defaults to the configured one
+	 * @return the response
+	 * @throws InvalidMeteringRequestException if the request breaks a rule of the model
+	 * @throws MeteringException if the call fails
+	 */
+	BatchMeterUsageResponse batchMeterUsage(BatchMeterUsageRequest request);
+
+	/**
+	 * Register the running container with AWS Marketplace and check the buyer's
+	 * entitlement (paid container products, once at startup).
+	 * @param request the request; its product code defaults to the configured one
+	 * @return the response, holding the signed JWT
+	 * @throws InvalidMeteringRequestException if the request breaks a rule of the model
+	 * @throws MeteringException if the call fails
+	 */
+	RegisterUsageResponse registerUsage(RegisterUsageRequest request);
+
+	/**
+	 * Exchange the registration token a buyer's browser posted to the SaaS registration
+	 * page for the customer's identifiers.
+	 * @param registrationToken the {@code x-amzn-marketplace-token} form value
+	 * @return the customer identifier, AWS account id and product code
+	 * @throws InvalidMeteringRequestException if the token is empty
+	 * @throws MeteringException if the call fails
+	 */
+	ResolveCustomerResponse resolveCustomer(String registrationToken);
+
+}

@@ -1,0 +1,41 @@
+package dev.metering.core;
+
+/**
+ * What a caller must do with a refused or failed Metering Service call. Every error the
+ * service can answer maps to exactly one outcome (see {@link MeteringErrors#outcomeOf}).
+ *
+ * @author metering-spring-boot
+ */
+public enum MeteringOutcome {
+
+	/**
+	 * Transient: throttling, a service error, an I/O failure or a timeout. Send the same
+	 * request again, with backoff, while it is still inside the acceptance window.
+	 */
+	RETRYABLE,
+
+	/**
+	 * The timestamp is outside the service's acceptance window. The quantity must be
+	 * carried forward into an open hour or dead-lettered; the request can never succeed.
+	 */
+	EXPIRED,
+
+	/**
+	 * The service already holds a different record for the same key, or the client token
+	 * was used with other parameters. Terminal for this record.
+	 */
+	DUPLICATE,
+
+	/**
+	 * The request was refused for what it says (product code, dimension, tag, allocation,
+	 * region, key version, token, disabled API). Terminal; retrying cannot help.
+	 */
+	REJECTED,
+
+	/**
+	 * The buyer is not entitled to the product or the customer is not subscribed.
+	 * Terminal; retrying cannot help until the buyer's subscription changes.
+	 */
+	NOT_ENTITLED
+
+}
