@@ -1,6 +1,8 @@
 package dev.metering.autoconfigure;
 
 import dev.metering.emulator.MarketplaceMeteringEmulator;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -29,6 +31,8 @@ import org.springframework.core.annotation.Order;
 @EnableConfigurationProperties(MeteringProperties.class)
 public class MeteringEmulatorAutoConfiguration {
 
+	private static final Log logger = LogFactory.getLog(MeteringEmulatorAutoConfiguration.class);
+
 	static final String ACCESS_KEY_ID = "AKIDMETERINGEMULATOR";
 
 	@Bean(destroyMethod = "close")
@@ -54,6 +58,8 @@ public class MeteringEmulatorAutoConfiguration {
 	MarketplaceMeteringClientCustomizer marketplaceMeteringEmulatorClientCustomizer(
 			MarketplaceMeteringEmulator emulator, MeteringProperties properties) {
 		Region region = Region.of((properties.getRegion() != null) ? properties.getRegion() : "us-east-1");
+		logger.info("AWS Marketplace metering goes to the embedded emulator at " + emulator.endpoint()
+				+ ", not to AWS (aws.marketplace.metering.emulator.enabled=true)");
 		return (builder) -> builder.endpointOverride(emulator.endpoint())
 			.region(region)
 			.credentialsProvider(
