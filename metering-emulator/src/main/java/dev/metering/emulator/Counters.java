@@ -7,7 +7,8 @@ import java.util.Map;
  *
  * @param accepted number of new records accepted
  * @param replays number of identical resends answered with an existing record id
- * @param rejected number of refusals by reason (error name or BatchMeterUsage status)
+ * @param rejected number of refusals by reason: error name (injected faults included) or
+ * BatchMeterUsage status
  */
 public record Counters(long accepted, long replays, Map<String, Long> rejected) {
 

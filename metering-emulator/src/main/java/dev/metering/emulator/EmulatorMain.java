@@ -42,6 +42,11 @@ public final class EmulatorMain {
 			  --help                        print this help
 			""";
 
+	private static final Set<String> VALUED = Set.of("--port", "--bind", "--product", "--customer",
+			"--registration-token", "--expired-token", "--public-key-version", "--region", "--window-hours",
+			"--throttle-rate", "--server-error-rate", "--drop-connection-rate", "--lost-response-rate",
+			"--unprocessed-rate", "--latency-ms", "--seed");
+
 	private EmulatorMain() {
 	}
 
@@ -134,13 +139,15 @@ public final class EmulatorMain {
 					case "--platform-not-supported" -> platformSupported = false;
 					default -> {
 						String value;
+						if (!VALUED.contains(name)) {
+							throw new IllegalArgumentException("unknown argument " + name);
+						}
 						if (inline != null) {
 							value = inline;
 						}
 						else {
 							if (i + 1 >= args.length) {
-								throw new IllegalArgumentException(
-										(name.startsWith("--") ? name + " needs a value" : "unknown argument " + name));
+								throw new IllegalArgumentException(name + " needs a value");
 							}
 							value = args[++i];
 						}

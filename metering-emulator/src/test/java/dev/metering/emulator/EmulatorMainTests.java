@@ -77,7 +77,8 @@ class EmulatorMainTests {
 		assertRefused("--product", "--product", "bad code!");
 		assertRefused("--registration-token", "--registration-token", "tok,c1");
 		assertRefused("--window-hours", "--window-hours", "0");
-		assertRefused("--bogus", "--bogus");
+		assertRefused("unknown argument --bogus", "--bogus");
+		assertRefused("unknown argument --bogus", "--bogus", "1");
 		assertRefused("stray", "stray");
 	}
 
