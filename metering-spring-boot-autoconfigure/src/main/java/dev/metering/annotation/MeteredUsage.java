@@ -1,0 +1,113 @@
+package dev.metering.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Repeatable;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Bills each call of a method as usage of a dimension of the AWS Marketplace product.
+ * <p>
+ * Expressions are SpEL over the method arguments, by parameter name ({@code #request},
+ * which needs classes compiled with {@code -parameters}) or by position ({@code #p0},
+ * {@code #a0}), over {@code #result} (the return value, or the completion value of a
+ * returned {@link java.util.concurrent.CompletionStage}) and, after a failure, over
+ * {@code #exception}. Constants are literals: {@code "10"}, {@code "'gold'"}.
+ * <p>
+ * Repeatable: one method may bill several dimensions. On a type, it applies to the type's
+ * public methods; an annotation on a method wins over one on its type for the same
+ * dimension. The dimension, constant tags and every expression are validated at startup.
+ * Recording never breaks the call: a failure while recording is logged and counted.
+ *
+ * @author metering-spring-boot
+ */
+@Target({ ElementType.METHOD, ElementType.TYPE })
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Repeatable(MeteredUsages.class)
+public @interface MeteredUsage {
+
+	/**
+	 * The dimension name, as defined in the product's pricing.
+	 * @return the dimension name
+	 */
+	String dimension();
+
+	/**
+	 * The quantity: a SpEL expression giving a whole number of at least 0, for example
+	 * {@code "#files.size()"} or {@code "#result.pages"}.
+	 * @return the quantity expression
+	 */
+	String quantity() default "1";
+
+	/**
+	 * The allocation tags, at most 5, with distinct keys.
+	 * @return the tags
+	 */
+	Tag[] tags() default {};
+
+	/**
+	 * The customer the usage is billed to (SaaS products): a SpEL expression giving the
+	 * customer identifier or AWS account id. Empty for the product's own usage.
+	 * @return the customer expression, or empty
+	 */
+	String customer() default "";
+
+	/**
+	 * Which outcomes of the call are billed.
+	 * @return the outcomes billed
+	 */
+	When when() default When.SUCCESS;
+
+	/**
+	 * A SpEL condition that further restricts the outcomes {@link #when()} admits; usage
+	 * is recorded only when it is {@code true}. It sees {@code #result} and, with
+	 * {@link When#ALWAYS} after a failure, {@code #exception}. Empty for no condition.
+	 * @return the condition expression, or empty
+	 */
+	String condition() default "";
+
+	/**
+	 * Which outcomes of a call are billed.
+	 */
+	enum When {
+
+		/**
+		 * Only calls that return normally (or whose returned stage completes normally).
+		 */
+		SUCCESS,
+
+		/**
+		 * Every call, also those that throw (or whose returned stage completes
+		 * exceptionally).
+		 */
+		ALWAYS
+
+	}
+
+	/**
+	 * An allocation tag.
+	 */
+	@Target({})
+	@Retention(RetentionPolicy.RUNTIME)
+	@Documented
+	@interface Tag {
+
+		/**
+		 * The tag key: 1..100 characters of {@code [a-zA-Z0-9+ -=._:/@]}.
+		 * @return the key
+		 */
+		String key();
+
+		/**
+		 * The tag value: a SpEL expression, for example {@code "#request.team"}, or a
+		 * string literal such as {@code "'gold'"} for a constant.
+		 * @return the value expression
+		 */
+		String value();
+
+	}
+
+}

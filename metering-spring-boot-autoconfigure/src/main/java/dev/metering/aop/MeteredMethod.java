@@ -1,0 +1,20 @@
+package dev.metering.aop;
+
+import java.util.List;
+
+/**
+ * What to record for the calls of one method: its {@link MeteredDimension dimensions},
+ * with everything that can be resolved before a call resolved once.
+ *
+ * @param description the method, for messages: class, name and parameter types
+ * @param argumentVariables per argument, the variables it is bound to: {@code p0},
+ * {@code a0} and, when the class was compiled with {@code -parameters}, its name
+ * @param dimensions the dimensions billed, empty when the method is not metered
+ * @param returnsCompletionStage whether usage is recorded when the returned stage
+ * completes
+ * @author metering-spring-boot
+ */
+record MeteredMethod(String description, String[][] argumentVariables, List<MeteredDimension> dimensions,
+		boolean returnsCompletionStage) {
+
+}

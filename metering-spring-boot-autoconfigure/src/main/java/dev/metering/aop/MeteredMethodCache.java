@@ -1,0 +1,68 @@
+package dev.metering.aop;
+
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.metering.core.UsageRecorder;
+
+import org.springframework.context.expression.AnnotatedElementKey;
+import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.util.Assert;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * What to record for each metered method, built once per method and target class and
+ * shared by {@link MeteredUsageStartupValidator}, which fills it at startup, and
+ * {@link MeteredUsageAspect}, which reads it on every call.
+ *
+ * @author metering-spring-boot
+ */
+public class MeteredMethodCache {
+
+	private final Map<AnnotatedElementKey, MeteredMethod> methods = new ConcurrentHashMap<>();
+
+	private final MeteredMethodFactory factory;
+
+	/**
+	 * Create a new cache.
+	 * @param recorder the recorder whose rules constant dimensions, tags and customers
+	 * are validated with, and usage is recorded through
+	 */
+	public MeteredMethodCache(UsageRecorder recorder) {
+		Assert.notNull(recorder, "'recorder' must not be null");
+		this.factory = new MeteredMethodFactory(recorder);
+	}
+
+	/**
+	 * Build what to record for every metered method of a class.
+	 * @param userClass the class of a bean, without proxy or enhancer subclass
+	 * @throws InvalidMeteredUsageException if a {@code @MeteredUsage} of the class cannot
+	 * be applied
+	 */
+	public void prepare(Class<?> userClass) {
+		if (!AnnotationUtils.isCandidateClass(userClass, MeteredMethodFactory.ANNOTATION_TYPES)) {
+			return;
+		}
+		for (Method method : ReflectionUtils.getUniqueDeclaredMethods(userClass,
+				(candidate) -> !candidate.isBridge() && MeteredMethodFactory.isMetered(candidate))) {
+			get(method, userClass);
+		}
+	}
+
+	/**
+	 * Return the number of methods cached.
+	 * @return the number of methods
+	 */
+	public int size() {
+		return this.methods.size();
+	}
+
+	MeteredMethod get(Method method, Class<?> targetClass) {
+		AnnotatedElementKey key = new AnnotatedElementKey(method, targetClass);
+		MeteredMethod metered = this.methods.get(key);
+		return (metered != null) ? metered
+				: this.methods.computeIfAbsent(key, (missing) -> this.factory.create(method, targetClass));
+	}
+
+}

@@ -1,0 +1,209 @@
+package dev.metering.aop;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.stream.Collectors;
+
+import dev.metering.annotation.MeteredUsage;
+import dev.metering.annotation.MeteredUsages;
+import dev.metering.core.InvalidMeteringRequestException;
+import dev.metering.core.UsageRecorder;
+import dev.metering.ledger.UsageKey;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.expression.Expression;
+import org.springframework.expression.ParseException;
+import org.springframework.expression.spel.SpelCompilerMode;
+import org.springframework.expression.spel.SpelParserConfiguration;
+import org.springframework.expression.spel.ast.Literal;
+import org.springframework.expression.spel.standard.SpelExpression;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * Builds the {@link MeteredMethod} of a method from its {@code @MeteredUsage} annotations
+ * and those of its declaring type: parses every expression, resolves constants and
+ * validates them with the {@link UsageRecorder}'s rules, failing with an
+ * {@link InvalidMeteredUsageException} that names the method, the dimension and the rule.
+ *
+ * @author metering-spring-boot
+ */
+final class MeteredMethodFactory {
+
+	/**
+	 * Stands in for a value only known per call when the constant parts of a key are
+	 * validated; valid for both a tag value and a customer.
+	 */
+	private static final String PER_CALL_PLACEHOLDER = "per-call";
+
+	private static final int TAGS_MAX = 5;
+
+	static final Set<Class<? extends Annotation>> ANNOTATION_TYPES = Set.of(MeteredUsage.class, MeteredUsages.class);
+
+	private final ParameterNameDiscoverer parameterNameDiscoverer = new DefaultParameterNameDiscoverer();
+
+	private final UsageRecorder recorder;
+
+	MeteredMethodFactory(UsageRecorder recorder) {
+		this.recorder = recorder;
+	}
+
+	/**
+	 * Return whether a method is metered: annotated itself, or a public instance method
+	 * of an annotated type.
+	 * @param method the method
+	 * @return whether calls of the method are billed
+	 */
+	static boolean isMetered(Method method) {
+		return !annotationsOf(method).isEmpty();
+	}
+
+	MeteredMethod create(Method method, Class<?> targetClass) {
+		Class<?> userClass = ClassUtils.getUserClass(targetClass);
+		Method specificMethod = AopUtils.getMostSpecificMethod(method, userClass);
+		String description = describe(specificMethod, userClass);
+		SpelExpressionParser parser = new SpelExpressionParser(
+				new SpelParserConfiguration(SpelCompilerMode.MIXED, userClass.getClassLoader()));
+		List<MeteredDimension> dimensions = new ArrayList<>();
+		for (MeteredUsage annotation : annotationsOf(specificMethod)) {
+			dimensions.add(dimension(annotation, description, parser));
+		}
+		return new MeteredMethod(description, argumentVariables(specificMethod), List.copyOf(dimensions),
+				CompletionStage.class.isAssignableFrom(specificMethod.getReturnType()));
+	}
+
+	/**
+	 * The method's own annotations, then those of its declaring type for other dimensions
+	 * when the method is a public instance method.
+	 */
+	private static List<MeteredUsage> annotationsOf(Method method) {
+		List<MeteredUsage> annotations = new ArrayList<>(
+				Arrays.asList(method.getAnnotationsByType(MeteredUsage.class)));
+		int modifiers = method.getModifiers();
+		if (Modifier.isPublic(modifiers) && !Modifier.isStatic(modifiers) && !ReflectionUtils.isObjectMethod(method)) {
+			Set<String> ownDimensions = annotations.stream().map(MeteredUsage::dimension).collect(Collectors.toSet());
+			for (MeteredUsage typeAnnotation : method.getDeclaringClass().getAnnotationsByType(MeteredUsage.class)) {
+				if (!ownDimensions.contains(typeAnnotation.dimension())) {
+					annotations.add(typeAnnotation);
+				}
+			}
+		}
+		return annotations;
+	}
+
+	private MeteredDimension dimension(MeteredUsage annotation, String method, SpelExpressionParser parser) {
+		String where = "@MeteredUsage(dimension = \"" + annotation.dimension() + "\") on " + method;
+		Long constantQuantity = constantQuantity(annotation.quantity(), where);
+		Expression quantity = (constantQuantity != null) ? null
+				: parse(parser, "quantity", annotation.quantity(), where);
+		Expression condition = annotation.condition().isEmpty() ? null
+				: parse(parser, "condition", annotation.condition(), where);
+		Map<String, Expression> tags = tags(annotation.tags(), parser, where);
+		Expression customer = annotation.customer().isEmpty() ? null
+				: parse(parser, "customer", annotation.customer(), where);
+		UsageKey key = validateConstants(annotation.dimension(), tags, customer, where);
+		boolean keyIsConstant = tags.values().stream().allMatch(MeteredMethodFactory::isLiteral)
+				&& (customer == null || isLiteral(customer));
+		return new MeteredDimension(annotation.dimension(), method, this.recorder, annotation.when(), condition,
+				(constantQuantity != null) ? constantQuantity : 0, quantity, keyIsConstant ? key : null, tags,
+				customer);
+	}
+
+	private static Long constantQuantity(String quantity, String where) {
+		long value;
+		try {
+			value = Long.parseLong(quantity.trim());
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+		if (value < 0) {
+			throw new InvalidMeteredUsageException(where + ": quantity " + value + " must be at least 0", null);
+		}
+		return value;
+	}
+
+	private static Map<String, Expression> tags(MeteredUsage.Tag[] tags, SpelExpressionParser parser, String where) {
+		if (tags.length > TAGS_MAX) {
+			throw new InvalidMeteredUsageException(
+					where + ": tags (" + tags.length + " entries) must have at most " + TAGS_MAX + " entries", null);
+		}
+		Map<String, Expression> expressions = new LinkedHashMap<>();
+		for (MeteredUsage.Tag tag : tags) {
+			Expression value = parse(parser, "tag \"" + tag.key() + "\" value", tag.value(), where);
+			if (expressions.put(tag.key(), value) != null) {
+				throw new InvalidMeteredUsageException(
+						where + ": tag key \"" + tag.key() + "\" must be unique within the annotation", null);
+			}
+		}
+		return expressions;
+	}
+
+	/**
+	 * Validate the dimension and every constant tag and customer, with a placeholder for
+	 * values known per call, and return the key they make.
+	 */
+	private UsageKey validateConstants(String dimension, Map<String, Expression> tags, Expression customer,
+			String where) {
+		Map<String, String> tagValues = new LinkedHashMap<>();
+		tags.forEach((key, expression) -> tagValues.put(key, constantOrPlaceholder(expression)));
+		try {
+			return this.recorder.validatedKey(dimension, tagValues,
+					(customer != null) ? constantOrPlaceholder(customer) : null);
+		}
+		catch (InvalidMeteringRequestException ex) {
+			throw new InvalidMeteredUsageException(where + ": " + String.join("; ", ex.violations()), ex);
+		}
+	}
+
+	private static Expression parse(SpelExpressionParser parser, String what, String expression, String where) {
+		try {
+			return parser.parseExpression(expression);
+		}
+		catch (ParseException ex) {
+			throw new InvalidMeteredUsageException(
+					where + ": " + what + " expression \"" + expression + "\" does not parse: " + ex.getMessage(), ex);
+		}
+	}
+
+	private static boolean isLiteral(Expression expression) {
+		return expression instanceof SpelExpression spel && spel.getAST() instanceof Literal;
+	}
+
+	private static String constantOrPlaceholder(Expression expression) {
+		if (!isLiteral(expression)) {
+			return PER_CALL_PLACEHOLDER;
+		}
+		Object value = ((Literal) ((SpelExpression) expression).getAST()).getLiteralValue().getValue();
+		return (value != null) ? value.toString() : null;
+	}
+
+	private String[][] argumentVariables(Method method) {
+		String[] names = this.parameterNameDiscoverer.getParameterNames(method);
+		String[][] variables = new String[method.getParameterCount()][];
+		for (int i = 0; i < variables.length; i++) {
+			variables[i] = (names != null) ? new String[] { names[i], "p" + i, "a" + i }
+					: new String[] { "p" + i, "a" + i };
+		}
+		return variables;
+	}
+
+	private static String describe(Method method, Class<?> userClass) {
+		return userClass.getName() + "." + method.getName()
+				+ Arrays.stream(method.getParameterTypes())
+					.map(Class::getSimpleName)
+					.collect(Collectors.joining(", ", "(", ")"));
+	}
+
+}

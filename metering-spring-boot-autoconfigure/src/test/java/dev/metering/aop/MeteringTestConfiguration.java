@@ -1,0 +1,46 @@
+package dev.metering.aop;
+
+import java.util.Set;
+
+import dev.metering.core.UsageRecorder;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.EnableAspectJAutoProxy;
+
+/**
+ * The capture side as the auto-configuration will wire it, over a
+ * {@link SummingUsageLedger} and a fixed set of dimensions.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableAspectJAutoProxy(proxyTargetClass = true)
+class MeteringTestConfiguration {
+
+	static final Set<String> DIMENSIONS = Set.of("scans", "pages", "bytes", "users", "calls");
+
+	@Bean
+	SummingUsageLedger usageLedger() {
+		return new SummingUsageLedger();
+	}
+
+	@Bean
+	UsageRecorder usageRecorder(SummingUsageLedger usageLedger) {
+		return new UsageRecorder(usageLedger, DIMENSIONS);
+	}
+
+	@Bean
+	MeteredMethodCache meteredMethodCache(UsageRecorder usageRecorder) {
+		return new MeteredMethodCache(usageRecorder);
+	}
+
+	@Bean
+	MeteredUsageAspect meteredUsageAspect(MeteredMethodCache meteredMethodCache) {
+		return new MeteredUsageAspect(meteredMethodCache);
+	}
+
+	@Bean
+	MeteredUsageStartupValidator meteredUsageStartupValidator(MeteredMethodCache meteredMethodCache) {
+		return new MeteredUsageStartupValidator(meteredMethodCache);
+	}
+
+}
