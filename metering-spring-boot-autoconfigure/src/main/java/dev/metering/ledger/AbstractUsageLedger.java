@@ -1,5 +1,6 @@
 package dev.metering.ledger;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -261,7 +262,7 @@ abstract class AbstractUsageLedger implements UsageLedger {
 	}
 
 	@Override
-	public void close() {
+	public void close() throws IOException {
 		this.closed = true;
 	}
 
