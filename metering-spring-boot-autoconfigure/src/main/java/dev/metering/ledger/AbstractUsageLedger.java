@@ -1,0 +1,363 @@
+package dev.metering.ledger;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+import org.springframework.util.Assert;
+
+/**
+ * The semantics shared by the ledgers: open hours, sealing, reports and their states.
+ * Subclasses make it durable through the hooks {@link #keyDefined}, {@link #append},
+ * {@link #persist} and {@link #sealed}.
+ * <p>
+ * {@link #record} is lock-free: it enters the {@link HourBucket} of the open hour, checks
+ * that the hour is still open, appends and adds, and exits. {@link #seal} first moves the
+ * open-hour floor, then seals the buckets before it (waiting for the writers inside), so
+ * a racing record is counted in the sealed hour or moves on to the next open one. Every
+ * other change of state happens under one lock and is {@link #persist persisted} before
+ * it is applied.
+ *
+ * @author metering-spring-boot
+ */
+abstract class AbstractUsageLedger implements UsageLedger {
+
+	private static final int NOT_SEALED = Integer.MIN_VALUE;
+
+	private final Clock clock;
+
+	private final ReportAssembler assembler;
+
+	private final KeyRegistry keys = new KeyRegistry(this::keyDefined);
+
+	private final ConcurrentSkipListMap<Integer, HourBucket> buckets = new ConcurrentSkipListMap<>();
+
+	private final ReportBook reports = new ReportBook();
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	private volatile HourBucket latest;
+
+	private volatile int openFrom = NOT_SEALED;
+
+	private volatile boolean closed;
+
+	AbstractUsageLedger(Clock clock, String productCode, String reportingIdentity) {
+		Assert.notNull(clock, "'clock' must not be null");
+		Assert.hasText(productCode, "'productCode' must not be empty");
+		Assert.hasText(reportingIdentity, "'reportingIdentity' must not be empty");
+		this.clock = clock;
+		this.assembler = new ReportAssembler(productCode, reportingIdentity);
+	}
+
+	@Override
+	public void record(UsageKey key, long quantity) {
+		Assert.notNull(key, "'key' must not be null");
+		Assert.isTrue(quantity >= 0, () -> "'quantity' must be at least 0, was " + quantity);
+		Assert.state(!this.closed, "The usage ledger is closed");
+		KeyRef ref = this.keys.intern(key);
+		int hour = Math.max(Hours.of(this.clock.instant()), this.openFrom);
+		while (true) {
+			HourBucket bucket = bucketFor(hour);
+			if (!bucket.enter()) {
+				hour = Math.max(hour + 1, this.openFrom);
+				continue;
+			}
+			try {
+				int floor = this.openFrom;
+				if (hour >= floor) {
+					append(ref, hour, quantity);
+					bucket.add(ref, quantity);
+					return;
+				}
+				hour = floor;
+			}
+			finally {
+				bucket.exit();
+			}
+		}
+	}
+
+	private HourBucket bucketFor(int hour) {
+		HourBucket bucket = this.latest;
+		if (bucket == null || bucket.hour() != hour) {
+			bucket = this.buckets.computeIfAbsent(hour, HourBucket::new);
+			this.latest = bucket;
+		}
+		return bucket;
+	}
+
+	@Override
+	public List<UsageReport> seal(Instant before) {
+		Assert.notNull(before, "'before' must not be null");
+		int sealTo = Hours.ceiling(before);
+		this.lock.lock();
+		try {
+			int previous = this.openFrom;
+			if (sealTo <= previous) {
+				return List.of();
+			}
+			this.openFrom = sealTo;
+			SortedMap<Integer, Map<KeyRef, Long>> sealed = sealBucketsBefore(sealTo);
+			int carryTo = openHour();
+			List<UsageReport> created = new ArrayList<>();
+			List<Carry> carries = new ArrayList<>();
+			sealed.forEach(
+					(hour, usage) -> created.addAll(this.assembler.assemble(hour, byKey(usage), carryTo, carries)));
+			try {
+				persist(new LedgerEvent.Sealed(sealTo, created, carries));
+			}
+			catch (RuntimeException ex) {
+				reopen(previous, sealed);
+				throw ex;
+			}
+			created.forEach(this.reports::put);
+			carries.forEach(this::applyCarry);
+			sealed();
+			return created;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private SortedMap<Integer, Map<KeyRef, Long>> sealBucketsBefore(int sealTo) {
+		SortedMap<Integer, Map<KeyRef, Long>> sealed = new TreeMap<>();
+		Map.Entry<Integer, HourBucket> first;
+		while ((first = this.buckets.firstEntry()) != null && first.getKey() < sealTo) {
+			HourBucket bucket = first.getValue();
+			bucket.seal();
+			this.buckets.remove(first.getKey(), bucket);
+			bucket.totals()
+				.forEach((key, quantity) -> sealed.computeIfAbsent(bucket.hour(), (hour) -> new HashMap<>())
+					.merge(key, quantity, Long::sum));
+		}
+		return sealed;
+	}
+
+	/**
+	 * Undo a seal that could not be persisted: the hours are open again, with their
+	 * usage.
+	 */
+	private void reopen(int previous, SortedMap<Integer, Map<KeyRef, Long>> sealed) {
+		this.openFrom = previous;
+		this.latest = null;
+		sealed.forEach((hour, usage) -> usage.forEach((key, quantity) -> addToOpenHour(key, hour, quantity)));
+	}
+
+	private static Map<UsageKey, Long> byKey(Map<KeyRef, Long> usage) {
+		Map<UsageKey, Long> byKey = new HashMap<>();
+		usage.forEach((ref, quantity) -> byKey.put(ref.key(), quantity));
+		return byKey;
+	}
+
+	/**
+	 * Return the hour usage goes into now: the clock's, or the first one not sealed.
+	 * @return the open hour
+	 */
+	int openHour() {
+		return Math.max(Hours.of(this.clock.instant()), this.openFrom);
+	}
+
+	private void applyCarry(Carry carry) {
+		addToOpenHour(this.keys.intern(carry.key()), carry.hour(), carry.quantity());
+	}
+
+	/**
+	 * Add usage that is already durable (or needs not be) to an open hour. Called under
+	 * the lock or before the ledger is shared, so the hour cannot be sealed meanwhile.
+	 */
+	private void addToOpenHour(KeyRef key, int hour, long quantity) {
+		HourBucket bucket = this.buckets.computeIfAbsent(Math.max(hour, this.openFrom), HourBucket::new);
+		Assert.state(bucket.enter(), () -> "Hour " + Hours.start(hour) + " is sealed");
+		try {
+			bucket.add(key, quantity);
+		}
+		finally {
+			bucket.exit();
+		}
+	}
+
+	@Override
+	public List<UsageReport> pendingReports() {
+		return locked(() -> this.reports.select((report) -> report.state().isPending()));
+	}
+
+	@Override
+	public void markSending(String reportId) {
+		transition(reportId, ReportState.SENDING, null, null);
+	}
+
+	@Override
+	public void markReported(String reportId, String meteringRecordId) {
+		Assert.hasText(meteringRecordId, "'meteringRecordId' must not be empty");
+		transition(reportId, ReportState.REPORTED, meteringRecordId, null);
+	}
+
+	@Override
+	public void carryForward(String reportId, String reason) {
+		transition(reportId, ReportState.CARRIED_FORWARD, null, reason);
+	}
+
+	@Override
+	public void deadLetter(String reportId, String reason) {
+		transition(reportId, ReportState.DEAD_LETTER, null, reason);
+	}
+
+	private void transition(String reportId, ReportState state, String meteringRecordId, String reason) {
+		this.lock.lock();
+		try {
+			UsageReport current = this.reports.get(reportId);
+			if (current.state() == state && (state == ReportState.SENDING
+					|| (state == ReportState.REPORTED && meteringRecordId.equals(current.meteringRecordId())))) {
+				return;
+			}
+			UsageReport next = this.reports.transition(reportId, state, meteringRecordId, reason);
+			List<Carry> carries = (state != ReportState.CARRIED_FORWARD) ? List.of() : carriesOf(next, openHour());
+			persist(new LedgerEvent.Transitioned(next, carries));
+			this.reports.put(next);
+			carries.forEach(this::applyCarry);
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private static List<Carry> carriesOf(UsageReport report, int hour) {
+		List<Carry> carries = new ArrayList<>();
+		for (Allocation allocation : report.allocations()) {
+			if (allocation.quantity() > 0) {
+				carries.add(new Carry(new UsageKey(report.dimension(), report.customer(), allocation.tags()), hour,
+						allocation.quantity()));
+			}
+		}
+		return carries;
+	}
+
+	@Override
+	public LedgerView view() {
+		return locked(() -> {
+			List<LedgerView.OpenUsage> open = new ArrayList<>();
+			int floor = this.openFrom;
+			this.buckets.tailMap(floor)
+				.forEach((hour, bucket) -> bucket.totals()
+					.forEach((ref, quantity) -> open
+						.add(new LedgerView.OpenUsage(ref.key(), Hours.start(hour), quantity))));
+			open.sort(
+					Comparator.comparing(LedgerView.OpenUsage::hour).thenComparing((usage) -> usage.key().toString()));
+			return new LedgerView(List.copyOf(open), this.reports.all(),
+					(floor != NOT_SEALED) ? Hours.start(floor) : null);
+		});
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.closed = true;
+	}
+
+	/**
+	 * Run an action under the ledger's lock, which orders seals, transitions and views.
+	 * @param <T> the result type
+	 * @param action the action
+	 * @return its result
+	 */
+	<T> T locked(Supplier<T> action) {
+		this.lock.lock();
+		try {
+			return action.get();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	Clock clock() {
+		return this.clock;
+	}
+
+	int openFrom() {
+		return this.openFrom;
+	}
+
+	boolean isSealed() {
+		return this.openFrom != NOT_SEALED;
+	}
+
+	/**
+	 * Remove final reports from memory; called under the lock.
+	 * @param filter which reports to remove
+	 * @return the removed reports
+	 */
+	List<UsageReport> removeReports(Predicate<UsageReport> filter) {
+		List<UsageReport> removed = this.reports.select(filter);
+		removed.forEach((report) -> this.reports.remove(report.id()));
+		return removed;
+	}
+
+	/**
+	 * Restore the state of an earlier run; only before the ledger is shared.
+	 * @param restoredOpenFrom the first open hour, or {@code null} if never sealed
+	 * @param restoredReports the reports
+	 * @param openCarries the carried quantities into hours still open
+	 */
+	void restoreState(Integer restoredOpenFrom, List<UsageReport> restoredReports, List<Carry> openCarries) {
+		this.openFrom = (restoredOpenFrom != null) ? restoredOpenFrom : NOT_SEALED;
+		restoredReports.forEach(this.reports::put);
+		openCarries.forEach(this::applyCarry);
+	}
+
+	/**
+	 * Restore a key of an earlier run with its id; only before the ledger is shared.
+	 */
+	KeyRef restoreKey(int id, UsageKey key) {
+		return this.keys.restore(id, key);
+	}
+
+	/**
+	 * Restore usage of an earlier run into an open hour; only before the ledger is
+	 * shared.
+	 */
+	void restoreUsage(KeyRef key, int hour, long quantity) {
+		addToOpenHour(key, hour, quantity);
+	}
+
+	/**
+	 * Called once when a key is used for the first time, before any usage of it is
+	 * appended.
+	 * @param key the new key
+	 */
+	abstract void keyDefined(KeyRef key);
+
+	/**
+	 * Called for each recorded quantity, while the hour's bucket is entered, before it is
+	 * added.
+	 * @param key the key
+	 * @param hour the open hour
+	 * @param quantity the quantity
+	 */
+	abstract void append(KeyRef key, int hour, long quantity);
+
+	/**
+	 * Called under the lock with a change of state, before it is applied; if it throws,
+	 * the change is not applied.
+	 * @param event the change
+	 */
+	abstract void persist(LedgerEvent event);
+
+	/**
+	 * Called under the lock after a seal was applied.
+	 */
+	abstract void sealed();
+
+}

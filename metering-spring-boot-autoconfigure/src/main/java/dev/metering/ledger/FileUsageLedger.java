@@ -1,0 +1,319 @@
+package dev.metering.ledger;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.util.Assert;
+
+/**
+ * A durable {@link UsageLedger} in a directory of its own (readable by its owner only).
+ * <p>
+ * <strong>Recorded usage</strong> is appended as a fixed-size entry to a memory-mapped
+ * segment file before {@link #record} returns, so it survives {@code kill -9} (the page
+ * cache outlives the process); a background daemon thread forces the files to disk every
+ * {@code syncInterval}, which bounds what an OS crash can lose. A key is written to
+ * {@code keys.log} on its first use, before any entry refers to its id.
+ * <p>
+ * <strong>State</strong> (seals with their full reports, transitions, carries) is
+ * appended to {@code state.journal} and forced before it is applied. Recovery is exact:
+ * an entry of an hour before the sealed-hour floor is inside a sealed report and skipped,
+ * an entry at or after it is open usage, and a journaled carry is open usage while its
+ * hour is not sealed.
+ * <p>
+ * <strong>Compaction</strong>, after each seal: segments whose entries are all sealed are
+ * deleted; final reports older than {@code retention} get a line in {@code audit.log} and
+ * are dropped from the journal, rewritten as a snapshot.
+ * <p>
+ * Damaged files found at startup are handled by recovery (see {@link #recovery()}).
+ *
+ * @author metering-spring-boot
+ */
+public final class FileUsageLedger extends AbstractUsageLedger {
+
+	private static final Log logger = LogFactory.getLog(FileUsageLedger.class);
+
+	private final Path directory;
+
+	private final Duration retention;
+
+	private final RecordFile keys;
+
+	private final RecordFile journal;
+
+	private final SegmentLog segments;
+
+	private final AuditLog audit;
+
+	private final List<Carry> journaledCarries;
+
+	private final RecoveryReport recovery;
+
+	private final ScheduledExecutorService syncer;
+
+	private FileUsageLedger(Builder builder) throws IOException {
+		super(builder.clock, builder.productCode, builder.reportingIdentity);
+		this.directory = builder.directory;
+		this.retention = builder.retention;
+		LedgerFiles.createDirectory(this.directory);
+		LedgerRecovery reader = new LedgerRecovery(builder.clock);
+		Path keyFile = this.directory.resolve("keys.log");
+		reader.readKeys(keyFile).forEach((ref) -> restoreKey(ref.id(), ref.key()));
+		this.keys = new RecordFile(keyFile);
+		Path journalFile = this.directory.resolve("state.journal");
+		JournalCodec.Snapshot state = reader.readJournal(journalFile);
+		this.journal = new RecordFile(journalFile);
+		this.journaledCarries = new ArrayList<>(state.carries());
+		restoreState(state.openFrom(), state.reports(), state.carries());
+		this.segments = new SegmentLog(this.directory, builder.segmentBytes,
+				reader.readSegments(this.directory, state.openFrom(), this::restoreUsage));
+		this.audit = new AuditLog(this.directory.resolve("audit.log"));
+		this.recovery = reader.report(state.reports().size());
+		locked(this::compact);
+		this.syncer = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "metering-ledger-sync");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long interval = builder.syncInterval.toNanos();
+		this.syncer.scheduleWithFixedDelay(this::sync, interval, interval, TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Start building a ledger kept in a directory.
+	 * @param directory the directory, created if needed
+	 * @return the builder
+	 */
+	public static Builder builder(Path directory) {
+		return new Builder(directory);
+	}
+
+	/**
+	 * Return what was found when the directory was opened.
+	 * @return the recovery report
+	 */
+	public RecoveryReport recovery() {
+		return this.recovery;
+	}
+
+	@Override
+	void keyDefined(KeyRef key) {
+		try {
+			this.keys.append(JournalCodec.encodeKey(key));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not write the usage key " + key.key(), ex);
+		}
+	}
+
+	@Override
+	void append(KeyRef key, int hour, long quantity) {
+		this.segments.append(key.id(), hour, quantity);
+	}
+
+	@Override
+	void persist(LedgerEvent event) {
+		try {
+			this.journal.appendAndForce(JournalCodec.encode(event));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not write the usage ledger journal in " + this.directory, ex);
+		}
+		if (event instanceof LedgerEvent.Sealed sealed) {
+			this.journaledCarries.addAll(sealed.carries());
+		}
+		else if (event instanceof LedgerEvent.Transitioned transitioned) {
+			this.journaledCarries.addAll(transitioned.carries());
+		}
+	}
+
+	@Override
+	void sealed() {
+		try {
+			compact();
+		}
+		catch (RuntimeException ex) {
+			logger.error("Could not compact the usage ledger in " + this.directory, ex);
+		}
+	}
+
+	/**
+	 * Delete sealed segments, and drop final reports older than the retention after
+	 * auditing them. Called under the lock.
+	 * @return nothing
+	 */
+	private Void compact() {
+		try {
+			if (isSealed()) {
+				this.segments.deleteObsolete(openFrom());
+			}
+			Instant horizon = clock().instant().minus(this.retention);
+			List<UsageReport> expired = removeReports(
+					(report) -> !report.state().isPending() && report.hour().isBefore(horizon));
+			if (!expired.isEmpty()) {
+				this.audit.append(expired);
+				this.journaledCarries.removeIf((carry) -> carry.hour() < openFrom());
+				Integer floor = isSealed() ? openFrom() : null;
+				this.journal.replace(JournalCodec.encode(
+						new JournalCodec.Snapshot(floor, view().reports(), new ArrayList<>(this.journaledCarries))));
+			}
+			return null;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not compact the usage ledger in " + this.directory, ex);
+		}
+	}
+
+	private void sync() {
+		try {
+			this.keys.force();
+			this.segments.force();
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.error("Could not force the usage ledger in " + this.directory + " to disk", ex);
+		}
+	}
+
+	/**
+	 * Stop the sync thread, force everything to disk and close the files.
+	 */
+	@Override
+	public void close() throws IOException {
+		super.close();
+		this.syncer.shutdown();
+		try {
+			this.syncer.awaitTermination(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		locked(() -> {
+			sync();
+			return null;
+		});
+		this.keys.close();
+		this.journal.close();
+		this.audit.close();
+	}
+
+	/**
+	 * Builds a {@link FileUsageLedger}.
+	 */
+	public static final class Builder {
+
+		private final Path directory;
+
+		private Clock clock = Clock.systemUTC();
+
+		private String productCode;
+
+		private String reportingIdentity;
+
+		private Duration syncInterval = Duration.ofSeconds(1);
+
+		private Duration retention = Duration.ofDays(7);
+
+		private int segmentBytes = 64 * 1024 * 1024;
+
+		private Builder(Path directory) {
+			Assert.notNull(directory, "'directory' must not be null");
+			this.directory = directory;
+		}
+
+		/**
+		 * Set the clock deciding the open hour; the system UTC clock by default.
+		 * @param clock the clock
+		 * @return this builder
+		 */
+		public Builder clock(Clock clock) {
+			this.clock = clock;
+			return this;
+		}
+
+		/**
+		 * Set the product code, part of each report's client token.
+		 * @param productCode the product code
+		 * @return this builder
+		 */
+		public Builder productCode(String productCode) {
+			this.productCode = productCode;
+			return this;
+		}
+
+		/**
+		 * Set the identity reporting (instance, task, pod or seller), part of each
+		 * report's client token.
+		 * @param reportingIdentity the identity
+		 * @return this builder
+		 */
+		public Builder reportingIdentity(String reportingIdentity) {
+			this.reportingIdentity = reportingIdentity;
+			return this;
+		}
+
+		/**
+		 * Set how often the files are forced to disk, bounding what an OS crash loses; 1
+		 * second by default.
+		 * @param syncInterval the interval
+		 * @return this builder
+		 */
+		public Builder syncInterval(Duration syncInterval) {
+			Assert.isTrue(syncInterval != null && !syncInterval.isNegative() && !syncInterval.isZero(),
+					"'syncInterval' must be positive");
+			this.syncInterval = syncInterval;
+			return this;
+		}
+
+		/**
+		 * Set how long final reports are kept before they are compacted into the audit
+		 * log; 7 days by default.
+		 * @param retention the retention
+		 * @return this builder
+		 */
+		public Builder retention(Duration retention) {
+			Assert.isTrue(retention != null && !retention.isNegative(), "'retention' must not be negative");
+			this.retention = retention;
+			return this;
+		}
+
+		/**
+		 * Set the size of a usage segment file; 64 MiB by default. Small sizes are for
+		 * tests.
+		 * @param segmentBytes the size in bytes, at least one entry
+		 * @return this builder
+		 */
+		public Builder segmentBytes(int segmentBytes) {
+			Assert.isTrue(segmentBytes >= Segment.ENTRY_BYTES, "'segmentBytes' must hold at least one entry");
+			this.segmentBytes = segmentBytes;
+			return this;
+		}
+
+		/**
+		 * Open the directory, recovering what an earlier run left, and start the sync
+		 * thread.
+		 * @return the ledger
+		 * @throws UncheckedIOException if the directory cannot be used
+		 */
+		public FileUsageLedger build() {
+			try {
+				return new FileUsageLedger(this);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException("Could not open the usage ledger in " + this.directory, ex);
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,41 @@
+package dev.metering.ledger;
+
+import java.time.Clock;
+
+/**
+ * A {@link UsageLedger} held in memory only, for tests and for products that accept the
+ * risk: <strong>everything it holds (open usage and unsent reports) is lost when the
+ * process stops</strong>, gracefully or not. Use {@link FileUsageLedger} in production.
+ *
+ * @author metering-spring-boot
+ */
+public class InMemoryUsageLedger extends AbstractUsageLedger {
+
+	/**
+	 * Create a ledger.
+	 * @param clock the clock deciding the open hour
+	 * @param productCode the product code, part of each report's client token
+	 * @param reportingIdentity the identity reporting (instance, task, pod or seller),
+	 * part of each report's client token
+	 */
+	public InMemoryUsageLedger(Clock clock, String productCode, String reportingIdentity) {
+		super(clock, productCode, reportingIdentity);
+	}
+
+	@Override
+	void keyDefined(KeyRef key) {
+	}
+
+	@Override
+	void append(KeyRef key, int hour, long quantity) {
+	}
+
+	@Override
+	void persist(LedgerEvent event) {
+	}
+
+	@Override
+	void sealed() {
+	}
+
+}

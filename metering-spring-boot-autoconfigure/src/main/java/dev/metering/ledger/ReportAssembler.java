@@ -1,0 +1,137 @@
+package dev.metering.ledger;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Iterator;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Turns the sealed usage of an hour into {@link UsageReport reports} that AWS accepts:
+ * one per dimension and customer, with every tag set as an allocation.
+ * <p>
+ * Two limits shape a report. At most {@value #MAX_ALLOCATIONS} allocations: when an hour
+ * has more tag sets, the smallest ones beyond the limit are folded into the untagged
+ * allocation, so their quantity is still billed on time and only their tag attribution is
+ * lost. At most {@value #MAX_QUANTITY} in total: allocations are taken in order (untagged
+ * first, then the largest) until the limit, the last one split, and the rest is carried,
+ * per tag set, into the open hour.
+ *
+ * @author metering-spring-boot
+ */
+final class ReportAssembler {
+
+	static final int MAX_ALLOCATIONS = 2_500;
+
+	static final long MAX_QUANTITY = Integer.MAX_VALUE;
+
+	private static final Comparator<SortedMap<String, String>> TAGS_ORDER = ReportAssembler::compareTags;
+
+	private static final Comparator<Map.Entry<SortedMap<String, String>, Long>> ALLOCATION_ORDER = Comparator
+		.comparing((Map.Entry<SortedMap<String, String>, Long> entry) -> !entry.getKey().isEmpty())
+		.thenComparing(Map.Entry::getValue, Comparator.reverseOrder())
+		.thenComparing(Map.Entry::getKey, TAGS_ORDER);
+
+	private final String productCode;
+
+	private final String reportingIdentity;
+
+	ReportAssembler(String productCode, String reportingIdentity) {
+		this.productCode = productCode;
+		this.reportingIdentity = reportingIdentity;
+	}
+
+	/**
+	 * Assemble the reports of one sealed hour.
+	 * @param hour the sealed hour
+	 * @param usage its usage per key
+	 * @param carryTo the open hour an excess moves to
+	 * @param carries collects the excess
+	 * @return the reports, by dimension and customer
+	 */
+	List<UsageReport> assemble(int hour, Map<UsageKey, Long> usage, int carryTo, List<Carry> carries) {
+		Map<Group, Map<SortedMap<String, String>, Long>> groups = new TreeMap<>();
+		usage.forEach((key, quantity) -> groups
+			.computeIfAbsent(new Group(key.dimension(), key.customer()), (group) -> new TreeMap<>(TAGS_ORDER))
+			.merge(key.tags(), quantity, Long::sum));
+		List<UsageReport> reports = new ArrayList<>();
+		groups.forEach((group, byTags) -> reports.add(report(hour, group, byTags, carryTo, carries)));
+		return reports;
+	}
+
+	private UsageReport report(int hour, Group group, Map<SortedMap<String, String>, Long> byTags, int carryTo,
+			List<Carry> carries) {
+		List<Map.Entry<SortedMap<String, String>, Long>> ordered = fold(byTags);
+		List<Allocation> allocations = new ArrayList<>();
+		long total = 0;
+		for (Map.Entry<SortedMap<String, String>, Long> entry : ordered) {
+			long quantity = entry.getValue();
+			long taken = Math.min(quantity, MAX_QUANTITY - total);
+			if (taken > 0 || quantity == 0) {
+				allocations.add(new Allocation(entry.getKey(), taken));
+				total += taken;
+			}
+			if (quantity > taken) {
+				carries.add(new Carry(new UsageKey(group.dimension(), group.customer(), entry.getKey()), carryTo,
+						quantity - taken));
+			}
+		}
+		Instant start = Hours.start(hour);
+		String token = ClientTokens.of(this.productCode, this.reportingIdentity, group.dimension(), group.customer(),
+				start);
+		return new UsageReport(token, start, group.dimension(), group.customer(), total,
+				Collections.unmodifiableList(allocations), token, ReportState.CLOSED, null, null);
+	}
+
+	private List<Map.Entry<SortedMap<String, String>, Long>> fold(Map<SortedMap<String, String>, Long> byTags) {
+		List<Map.Entry<SortedMap<String, String>, Long>> ordered = new ArrayList<>(byTags.entrySet());
+		ordered.sort(ALLOCATION_ORDER);
+		if (ordered.size() <= MAX_ALLOCATIONS) {
+			return ordered;
+		}
+		boolean hasUntagged = ordered.get(0).getKey().isEmpty();
+		int keptTagged = MAX_ALLOCATIONS - 1;
+		List<Map.Entry<SortedMap<String, String>, Long>> tagged = ordered.subList(hasUntagged ? 1 : 0, ordered.size());
+		long untagged = hasUntagged ? ordered.get(0).getValue() : 0;
+		for (Map.Entry<SortedMap<String, String>, Long> excess : tagged.subList(keptTagged, tagged.size())) {
+			untagged += excess.getValue();
+		}
+		List<Map.Entry<SortedMap<String, String>, Long>> folded = new ArrayList<>();
+		folded.add(Map.entry(Collections.emptySortedMap(), untagged));
+		folded.addAll(tagged.subList(0, keptTagged));
+		return folded;
+	}
+
+	private static int compareTags(SortedMap<String, String> left, SortedMap<String, String> right) {
+		Iterator<Map.Entry<String, String>> rights = right.entrySet().iterator();
+		for (Map.Entry<String, String> entry : left.entrySet()) {
+			if (!rights.hasNext()) {
+				return 1;
+			}
+			Map.Entry<String, String> other = rights.next();
+			int order = entry.getKey().compareTo(other.getKey());
+			order = (order != 0) ? order : entry.getValue().compareTo(other.getValue());
+			if (order != 0) {
+				return order;
+			}
+		}
+		return rights.hasNext() ? -1 : 0;
+	}
+
+	private record Group(String dimension, String customer) implements Comparable<Group> {
+
+		private static final Comparator<Group> ORDER = Comparator.comparing(Group::dimension)
+			.thenComparing(Group::customer, Comparator.nullsFirst(Comparator.naturalOrder()));
+
+		@Override
+		public int compareTo(Group other) {
+			return ORDER.compare(this, other);
+		}
+
+	}
+
+}

@@ -1,0 +1,29 @@
+package dev.metering.ledger;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shared {@link UsageLedger} behaviour, for {@link FileUsageLedger}.
+ *
+ * @author metering-spring-boot
+ */
+class FileUsageLedgerContractTests extends UsageLedgerContractTests {
+
+	@TempDir
+	Path directory;
+
+	private final AtomicInteger ledgers = new AtomicInteger();
+
+	@Override
+	UsageLedger createLedger(String productCode, String reportingIdentity) {
+		return FileUsageLedger.builder(this.directory.resolve("ledger-" + this.ledgers.incrementAndGet()))
+			.clock(this.clock)
+			.productCode(productCode)
+			.reportingIdentity(reportingIdentity)
+			.build();
+	}
+
+}

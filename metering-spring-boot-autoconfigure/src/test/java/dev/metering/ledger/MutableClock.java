@@ -1,0 +1,46 @@
+package dev.metering.ledger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A clock tests move by hand.
+ *
+ * @author metering-spring-boot
+ */
+public class MutableClock extends Clock {
+
+	private final AtomicReference<Instant> now;
+
+	public MutableClock(Instant start) {
+		this.now = new AtomicReference<>(start);
+	}
+
+	public void advance(Duration duration) {
+		this.now.updateAndGet((instant) -> instant.plus(duration));
+	}
+
+	public void set(Instant instant) {
+		this.now.set(instant);
+	}
+
+	@Override
+	public Instant instant() {
+		return this.now.get();
+	}
+
+	@Override
+	public ZoneId getZone() {
+		return ZoneOffset.UTC;
+	}
+
+	@Override
+	public Clock withZone(ZoneId zone) {
+		throw new UnsupportedOperationException();
+	}
+
+}

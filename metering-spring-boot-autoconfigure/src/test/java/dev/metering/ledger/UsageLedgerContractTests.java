@@ -1,0 +1,347 @@
+package dev.metering.ledger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The behaviour every {@link UsageLedger} shares.
+ *
+ * @author metering-spring-boot
+ */
+abstract class UsageLedgerContractTests {
+
+	static final Instant TEN = Instant.parse("2026-01-01T10:00:00Z");
+
+	static final Instant ELEVEN = TEN.plus(Duration.ofHours(1));
+
+	static final Instant TWELVE = ELEVEN.plus(Duration.ofHours(1));
+
+	static final UsageKey SCANS = UsageKey.of("scans");
+
+	protected final MutableClock clock = new MutableClock(TEN.plusSeconds(600));
+
+	protected UsageLedger ledger;
+
+	@BeforeEach
+	void openLedger() throws Exception {
+		this.ledger = createLedger("prod-1", "pod-a");
+	}
+
+	@AfterEach
+	void closeLedger() throws Exception {
+		this.ledger.close();
+	}
+
+	/**
+	 * Create a ledger using {@link #clock}.
+	 * @param productCode the product code
+	 * @param reportingIdentity the reporting identity
+	 * @return the ledger
+	 * @throws Exception on failure
+	 */
+	abstract UsageLedger createLedger(String productCode, String reportingIdentity) throws Exception;
+
+	@Test
+	void sealTurnsClosedHoursIntoReportsPerDimensionAndCustomerWithEveryTagSet() {
+		this.ledger.record(SCANS, 3);
+		this.ledger.record(UsageKey.of("scans", null, Map.of("team", "red")), 4);
+		this.ledger.record(UsageKey.of("scans", null, Map.of("team", "red")), 1);
+		this.ledger.record(UsageKey.of("scans", "cust-1", null), 7);
+		this.ledger.record(UsageKey.of("bytes"), 9);
+		List<UsageReport> reports = this.ledger.seal(ELEVEN);
+		assertThat(reports).extracting(UsageReport::dimension, UsageReport::customer, UsageReport::quantity)
+			.containsExactly(tuple("bytes", null, 9L), tuple("scans", null, 8L), tuple("scans", "cust-1", 7L));
+		UsageReport scans = reports.get(1);
+		assertThat(scans.hour()).isEqualTo(TEN);
+		assertThat(scans.state()).isEqualTo(ReportState.CLOSED);
+		assertThat(scans.allocations()).containsExactly(new Allocation(new TreeMap<>(), 3),
+				new Allocation(new TreeMap<>(Map.of("team", "red")), 5));
+		assertThat(scans.clientToken()).hasSizeLessThanOrEqualTo(64);
+		assertThat(reports).extracting(UsageReport::id).doesNotHaveDuplicates();
+		assertThat(this.ledger.pendingReports()).containsExactlyElementsOf(reports);
+		assertThat(this.ledger.view().openUsage()).isEmpty();
+		assertThat(this.ledger.view().sealedBefore()).isEqualTo(ELEVEN);
+	}
+
+	@Test
+	void sealIsIdempotentAndOnlySealsHoursStartingBeforeTheInstant() {
+		this.ledger.record(SCANS, 1);
+		assertThat(this.ledger.seal(TEN)).isEmpty();
+		assertThat(this.ledger.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, TEN, 1));
+		assertThat(this.ledger.seal(ELEVEN)).hasSize(1);
+		assertThat(this.ledger.seal(ELEVEN)).isEmpty();
+		assertThat(this.ledger.seal(TEN.plusSeconds(1))).isEmpty();
+		assertThat(this.ledger.pendingReports()).hasSize(1);
+	}
+
+	@Test
+	void usageOfAnAlreadySealedHourMovesToTheNextHour() {
+		this.ledger.record(SCANS, 1);
+		// a shutdown flush seals the current partial hour
+		this.ledger.seal(this.clock.instant());
+		this.ledger.record(SCANS, 2);
+		assertThat(this.ledger.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, ELEVEN, 2));
+		this.clock.set(TWELVE.plusSeconds(5));
+		assertThat(this.ledger.seal(TWELVE)).singleElement().satisfies((report) -> {
+			assertThat(report.hour()).isEqualTo(ELEVEN);
+			assertThat(report.quantity()).isEqualTo(2);
+		});
+	}
+
+	@Test
+	void unsealedPastHoursStayOpenUntilSealed() {
+		this.ledger.record(SCANS, 1);
+		this.clock.set(ELEVEN.plusSeconds(5));
+		this.ledger.record(SCANS, 2);
+		assertThat(this.ledger.seal(TWELVE)).extracting(UsageReport::hour, UsageReport::quantity)
+			.containsExactly(tuple(TEN, 1L), tuple(TWELVE.minus(Duration.ofHours(1)), 2L));
+	}
+
+	@Test
+	void excessOverTheQuantityLimitIsCarriedIntoTheNextOpenHourByAllocation() {
+		UsageKey red = UsageKey.of("scans", null, Map.of("team", "red"));
+		this.ledger.record(SCANS, Integer.MAX_VALUE - 10);
+		this.ledger.record(red, 25);
+		this.ledger.record(red, Integer.MAX_VALUE);
+		this.clock.set(ELEVEN.plusSeconds(1));
+		UsageReport report = this.ledger.seal(ELEVEN).get(0);
+		assertThat(report.quantity()).isEqualTo(Integer.MAX_VALUE);
+		assertThat(report.allocations()).containsExactly(new Allocation(new TreeMap<>(), Integer.MAX_VALUE - 10),
+				new Allocation(red.tags(), 10));
+		assertThat(this.ledger.view().openUsage())
+			.containsExactly(new LedgerView.OpenUsage(red, ELEVEN, Integer.MAX_VALUE + 15L));
+		this.clock.set(TWELVE);
+		UsageReport next = this.ledger.seal(TWELVE).get(0);
+		assertThat(next.quantity()).isEqualTo(Integer.MAX_VALUE);
+		assertThat(this.ledger.view().openUsage()).containsExactly(new LedgerView.OpenUsage(red, TWELVE, 15));
+	}
+
+	@Test
+	void tagSetsBeyondTheAllocationLimitAreFoldedIntoTheUntaggedAllocation() {
+		int tagSets = ReportAssembler.MAX_ALLOCATIONS + 10;
+		long expected = 0;
+		for (int i = 1; i <= tagSets; i++) {
+			this.ledger.record(UsageKey.of("scans", null, Map.of("user", "u" + i)), 100 + i);
+			expected += 100 + i;
+		}
+		UsageReport report = this.ledger.seal(ELEVEN).get(0);
+		assertThat(report.allocations()).hasSize(ReportAssembler.MAX_ALLOCATIONS);
+		assertThat(report.quantity()).isEqualTo(expected);
+		assertThat(report.allocations().stream().mapToLong(Allocation::quantity).sum()).isEqualTo(expected);
+		// the 11 smallest tag sets (u1..u11) lost their attribution, nothing else
+		assertThat(report.allocations().get(0)).isEqualTo(new Allocation(new TreeMap<>(), 11 * 100 + 66));
+		assertThat(report.allocations()).extracting((allocation) -> allocation.tags().get("user"))
+			.doesNotContain("u1", "u11")
+			.contains("u12", "u" + tagSets);
+	}
+
+	@Test
+	void reportsMoveThroughTheirStates() {
+		this.ledger.record(SCANS, 1);
+		this.ledger.record(UsageKey.of("bytes"), 2);
+		this.ledger.record(UsageKey.of("users"), 3);
+		List<UsageReport> reports = this.ledger.seal(ELEVEN);
+		String bytes = reports.get(0).id();
+		String scans = reports.get(1).id();
+		String users = reports.get(2).id();
+		this.ledger.markSending(scans);
+		this.ledger.markSending(scans);
+		assertThat(this.ledger.pendingReports()).extracting(UsageReport::state)
+			.containsExactly(ReportState.CLOSED, ReportState.SENDING, ReportState.CLOSED);
+		this.ledger.markReported(scans, "rec-1");
+		this.ledger.markReported(scans, "rec-1");
+		this.ledger.deadLetter(bytes, "CustomerNotEntitledException");
+		this.ledger.markSending(users);
+		this.ledger.carryForward(users, "TimestampOutOfBoundsException");
+		assertThat(this.ledger.pendingReports()).isEmpty();
+		assertThat(this.ledger.view().reports())
+			.extracting(UsageReport::state, UsageReport::meteringRecordId, UsageReport::reason)
+			.containsExactly(tuple(ReportState.DEAD_LETTER, null, "CustomerNotEntitledException"),
+					tuple(ReportState.REPORTED, "rec-1", null),
+					tuple(ReportState.CARRIED_FORWARD, null, "TimestampOutOfBoundsException"));
+		assertThatIllegalStateException().isThrownBy(() -> this.ledger.markReported(bytes, "rec-2"))
+			.withMessageContaining(bytes)
+			.withMessageContaining("DEAD_LETTER")
+			.withMessageContaining("REPORTED");
+		assertThatIllegalStateException().isThrownBy(() -> this.ledger.markReported(scans, "rec-other"))
+			.withMessageContaining(scans);
+		assertThatIllegalStateException().isThrownBy(() -> this.ledger.markSending(scans))
+			.withMessageContaining("REPORTED")
+			.withMessageContaining("SENDING");
+		assertThatIllegalStateException().isThrownBy(() -> this.ledger.carryForward(users, "again"))
+			.withMessageContaining("CARRIED_FORWARD");
+		assertThatIllegalStateException().isThrownBy(() -> this.ledger.deadLetter("nope", "x"))
+			.withMessageContaining("nope");
+	}
+
+	@Test
+	void carryForwardMovesTheQuantitiesPerTagSetIntoTheOpenHour() {
+		UsageKey red = UsageKey.of("scans", "cust-1", Map.of("team", "red"));
+		UsageKey untagged = UsageKey.of("scans", "cust-1", null);
+		this.ledger.record(red, 5);
+		this.ledger.record(untagged, 2);
+		UsageReport report = this.ledger.seal(ELEVEN).get(0);
+		this.clock.set(TWELVE.plusSeconds(30));
+		this.ledger.record(red, 1);
+		this.ledger.carryForward(report.id(), "TimestampOutOfBoundsException");
+		assertThat(this.ledger.view().openUsage()).containsExactlyInAnyOrder(new LedgerView.OpenUsage(red, TWELVE, 6),
+				new LedgerView.OpenUsage(untagged, TWELVE, 2));
+		UsageReport carried = this.ledger.seal(TWELVE.plus(Duration.ofHours(1))).get(0);
+		assertThat(carried.hour()).isEqualTo(TWELVE);
+		assertThat(carried.allocations()).containsExactly(new Allocation(new TreeMap<>(), 2),
+				new Allocation(red.tags(), 6));
+	}
+
+	@Test
+	void pendingReportsComeOldestHourFirst() {
+		this.ledger.record(UsageKey.of("zeta"), 1);
+		this.clock.set(ELEVEN);
+		this.ledger.record(UsageKey.of("alpha"), 1);
+		this.ledger.seal(TWELVE);
+		assertThat(this.ledger.pendingReports()).extracting(UsageReport::hour, UsageReport::dimension)
+			.containsExactly(tuple(TEN, "zeta"), tuple(ELEVEN, "alpha"));
+	}
+
+	@Test
+	void clientTokensAreDeterministic() throws Exception {
+		this.ledger.record(SCANS, 1);
+		String token = this.ledger.seal(ELEVEN).get(0).clientToken();
+		try (UsageLedger same = createLedger("prod-1", "pod-a")) {
+			same.record(SCANS, 99);
+			assertThat(same.seal(ELEVEN).get(0).clientToken()).isEqualTo(token);
+		}
+		try (UsageLedger otherPod = createLedger("prod-1", "pod-b")) {
+			otherPod.record(SCANS, 1);
+			assertThat(otherPod.seal(ELEVEN).get(0).clientToken()).isNotEqualTo(token);
+		}
+	}
+
+	@Test
+	void quantityMustNotBeNegative() {
+		assertThatIllegalArgumentException().isThrownBy(() -> this.ledger.record(SCANS, -1))
+			.withMessageContaining("quantity");
+	}
+
+	@Test
+	void eightThreadsRecordingAMillionTimesEachAreCountedExactly() throws Exception {
+		int threads = 8;
+		int perThread = 1_000_000;
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<?>> done = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				UsageKey own = UsageKey.of("scans", "cust-" + t, null);
+				done.add(pool.submit(() -> {
+					start.await();
+					for (int i = 0; i < perThread; i++) {
+						this.ledger.record(((i & 1) == 0) ? SCANS : own, 1);
+					}
+					return null;
+				}));
+			}
+			start.countDown();
+			for (Future<?> future : done) {
+				future.get(60, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		List<UsageReport> reports = this.ledger.seal(ELEVEN);
+		assertThat(reports.stream().mapToLong(UsageReport::quantity).sum()).isEqualTo((long) threads * perThread);
+		assertThat(reports).filteredOn((report) -> report.customer() == null)
+			.singleElement()
+			.extracting(UsageReport::quantity)
+			.isEqualTo((long) threads * perThread / 2);
+	}
+
+	@Test
+	void recordsRacingTheEndOfAnHourLandInThatHourOrTheNextNeverLostNorDoubled() throws Exception {
+		int writers = 3;
+		int hours = 40;
+		AtomicBoolean stop = new AtomicBoolean();
+		AtomicLongArray progress = new AtomicLongArray(writers);
+		List<Map<Long, Long>> recordedPerPhase = new ArrayList<>();
+		ExecutorService pool = Executors.newFixedThreadPool(writers);
+		List<Future<?>> done = new ArrayList<>();
+		for (int w = 0; w < writers; w++) {
+			Map<Long, Long> recorded = new HashMap<>();
+			recordedPerPhase.add(recorded);
+			int writer = w;
+			done.add(pool.submit(() -> {
+				while (!stop.get()) {
+					long phase = this.clock.instant().getEpochSecond() / 3600;
+					this.ledger.record(UsageKey.of("scans", null, Map.of("phase", Long.toString(phase))), 1);
+					recorded.merge(phase, 1L, Long::sum);
+					progress.incrementAndGet(writer);
+				}
+				return null;
+			}));
+		}
+		try {
+			for (int h = 0; h < hours; h++) {
+				// each writer completes two records after the previous seal, so that no
+				// record spans two seals
+				long[] seen = new long[writers];
+				for (int w = 0; w < writers; w++) {
+					seen[w] = progress.get(w);
+				}
+				for (int w = 0; w < writers; w++) {
+					int writer = w;
+					long from = seen[w];
+					await().pollInterval(Duration.ofMillis(1))
+						.atMost(Duration.ofSeconds(10))
+						.until(() -> progress.get(writer) >= from + 2);
+				}
+				this.clock.advance(Duration.ofHours(1));
+				this.ledger.seal(this.clock.instant().truncatedTo(ChronoUnit.HOURS));
+			}
+		}
+		finally {
+			stop.set(true);
+			for (Future<?> future : done) {
+				future.get(10, TimeUnit.SECONDS);
+			}
+			pool.shutdownNow();
+		}
+		this.ledger.seal(this.clock.instant().plus(Duration.ofHours(1)));
+		Map<Long, Long> expected = new HashMap<>();
+		recordedPerPhase.forEach((recorded) -> recorded.forEach((phase, n) -> expected.merge(phase, n, Long::sum)));
+		Map<Long, Long> counted = new HashMap<>();
+		for (UsageReport report : this.ledger.view().reports()) {
+			long hour = report.hour().getEpochSecond() / 3600;
+			for (Allocation allocation : report.allocations()) {
+				long phase = Long.parseLong(allocation.tags().get("phase"));
+				assertThat(hour - phase).as("hour of a record made in phase %s", phase).isBetween(0L, 1L);
+				counted.merge(phase, allocation.quantity(), Long::sum);
+			}
+		}
+		assertThat(counted).isEqualTo(expected);
+		assertThat(expected.values().stream().mapToLong(Long::longValue).sum()).isGreaterThan(hours * 2L);
+	}
+
+}
