@@ -5,7 +5,11 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
+import dev.metering.core.ProductType;
+import dev.metering.entitlement.OnEntitlementFailure;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.io.Resource;
 
 /**
  * Configuration properties for AWS Marketplace metering.
@@ -19,6 +23,11 @@ public class MeteringProperties {
 	 * Product code AWS Marketplace assigned to the product.
 	 */
 	private String productCode;
+
+	/**
+	 * How the product is delivered: container (ECS, EKS), ami (EC2) or saas.
+	 */
+	private ProductType productType = ProductType.CONTAINER;
 
 	/**
 	 * AWS region of the Metering Service. Defaults to the SDK's region provider chain,
@@ -44,6 +53,8 @@ public class MeteringProperties {
 	 */
 	private Duration apiCallTimeout = Duration.ofSeconds(10);
 
+	private final Entitlement entitlement = new Entitlement();
+
 	private final Emulator emulator = new Emulator();
 
 	public String getProductCode() {
@@ -52,6 +63,14 @@ public class MeteringProperties {
 
 	public void setProductCode(String productCode) {
 		this.productCode = productCode;
+	}
+
+	public ProductType getProductType() {
+		return this.productType;
+	}
+
+	public void setProductType(ProductType productType) {
+		this.productType = productType;
 	}
 
 	public String getRegion() {
@@ -86,8 +105,88 @@ public class MeteringProperties {
 		this.apiCallTimeout = apiCallTimeout;
 	}
 
+	public Entitlement getEntitlement() {
+		return this.entitlement;
+	}
+
 	public Emulator getEmulator() {
 		return this.emulator;
+	}
+
+	/**
+	 * Settings of the entitlement check made once at startup.
+	 */
+	public static class Entitlement {
+
+		/**
+		 * Whether to check the buyer's entitlement at startup. Defaults to true for
+		 * container products (RegisterUsage) and false for ami (DryRun MeterUsage) and
+		 * saas (no startup check).
+		 */
+		private Boolean enabled;
+
+		/**
+		 * Version of the public key AWS Marketplace gave with the product code.
+		 */
+		private int publicKeyVersion = 1;
+
+		/**
+		 * PEM public key (-----BEGIN PUBLIC KEY-----) that verifies the RegisterUsage
+		 * signature. Required for container products unless the emulator is enabled.
+		 */
+		private Resource publicKey;
+
+		/**
+		 * What to do when the check fails: fail startup, or degrade (start, log a warning
+		 * and report the failure in the entitlement status).
+		 */
+		private OnEntitlementFailure onFailure = OnEntitlementFailure.FAIL;
+
+		/**
+		 * Time allowed for the check, throttled attempts included.
+		 */
+		private Duration startupTimeout = Duration.ofSeconds(30);
+
+		public Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getPublicKeyVersion() {
+			return this.publicKeyVersion;
+		}
+
+		public void setPublicKeyVersion(int publicKeyVersion) {
+			this.publicKeyVersion = publicKeyVersion;
+		}
+
+		public Resource getPublicKey() {
+			return this.publicKey;
+		}
+
+		public void setPublicKey(Resource publicKey) {
+			this.publicKey = publicKey;
+		}
+
+		public OnEntitlementFailure getOnFailure() {
+			return this.onFailure;
+		}
+
+		public void setOnFailure(OnEntitlementFailure onFailure) {
+			this.onFailure = onFailure;
+		}
+
+		public Duration getStartupTimeout() {
+			return this.startupTimeout;
+		}
+
+		public void setStartupTimeout(Duration startupTimeout) {
+			this.startupTimeout = startupTimeout;
+		}
+
 	}
 
 	/**
