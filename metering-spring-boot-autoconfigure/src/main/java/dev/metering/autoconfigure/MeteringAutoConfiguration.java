@@ -2,6 +2,7 @@ package dev.metering.autoconfigure;
 
 import dev.metering.core.MeteringOperations;
 import dev.metering.core.MeteringTemplate;
+import dev.metering.core.UsageRecorder;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -62,9 +63,10 @@ public class MeteringAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(MeteringOperations.class)
-	MeteringTemplate meteringTemplate(MarketplaceMeteringClient client, MeteringProperties properties) {
+	MeteringTemplate meteringTemplate(MarketplaceMeteringClient client, UsageRecorder recorder,
+			MeteringProperties properties) {
 		MeteringConfigurationValidator.validate(properties);
-		return new MeteringTemplate(client, properties.getProductCode());
+		return new MeteringTemplate(client, properties.getProductCode(), recorder);
 	}
 
 }

@@ -1,12 +1,15 @@
 package dev.metering.autoconfigure;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
 import dev.metering.core.ProductType;
 import dev.metering.entitlement.OnEntitlementFailure;
+import dev.metering.aop.MeteredUsageAspect;
+import dev.metering.reporting.ExpiredUsage;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.io.Resource;
@@ -54,6 +57,39 @@ public class MeteringProperties {
 	private Duration apiCallTimeout = Duration.ofSeconds(10);
 
 	private final Entitlement entitlement = new Entitlement();
+
+	/**
+	 * Identity of this process in the client tokens of its reports, so that two replicas
+	 * never share one. Defaults to the host name (the pod or task name).
+	 */
+	private String reportingIdentity;
+
+	/**
+	 * Whether a graceful shutdown also seals and reports the current partial hour. Usage
+	 * recorded in that hour after a restart moves on to the next hour.
+	 */
+	private boolean reportOnShutdown = true;
+
+	/**
+	 * What to do with usage AWS no longer accepts (older than its 6-hour window).
+	 */
+	private ExpiredUsage expiredUsage = ExpiredUsage.CARRY_FORWARD;
+
+	/**
+	 * Dimensions reported with quantity 0 for every hour without usage while the
+	 * application runs.
+	 */
+	private Set<String> reportZeroUsage = new LinkedHashSet<>();
+
+	/**
+	 * Order of the @MeteredUsage aspect. The default puts it outside @Transactional and
+	 * Resilience4j's @Retry, so a business call is billed once, after it committed.
+	 */
+	private int aspectOrder = MeteredUsageAspect.DEFAULT_ORDER;
+
+	private final Ledger ledger = new Ledger();
+
+	private final Reporting reporting = new Reporting();
 
 	private final Emulator emulator = new Emulator();
 
@@ -107,6 +143,54 @@ public class MeteringProperties {
 
 	public Entitlement getEntitlement() {
 		return this.entitlement;
+	}
+
+	public String getReportingIdentity() {
+		return this.reportingIdentity;
+	}
+
+	public void setReportingIdentity(String reportingIdentity) {
+		this.reportingIdentity = reportingIdentity;
+	}
+
+	public boolean isReportOnShutdown() {
+		return this.reportOnShutdown;
+	}
+
+	public void setReportOnShutdown(boolean reportOnShutdown) {
+		this.reportOnShutdown = reportOnShutdown;
+	}
+
+	public ExpiredUsage getExpiredUsage() {
+		return this.expiredUsage;
+	}
+
+	public void setExpiredUsage(ExpiredUsage expiredUsage) {
+		this.expiredUsage = expiredUsage;
+	}
+
+	public Set<String> getReportZeroUsage() {
+		return this.reportZeroUsage;
+	}
+
+	public void setReportZeroUsage(Set<String> reportZeroUsage) {
+		this.reportZeroUsage = reportZeroUsage;
+	}
+
+	public int getAspectOrder() {
+		return this.aspectOrder;
+	}
+
+	public void setAspectOrder(int aspectOrder) {
+		this.aspectOrder = aspectOrder;
+	}
+
+	public Ledger getLedger() {
+		return this.ledger;
+	}
+
+	public Reporting getReporting() {
+		return this.reporting;
 	}
 
 	public Emulator getEmulator() {
@@ -185,6 +269,142 @@ public class MeteringProperties {
 
 		public void setStartupTimeout(Duration startupTimeout) {
 			this.startupTimeout = startupTimeout;
+		}
+
+	}
+
+	/**
+	 * Where recorded usage is kept until AWS confirmed it.
+	 */
+	public static class Ledger {
+
+		/**
+		 * Kind of ledger. 'file' survives kill -9 of the JVM; 'memory' loses unreported
+		 * usage on every restart.
+		 */
+		private LedgerType type = LedgerType.FILE;
+
+		/**
+		 * Directory of the file ledger. In a container, mount a volume here that outlives
+		 * the container (an EKS emptyDir survives container restarts in the pod; EFS or
+		 * EBS survive the task).
+		 */
+		private Path directory = Path.of("metering-ledger");
+
+		/**
+		 * How often the file ledger forces its files to disk: the most usage an OS crash
+		 * (not a process crash) can lose.
+		 */
+		private Duration syncInterval = Duration.ofSeconds(1);
+
+		/**
+		 * How long reported and dead-lettered hours are kept before they are compacted
+		 * into the audit log.
+		 */
+		private Duration retention = Duration.ofDays(7);
+
+		public LedgerType getType() {
+			return this.type;
+		}
+
+		public void setType(LedgerType type) {
+			this.type = type;
+		}
+
+		public Path getDirectory() {
+			return this.directory;
+		}
+
+		public void setDirectory(Path directory) {
+			this.directory = directory;
+		}
+
+		public Duration getSyncInterval() {
+			return this.syncInterval;
+		}
+
+		public void setSyncInterval(Duration syncInterval) {
+			this.syncInterval = syncInterval;
+		}
+
+		public Duration getRetention() {
+			return this.retention;
+		}
+
+		public void setRetention(Duration retention) {
+			this.retention = retention;
+		}
+
+	}
+
+	/**
+	 * Kinds of usage ledger.
+	 */
+	public enum LedgerType {
+
+		/** Memory-mapped files in a directory: survives kill -9 of the JVM. */
+		FILE,
+
+		/** Memory only: unreported usage is lost on restart. */
+		MEMORY
+
+	}
+
+	/**
+	 * How the hourly reporter runs.
+	 */
+	public static class Reporting {
+
+		/**
+		 * Whether to report recorded usage to AWS hourly.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How long after each hour boundary the hour that ended is reported.
+		 */
+		private Duration offset = Duration.ofMinutes(1);
+
+		/**
+		 * How often to try again while reports are pending (throttling, outage).
+		 */
+		private Duration retryInterval = Duration.ofMinutes(1);
+
+		/**
+		 * How long the report at shutdown may take.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getOffset() {
+			return this.offset;
+		}
+
+		public void setOffset(Duration offset) {
+			this.offset = offset;
+		}
+
+		public Duration getRetryInterval() {
+			return this.retryInterval;
+		}
+
+		public void setRetryInterval(Duration retryInterval) {
+			this.retryInterval = retryInterval;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
 		}
 
 	}

@@ -1,5 +1,7 @@
 package dev.metering.core;
 
+import java.util.Map;
+
 import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageResponse;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
@@ -12,6 +14,10 @@ import software.amazon.awssdk.services.marketplacemetering.model.ResolveCustomer
  * The operations of the AWS Marketplace Metering Service. Implemented by
  * {@link MeteringTemplate}; an interface so that callers can mock it.
  * <p>
+ * Usage is {@link #record recorded} here and reported by the hourly reporter; the
+ * operations that send requests are for what the reporter does not do (registration,
+ * entitlement) and for products that report themselves.
+ * <p>
  * A request without a product code is sent with the configured one. Every request is
  * validated against the service model before it is sent and refused with an
  * {@link InvalidMeteringRequestException} that names the field, the value and the rule.
@@ -21,6 +27,27 @@ import software.amazon.awssdk.services.marketplacemetering.model.ResolveCustomer
  * @author metering-spring-boot
  */
 public interface MeteringOperations {
+
+	/**
+	 * Record usage of the product's own (reported with MeterUsage) in the current hour.
+	 * It is kept in the usage ledger and reported to AWS after the hour has ended.
+	 * @param dimension the dimension name
+	 * @param quantity the quantity, at least 0
+	 * @throws InvalidMeteringRequestException if an argument breaks a rule
+	 */
+	void record(String dimension, long quantity);
+
+	/**
+	 * Record usage in the current hour, with allocation tags and, for SaaS products, the
+	 * customer it is billed to (reported with BatchMeterUsage).
+	 * @param dimension the dimension name
+	 * @param quantity the quantity, at least 0
+	 * @param tags the allocation tags, at most 5; empty for untagged usage
+	 * @param customer the customer identifier or AWS account id, or {@code null} for the
+	 * product's own usage
+	 * @throws InvalidMeteringRequestException if an argument breaks a rule
+	 */
+	void record(String dimension, long quantity, Map<String, String> tags, String customer);
 
 	/**
 	 * Send one usage record for one dimension and hour (AMI and container products). A

@@ -251,7 +251,7 @@ public final class MeteringRequestValidator {
 	 * @param request the request
 	 * @return the body size in bytes
 	 */
-	static long batchMeterUsageBodySize(BatchMeterUsageRequest request) {
+	public static long batchMeterUsageBodySize(BatchMeterUsageRequest request) {
 		JsonObjectSize body = new JsonObjectSize();
 		if (request.hasUsageRecords()) {
 			body.member("UsageRecords", arraySize(request.usageRecords(), MeteringRequestValidator::usageRecordSize));

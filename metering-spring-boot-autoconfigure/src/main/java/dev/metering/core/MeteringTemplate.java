@@ -1,5 +1,6 @@
 package dev.metering.core;
 
+import java.util.Map;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -18,8 +19,9 @@ import software.amazon.awssdk.services.marketplacemetering.model.ResolveCustomer
 import org.springframework.util.Assert;
 
 /**
- * {@link MeteringOperations} over the AWS SDK {@link MarketplaceMeteringClient}: fills in
- * the product code, validates each request before it is sent, and translates SDK
+ * {@link MeteringOperations} over a {@link UsageRecorder} and the AWS SDK
+ * {@link MarketplaceMeteringClient}: records usage into the ledger; for the operations,
+ * fills in the product code, validates each request before it is sent, and translates SDK
  * exceptions with {@link MeteringErrors}.
  *
  * @author metering-spring-boot
@@ -34,16 +36,21 @@ public class MeteringTemplate implements MeteringOperations {
 
 	private final String productCode;
 
+	private final UsageRecorder recorder;
+
 	/**
 	 * Create a new template.
 	 * @param client the SDK client
 	 * @param productCode the product code used when a request has none
+	 * @param recorder where recorded usage goes
 	 */
-	public MeteringTemplate(MarketplaceMeteringClient client, String productCode) {
+	public MeteringTemplate(MarketplaceMeteringClient client, String productCode, UsageRecorder recorder) {
 		Assert.notNull(client, "'client' must not be null");
 		Assert.hasText(productCode, "'productCode' must not be empty");
+		Assert.notNull(recorder, "'recorder' must not be null");
 		this.client = client;
 		this.productCode = productCode;
+		this.recorder = recorder;
 	}
 
 	/**
@@ -52,6 +59,16 @@ public class MeteringTemplate implements MeteringOperations {
 	 */
 	public String getProductCode() {
 		return this.productCode;
+	}
+
+	@Override
+	public void record(String dimension, long quantity) {
+		this.recorder.record(dimension, quantity, null, null);
+	}
+
+	@Override
+	public void record(String dimension, long quantity, Map<String, String> tags, String customer) {
+		this.recorder.record(dimension, quantity, tags, customer);
 	}
 
 	@Override

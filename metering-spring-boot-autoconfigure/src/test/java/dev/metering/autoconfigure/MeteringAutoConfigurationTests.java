@@ -32,9 +32,10 @@ import static org.mockito.Mockito.mock;
 class MeteringAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(MeteringAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(MeteringAutoConfiguration.class, MeteringLedgerAutoConfiguration.class))
 		.withPropertyValues("aws.marketplace.metering.product-code=prod-abc123",
-				"aws.marketplace.metering.region=eu-west-1");
+				"aws.marketplace.metering.region=eu-west-1", "aws.marketplace.metering.ledger.type=memory");
 
 	@Test
 	void createsTheClientAndTemplateFromProperties() {
@@ -105,8 +106,11 @@ class MeteringAutoConfigurationTests {
 
 	@Test
 	void missingProductCodeFailsStartupWithAnExplanation() {
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(MeteringAutoConfiguration.class))
-			.withPropertyValues("aws.marketplace.metering.region=eu-west-1")
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(MeteringAutoConfiguration.class, MeteringLedgerAutoConfiguration.class))
+			.withPropertyValues("aws.marketplace.metering.region=eu-west-1",
+					"aws.marketplace.metering.ledger.type=memory")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				FailureAnalysis analysis = analyze(context.getStartupFailure());
@@ -137,8 +141,11 @@ class MeteringAutoConfigurationTests {
 
 	@Test
 	void missingRegionFailsStartupWithAnExplanation() {
-		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(MeteringAutoConfiguration.class))
-			.withPropertyValues("aws.marketplace.metering.product-code=prod-abc123")
+		new ApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(MeteringAutoConfiguration.class, MeteringLedgerAutoConfiguration.class))
+			.withPropertyValues("aws.marketplace.metering.product-code=prod-abc123",
+					"aws.marketplace.metering.ledger.type=memory")
 			.withSystemProperties("aws.disableEc2Metadata=true")
 			.run((context) -> {
 				assertThat(context).hasFailed();

@@ -28,10 +28,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class MeteringEmulatorAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(
-				AutoConfigurations.of(MeteringEmulatorAutoConfiguration.class, MeteringAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(MeteringEmulatorAutoConfiguration.class,
+				MeteringAutoConfiguration.class, MeteringLedgerAutoConfiguration.class))
 		.withPropertyValues("aws.marketplace.metering.product-code=prod-sample",
-				"aws.marketplace.metering.dimensions=scans");
+				"aws.marketplace.metering.dimensions=scans", "aws.marketplace.metering.ledger.type=memory");
 
 	@Test
 	void isOffByDefault() {

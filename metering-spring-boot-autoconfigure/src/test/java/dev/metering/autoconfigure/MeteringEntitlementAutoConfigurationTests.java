@@ -41,10 +41,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MeteringEntitlementAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(MeteringEmulatorAutoConfiguration.class,
-				MeteringAutoConfiguration.class, MeteringEntitlementAutoConfiguration.class))
-		.withPropertyValues("aws.marketplace.metering.product-code=prod-container",
-				"aws.marketplace.metering.dimensions=scans");
+		.withConfiguration(
+				AutoConfigurations.of(MeteringEmulatorAutoConfiguration.class, MeteringAutoConfiguration.class,
+						MeteringLedgerAutoConfiguration.class, MeteringEntitlementAutoConfiguration.class))
+		.withPropertyValues("aws.marketplace.metering.ledger.type=memory",
+				"aws.marketplace.metering.product-code=prod-container", "aws.marketplace.metering.dimensions=scans");
 
 	private final ApplicationContextRunner onEmulator = this.contextRunner
 		.withPropertyValues("aws.marketplace.metering.emulator.enabled=true");

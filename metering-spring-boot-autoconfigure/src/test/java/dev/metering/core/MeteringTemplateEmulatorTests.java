@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 import dev.metering.emulator.MarketplaceMeteringEmulator;
+import dev.metering.ledger.UsageLedger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +27,7 @@ import software.amazon.awssdk.services.marketplacemetering.model.UsageRecordResu
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.mockito.Mockito.mock;
 
 /**
  * {@link MeteringTemplate} over the real AWS SDK client against the emulator over HTTP:
@@ -58,7 +60,8 @@ class MeteringTemplateEmulatorTests {
 			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
 			.overrideConfiguration((configuration) -> configuration.retryStrategy(AwsRetryStrategy.doNotRetry()))
 			.build();
-		this.template = new MeteringTemplate(this.client, PRODUCT);
+		this.template = new MeteringTemplate(this.client, PRODUCT,
+				new UsageRecorder(mock(UsageLedger.class), Set.of()));
 	}
 
 	@AfterEach

@@ -1,7 +1,11 @@
 package dev.metering.core;
 
 import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
 
+import dev.metering.ledger.UsageKey;
+import dev.metering.ledger.UsageLedger;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -37,7 +41,30 @@ class MeteringTemplateTests {
 
 	private final MarketplaceMeteringClient client = mock(MarketplaceMeteringClient.class);
 
-	private final MeteringTemplate template = new MeteringTemplate(this.client, "prod-configured");
+	private final UsageLedger ledger = mock(UsageLedger.class);
+
+	private final MeteringTemplate template = new MeteringTemplate(this.client, "prod-configured",
+			new UsageRecorder(this.ledger, Set.of("scans", "pages")));
+
+	@Test
+	void recordsUsageIntoTheLedger() {
+		this.template.record("scans", 3);
+		this.template.record("pages", 2, Map.of("team", "a"), "customer-1");
+		verify(this.ledger).record(UsageKey.of("scans"), 3);
+		verify(this.ledger).record(UsageKey.of("pages", "customer-1", Map.of("team", "a")), 2);
+		verifyNoInteractions(this.client);
+	}
+
+	@Test
+	void refusesToRecordBadArguments() {
+		assertThatExceptionOfType(InvalidMeteringRequestException.class)
+			.isThrownBy(() -> this.template.record("bytes", 1))
+			.withMessageContaining("bytes");
+		assertThatExceptionOfType(InvalidMeteringRequestException.class)
+			.isThrownBy(() -> this.template.record("scans", -1))
+			.withMessageContaining("quantity");
+		verifyNoInteractions(this.ledger);
+	}
 
 	@Test
 	void meterUsageUsesTheConfiguredProductCodeWhenTheRequestHasNone() {

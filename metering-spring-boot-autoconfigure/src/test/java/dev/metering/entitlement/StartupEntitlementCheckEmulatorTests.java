@@ -9,6 +9,8 @@ import java.util.function.UnaryOperator;
 
 import dev.metering.core.MeteringOperations;
 import dev.metering.core.MeteringTemplate;
+import dev.metering.core.UsageRecorder;
+import dev.metering.ledger.UsageLedger;
 import dev.metering.emulator.Faults;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import org.junit.jupiter.api.AfterEach;
@@ -194,7 +196,8 @@ class StartupEntitlementCheckEmulatorTests {
 			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
 			.overrideConfiguration((configuration) -> configuration.retryStrategy(AwsRetryStrategy.doNotRetry()))
 			.build();
-		this.template = new MeteringTemplate(this.client, PRODUCT);
+		this.template = new MeteringTemplate(this.client, PRODUCT,
+				new UsageRecorder(mock(UsageLedger.class), Set.of()));
 	}
 
 	private RegisterUsageProbe registerUsage() {

@@ -1,0 +1,151 @@
+package dev.metering.reporting;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.metering.core.MeteringException;
+import dev.metering.core.MeteringOperations;
+import dev.metering.core.MeteringOutcome;
+import dev.metering.core.MeteringRequestValidator;
+import dev.metering.ledger.UsageLedger;
+import dev.metering.ledger.UsageReport;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageRequest;
+import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageResponse;
+import software.amazon.awssdk.services.marketplacemetering.model.UsageRecord;
+import software.amazon.awssdk.services.marketplacemetering.model.UsageRecordResult;
+import software.amazon.awssdk.services.marketplacemetering.model.UsageRecordResultStatus;
+
+/**
+ * Sends customers' usage (SaaS products) with BatchMeterUsage: calls of at most 25
+ * records and less than 1 MB; per-record statuses applied one by one;
+ * {@code UnprocessedRecords} resent with backoff; and a batch refused because one record
+ * left the acceptance window split into single records so that the others still go
+ * through.
+ *
+ * @author metering-spring-boot
+ */
+final class BatchMeterUsageSender {
+
+	private static final Log logger = LogFactory.getLog(BatchMeterUsageSender.class);
+
+	static final int MAX_RECORDS = 25;
+
+	/** Below the 1 MB limit by room for the product code the template adds. */
+	static final long MAX_BYTES = 1024 * 1024 - 512;
+
+	private final UsageLedger ledger;
+
+	private final MeteringOperations metering;
+
+	private final ResilientCall calls;
+
+	private final ReportOutcomes outcomes;
+
+	BatchMeterUsageSender(UsageLedger ledger, MeteringOperations metering, ResilientCall calls,
+			ReportOutcomes outcomes) {
+		this.ledger = ledger;
+		this.metering = metering;
+		this.calls = calls;
+		this.outcomes = outcomes;
+	}
+
+	void send(List<UsageReport> reports) {
+		List<Pending> batch = new ArrayList<>();
+		for (UsageReport report : reports) {
+			if (!this.outcomes.mayStart(report)) {
+				continue;
+			}
+			Pending pending = new Pending(report, fitting(report));
+			if (batch.size() == MAX_RECORDS || size(append(batch, pending)) >= MAX_BYTES) {
+				sendBatch(batch);
+				batch = new ArrayList<>();
+			}
+			batch.add(pending);
+		}
+		if (!batch.isEmpty()) {
+			sendBatch(batch);
+		}
+	}
+
+	private void sendBatch(List<Pending> batch) {
+		batch.forEach((pending) -> this.ledger.markSending(pending.report().id()));
+		List<Pending> remaining = new ArrayList<>(batch);
+		Attempt<Void> attempt = this.calls.call(() -> {
+			BatchMeterUsageResponse response = this.metering.batchMeterUsage(request(remaining));
+			Map<String, Pending> byRecord = new HashMap<>();
+			remaining.forEach((pending) -> byRecord.put(key(pending.record()), pending));
+			for (UsageRecordResult result : response.results()) {
+				Pending pending = byRecord.remove(key(result.usageRecord()));
+				if (pending != null) {
+					apply(pending.report(), result);
+				}
+			}
+			remaining.retainAll(byRecord.values());
+			if (!remaining.isEmpty()) {
+				throw new MeteringException(remaining.size() + " records were returned unprocessed",
+						MeteringOutcome.RETRYABLE, "UnprocessedRecords", null);
+			}
+			return null;
+		});
+		if (attempt instanceof Attempt.Refused<Void> refused) {
+			MeteringException failure = refused.failure();
+			if (failure.getOutcome() == MeteringOutcome.EXPIRED && remaining.size() > 1) {
+				logger.warn("A batch of " + remaining.size()
+						+ " records was refused because one left the acceptance window; sending them one by one");
+				remaining.forEach((pending) -> sendBatch(List.of(pending)));
+				return;
+			}
+			remaining.forEach((pending) -> this.outcomes.refused(pending.report(), failure));
+		}
+	}
+
+	private void apply(UsageReport report, UsageRecordResult result) {
+		if (result.status() == UsageRecordResultStatus.SUCCESS) {
+			this.outcomes.reported(report, result.meteringRecordId());
+		}
+		else {
+			this.outcomes.refused(report, result.statusAsString());
+		}
+	}
+
+	/**
+	 * Return the record of a report, without its allocations if it cannot fit in one call
+	 * with them (thousands of long tag values): the quantity is then billed untagged
+	 * rather than not at all.
+	 */
+	private static UsageRecord fitting(UsageReport report) {
+		UsageRecord record = UsageRequests.usageRecord(report);
+		if (size(List.of(new Pending(report, record))) < MAX_BYTES) {
+			return record;
+		}
+		logger.warn("Usage of report " + report.id() + " is sent without its " + report.allocations().size()
+				+ " allocations: with them the record alone would pass the 1 MB limit of BatchMeterUsage");
+		return UsageRequests.untagged(record);
+	}
+
+	private static List<Pending> append(List<Pending> batch, Pending pending) {
+		List<Pending> appended = new ArrayList<>(batch);
+		appended.add(pending);
+		return appended;
+	}
+
+	private static long size(List<Pending> batch) {
+		return MeteringRequestValidator.batchMeterUsageBodySize(request(batch));
+	}
+
+	private static BatchMeterUsageRequest request(List<Pending> batch) {
+		return BatchMeterUsageRequest.builder().usageRecords(batch.stream().map(Pending::record).toList()).build();
+	}
+
+	private static String key(UsageRecord record) {
+		return UsageRequests.customerOf(record) + "|" + record.dimension() + "|" + record.timestamp().getEpochSecond();
+	}
+
+	private record Pending(UsageReport report, UsageRecord record) {
+	}
+
+}

@@ -1,0 +1,38 @@
+package dev.metering.reporting;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * How the {@link UsageReporter} runs.
+ *
+ * @param offset how long after each hour boundary the closed hour is reported
+ * @param retryInterval how often to try again while reports are pending
+ * @param reportOnShutdown whether a graceful shutdown also seals and reports the current
+ * partial hour
+ * @param expiredUsage what to do with usage AWS no longer accepts
+ * @param zeroUsageDimensions dimensions reported with quantity 0 for hours without usage
+ * @param acceptanceWindow how far in the past AWS accepts an hour
+ * @param lastSendMargin how long before the end of the acceptance window a first attempt
+ * is no longer started
+ * @param shutdownTimeout how long the report at shutdown may take
+ * @author metering-spring-boot
+ */
+public record ReportingSettings(Duration offset, Duration retryInterval, boolean reportOnShutdown,
+		ExpiredUsage expiredUsage, Set<String> zeroUsageDimensions, Duration acceptanceWindow, Duration lastSendMargin,
+		Duration shutdownTimeout) {
+
+	/** How far in the past AWS accepts usage: six hours. */
+	public static final Duration AWS_ACCEPTANCE_WINDOW = Duration.ofHours(6);
+
+	/**
+	 * Return the defaults: report one minute after the hour, retry every minute, report
+	 * on shutdown, carry expired usage forward.
+	 * @return the default settings
+	 */
+	public static ReportingSettings defaults() {
+		return new ReportingSettings(Duration.ofMinutes(1), Duration.ofMinutes(1), true, ExpiredUsage.CARRY_FORWARD,
+				Set.of(), AWS_ACCEPTANCE_WINDOW, Duration.ofMinutes(15), Duration.ofSeconds(30));
+	}
+
+}

@@ -1,0 +1,70 @@
+package dev.metering.reporting;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * What the reporter has done: records per outcome, and the last report cycle. Read by
+ * health, metrics and the actuator endpoint; never by the reporter itself.
+ *
+ * @author metering-spring-boot
+ */
+public class ReportingStatistics {
+
+	private final Map<ReportOutcome, LongAdder> records = new ConcurrentHashMap<>();
+
+	private volatile Cycle lastCycle;
+
+	void increment(ReportOutcome outcome) {
+		this.records.computeIfAbsent(outcome, (key) -> new LongAdder()).increment();
+	}
+
+	void cycleEnded(Cycle cycle) {
+		this.lastCycle = cycle;
+	}
+
+	/**
+	 * Return how many records ended with the given outcome.
+	 * @param outcome the outcome
+	 * @return the count
+	 */
+	public long count(ReportOutcome outcome) {
+		LongAdder count = this.records.get(outcome);
+		return (count != null) ? count.sum() : 0;
+	}
+
+	/**
+	 * Return the count of records per outcome.
+	 * @return the counts, in outcome order
+	 */
+	public Map<ReportOutcome, Long> counts() {
+		Map<ReportOutcome, Long> counts = new TreeMap<>();
+		this.records.forEach((outcome, count) -> counts.put(outcome, count.sum()));
+		return counts;
+	}
+
+	/**
+	 * Return the last report cycle, or {@code null} before the first.
+	 * @return the last cycle
+	 */
+	public Cycle lastCycle() {
+		return this.lastCycle;
+	}
+
+	/**
+	 * One report cycle.
+	 *
+	 * @param started when the cycle started
+	 * @param ended when it ended
+	 * @param reported records AWS confirmed
+	 * @param pending records still waiting to be sent (for example after throttling)
+	 * @param failure why the cycle failed, or {@code null}
+	 */
+	public record Cycle(Instant started, Instant ended, int reported, int pending, String failure) {
+
+	}
+
+}

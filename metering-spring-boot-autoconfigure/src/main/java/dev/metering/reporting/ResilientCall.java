@@ -1,0 +1,59 @@
+package dev.metering.reporting;
+
+import java.util.function.Supplier;
+
+import dev.metering.core.InvalidMeteringRequestException;
+import dev.metering.core.MeteringException;
+import dev.metering.core.MeteringOutcome;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RequestNotPermitted;
+import io.github.resilience4j.retry.Retry;
+
+/**
+ * Calls the Metering Service through a Resilience4j {@link RateLimiter} (every attempt
+ * takes a permit) inside a {@link Retry}. Only retryable failures are ever thrown into
+ * the {@code Retry}; refusals come back as values. So whatever the {@code Retry} is
+ * configured to retry, a duplicate or a rejection is never sent twice.
+ *
+ * @author metering-spring-boot
+ */
+final class ResilientCall {
+
+	private final Retry retry;
+
+	private final RateLimiter rateLimiter;
+
+	private final ReportingStatistics statistics;
+
+	ResilientCall(Retry retry, RateLimiter rateLimiter, ReportingStatistics statistics) {
+		this.retry = retry;
+		this.rateLimiter = rateLimiter;
+		this.statistics = statistics;
+	}
+
+	<T> Attempt<T> call(Supplier<T> call) {
+		Supplier<Attempt<T>> attempt = () -> {
+			try {
+				return new Attempt.Answered<>(call.get());
+			}
+			catch (MeteringException ex) {
+				if (ex.getOutcome() == MeteringOutcome.RETRYABLE) {
+					this.statistics.increment(ReportOutcome.RETRIED);
+					throw ex;
+				}
+				return new Attempt.Refused<>(ex);
+			}
+			catch (InvalidMeteringRequestException ex) {
+				return new Attempt.Refused<>(
+						new MeteringException(ex.getMessage(), MeteringOutcome.REJECTED, "InvalidRequest", ex));
+			}
+		};
+		try {
+			return Retry.decorateSupplier(this.retry, RateLimiter.decorateSupplier(this.rateLimiter, attempt)).get();
+		}
+		catch (MeteringException | RequestNotPermitted ex) {
+			return new Attempt.Unanswered<>(ex);
+		}
+	}
+
+}

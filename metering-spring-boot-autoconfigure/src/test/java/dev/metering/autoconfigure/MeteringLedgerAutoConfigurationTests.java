@@ -1,0 +1,118 @@
+package dev.metering.autoconfigure;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.metering.core.UsageRecorder;
+import dev.metering.ledger.FileUsageLedger;
+import dev.metering.ledger.InMemoryUsageLedger;
+import dev.metering.ledger.UsageKey;
+import dev.metering.ledger.UsageLedger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.mockito.Mockito.mock;
+
+/**
+ * Tests for {@link MeteringLedgerAutoConfiguration}.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class MeteringLedgerAutoConfigurationTests {
+
+	@TempDir
+	Path directory;
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(MeteringLedgerAutoConfiguration.class))
+		.withPropertyValues("aws.marketplace.metering.product-code=prod-abc123",
+				"aws.marketplace.metering.dimensions=scans");
+
+	@Test
+	void aDurableFileLedgerInTheConfiguredDirectoryByDefault() throws IOException {
+		Path ledger = this.directory.resolve("ledger");
+		this.contextRunner.withPropertyValues("aws.marketplace.metering.ledger.directory=" + ledger).run((context) -> {
+			assertThat(context).hasSingleBean(FileUsageLedger.class).hasSingleBean(UsageRecorder.class);
+			context.getBean(UsageRecorder.class).record("scans", 2, null, null);
+			assertThat(context.getBean(UsageLedger.class).view().openUsage()).singleElement()
+				.satisfies((open) -> assertThat(open.key()).isEqualTo(UsageKey.of("scans")));
+		});
+		assertThat(Files.list(ledger)).isNotEmpty();
+	}
+
+	@Test
+	void theFileLedgerIsClosedWithTheContextAndRecoveredByTheNext() {
+		Path ledger = this.directory.resolve("ledger");
+		ApplicationContextRunner runner = this.contextRunner
+			.withPropertyValues("aws.marketplace.metering.ledger.directory=" + ledger);
+		runner.run((context) -> context.getBean(UsageRecorder.class).record("scans", 5, null, null));
+		runner.run((context) -> assertThat(context.getBean(UsageLedger.class).view().openUsage()).singleElement()
+			.satisfies((open) -> assertThat(open.quantity()).isEqualTo(5)));
+	}
+
+	@Test
+	void aMemoryLedgerWhenAskedForWithAWarning(CapturedOutput output) {
+		this.contextRunner.withPropertyValues("aws.marketplace.metering.ledger.type=memory").run((context) -> {
+			assertThat(context).hasSingleBean(InMemoryUsageLedger.class);
+			assertThat(output).contains("usage not yet reported to AWS is lost on every restart");
+		});
+	}
+
+	@Test
+	void theRecorderRefusesDimensionsThatAreNotConfigured() {
+		this.contextRunner.withPropertyValues("aws.marketplace.metering.ledger.type=memory")
+			.run((context) -> assertThat(context.getBean(UsageRecorder.class)).satisfies((recorder) -> {
+				org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+					.isThrownBy(() -> recorder.record("pages", 1, null, null))
+					.withMessageContaining("pages");
+			}));
+	}
+
+	@Test
+	void backsOffToTheApplicationsLedger() {
+		this.contextRunner.withUserConfiguration(OwnLedgerConfiguration.class)
+			.run((context) -> assertThat(context.getBean(UsageLedger.class))
+				.isSameAs(context.getBean(OwnLedgerConfiguration.class).ledger));
+	}
+
+	@Test
+	void theReportingIdentityDefaultsToTheHostName() {
+		MeteringProperties properties = new MeteringProperties();
+		assertThat(MeteringLedgerAutoConfiguration.reportingIdentity(properties)).isNotBlank();
+		properties.setReportingIdentity("pod-7");
+		assertThat(MeteringLedgerAutoConfiguration.reportingIdentity(properties)).isEqualTo("pod-7");
+	}
+
+	@Test
+	void aMissingProductCodeFailsStartup() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(MeteringLedgerAutoConfiguration.class))
+			.withPropertyValues("aws.marketplace.metering.ledger.type=memory")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidMeteringConfigurationException.class)
+				.hasMessageContaining("product-code is required"));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OwnLedgerConfiguration {
+
+		final UsageLedger ledger = mock(UsageLedger.class);
+
+		@Bean
+		UsageLedger ownLedger() {
+			return this.ledger;
+		}
+
+	}
+
+}

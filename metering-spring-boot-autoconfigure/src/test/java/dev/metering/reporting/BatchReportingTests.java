@@ -1,0 +1,119 @@
+package dev.metering.reporting;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+import dev.metering.emulator.AcceptedRecord;
+import dev.metering.ledger.ReportState;
+import dev.metering.ledger.UsageKey;
+import dev.metering.ledger.UsageReport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageRequest;
+import software.amazon.awssdk.services.marketplacemetering.model.UsageRecord;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/**
+ * Clock-driven tests of the BatchMeterUsage path of {@link UsageReporter} (usage recorded
+ * with a customer).
+ */
+class BatchReportingTests {
+
+	private static final Instant HOUR_10 = ReportingFixture.START;
+
+	private static final Instant HOUR_11 = HOUR_10.plus(1, ChronoUnit.HOURS);
+
+	private ReportingFixture fixture;
+
+	@AfterEach
+	void close() throws Exception {
+		this.fixture.close();
+	}
+
+	@Test
+	void sendsCustomersUsageInBatchesOfAtMost25() {
+		this.fixture = new ReportingFixture();
+		for (int customer = 0; customer < 60; customer++) {
+			this.fixture.ledger.record(UsageKey.of("scans", "customer-" + customer, Map.of()), customer + 1);
+		}
+		this.fixture.ledger.record(UsageKey.of("scans", "111122223333", Map.of("team", "a")), 7);
+		this.fixture.clock.set(HOUR_11.plusSeconds(60));
+		this.fixture.reporter.report(false);
+		assertThat(this.fixture.emulator.records()).hasSize(61)
+			.allSatisfy((record) -> assertThat(record.operation()).isEqualTo("BatchMeterUsage"));
+		assertThat(this.fixture.acceptedTotal()).isEqualTo(60 * 61 / 2 + 7);
+		assertThat(this.fixture.emulator.records()).filteredOn((record) -> "111122223333".equals(record.customer()))
+			.singleElement()
+			.satisfies((record) -> assertThat(record.allocations()).extracting(AcceptedRecord.Allocation::quantity)
+				.containsExactly(7L));
+		assertThat(this.fixture.emulator.counters().rejected()).isEmpty();
+	}
+
+	@Test
+	void appliesEachRecordStatus() {
+		this.fixture = new ReportingFixture(
+				(emulator) -> emulator.subscribedCustomer("customer-1").subscribedCustomer("customer-2"),
+				ReportingSettings.defaults());
+		this.fixture.template.batchMeterUsage(BatchMeterUsageRequest.builder()
+			.usageRecords(UsageRecord.builder()
+				.customerIdentifier("customer-2")
+				.dimension("scans")
+				.timestamp(HOUR_10)
+				.quantity(99)
+				.build())
+			.build());
+		this.fixture.ledger.record(UsageKey.of("scans", "customer-1", Map.of()), 1);
+		this.fixture.ledger.record(UsageKey.of("scans", "customer-2", Map.of()), 2);
+		this.fixture.ledger.record(UsageKey.of("scans", "customer-3", Map.of()), 3);
+		this.fixture.clock.set(HOUR_11.plusSeconds(60));
+		this.fixture.reporter.report(false);
+		assertThat(this.fixture.ledger.view().reports())
+			.extracting(UsageReport::customer, UsageReport::state, UsageReport::reason)
+			.containsExactlyInAnyOrder(tuple("customer-1", ReportState.REPORTED, null),
+					tuple("customer-2", ReportState.DEAD_LETTER, "DUPLICATE DuplicateRecord"),
+					tuple("customer-3", ReportState.DEAD_LETTER, "NOT_ENTITLED CustomerNotSubscribed"));
+	}
+
+	@Test
+	void unprocessedRecordsAreResent() {
+		this.fixture = new ReportingFixture();
+		this.fixture.emulator.faults().unprocessedRate(0.5);
+		for (int customer = 0; customer < 20; customer++) {
+			this.fixture.ledger.record(UsageKey.of("scans", "customer-" + customer, Map.of()), 1);
+		}
+		this.fixture.clock.set(HOUR_11.plusSeconds(60));
+		for (int run = 0; run < 10 && this.fixture.reporter.report(false).pending() > 0; run++) {
+			this.fixture.clock.advance(Duration.ofMinutes(1));
+		}
+		assertThat(this.fixture.ledger.pendingReports()).isEmpty();
+		assertThat(this.fixture.acceptedTotal()).isEqualTo(20);
+		assertThat(this.fixture.reporter.getStatistics().count(ReportOutcome.RETRIED)).isPositive();
+	}
+
+	@Test
+	void aRecordOutOfTheWindowDoesNotSinkItsBatch() {
+		this.fixture = new ReportingFixture((emulator) -> emulator.acceptanceWindow(Duration.ofMinutes(90)),
+				ReportingSettings.defaults());
+		this.fixture.ledger.record(UsageKey.of("scans", "customer-old", Map.of()), 4);
+		this.fixture.clock.set(HOUR_11.plusSeconds(60));
+		this.fixture.emulator.faults().throttleRate(1.0);
+		this.fixture.reporter.report(false);
+		this.fixture.emulator.faults().throttleRate(0);
+		this.fixture.ledger.record(UsageKey.of("scans", "customer-new", Map.of()), 5);
+		this.fixture.clock.set(HOUR_11.plus(Duration.ofMinutes(61)));
+		this.fixture.reporter.report(false);
+		assertThat(this.fixture.emulator.records()).singleElement().satisfies((record) -> {
+			assertThat(record.customer()).isEqualTo("customer-new");
+			assertThat(record.quantity()).isEqualTo(5);
+		});
+		assertThat(this.fixture.ledger.view().openUsage()).singleElement().satisfies((open) -> {
+			assertThat(open.key().customer()).isEqualTo("customer-old");
+			assertThat(open.quantity()).isEqualTo(4);
+		});
+	}
+
+}

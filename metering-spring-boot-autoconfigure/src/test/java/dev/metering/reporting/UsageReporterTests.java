@@ -1,0 +1,317 @@
+package dev.metering.reporting;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Set;
+
+import dev.metering.emulator.AcceptedRecord;
+import dev.metering.ledger.LedgerView.OpenUsage;
+import dev.metering.ledger.ReportState;
+import dev.metering.ledger.UsageKey;
+import dev.metering.ledger.UsageReport;
+import dev.metering.reporting.ReportingStatistics.Cycle;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Clock-driven tests of {@link UsageReporter}: which hours are sent when, and what each
+ * answer of GUIDE R4 does to the ledger. No test waits for real time.
+ */
+class UsageReporterTests {
+
+	private static final Instant HOUR_10 = ReportingFixture.START;
+
+	private static final Instant HOUR_11 = HOUR_10.plus(1, ChronoUnit.HOURS);
+
+	private ReportingFixture fixture;
+
+	@AfterEach
+	void close() throws Exception {
+		this.fixture.close();
+	}
+
+	@Test
+	void reportsAnHourOnlyAfterItEnded() {
+		this.fixture = new ReportingFixture();
+		this.fixture.ledger.record(UsageKey.of("scans"), 5);
+		this.fixture.reporter.report(false);
+		assertThat(this.fixture.emulator.records()).isEmpty();
+		this.fixture.clock.set(HOUR_11.plusSeconds(60));
+		Cycle cycle = this.fixture.reporter.report(false);
+		assertThat(cycle.reported()).isOne();
+		assertThat(this.fixture.emulator.records()).singleElement().satisfies((record) -> {
+			assertThat(record.hour()).isEqualTo(HOUR_10);
+			assertThat(record.quantity()).isEqualTo(5);
+		});
+		assertThat(reports()).singleElement().satisfies((report) -> {
+			assertThat(report.state()).isEqualTo(ReportState.REPORTED);
+			assertThat(report.meteringRecordId()).isEqualTo(this.fixture.emulator.records().get(0).meteringRecordId());
+		});
+	}
+
+	@Test
+	void sendsAllTagSetsOfAnHourInOneRequest() {
+		this.fixture = new ReportingFixture();
+		this.fixture.ledger.record(UsageKey.of("scans", null, Map.of("team", "a")), 3);
+		this.fixture.ledger.record(UsageKey.of("scans", null, Map.of("team", "b")), 4);
+		this.fixture.ledger.record(UsageKey.of("scans"), 2);
+		this.fixture.clock.set(HOUR_11.plusSeconds(60));
+		this.fixture.reporter.report(false);
+		assertThat(this.fixture.emulator.records()).singleElement().satisfies((record) -> {
+			assertThat(record.quantity()).isEqualTo(9);
+			assertThat(record.allocations()).extracting(AcceptedRecord.Allocation::quantity)
+				.containsExactlyInAnyOrder(3L, 4L, 2L);
+		});
+	}
+
+	@Test
+	void theCurrentHourIsSealedAndSentOnlyWhenAsked() {
+		this.fixture = new ReportingFixture();
+		this.fixture.ledger.record(UsageKey.of("scans"), 5);
+		this.fixture.reporter.report(true);
+		assertThat(this.fixture.emulator.records()).singleElement()
+			.satisfies((record) -> assertThat(record.hour()).isEqualTo(HOUR_10));
+		this.fixture.ledger.record(UsageKey.of("scans"), 2);
+		assertThat(this.fixture.ledger.view().openUsage()).singleElement().satisfies((open) -> {
+			assertThat(open.hour()).isEqualTo(HOUR_11);
+			assertThat(open.quantity()).isEqualTo(2);
+		});
+		this.fixture.clock.set(HOUR_11.plus(1, ChronoUnit.HOURS).plusSeconds(60));
+		this.fixture.reporter.report(false);
+		assertThat(this.fixture.acceptedTotal()).isEqualTo(7);
+		assertThat(this.fixture.emulator.counters().rejected("DuplicateRequestException")).isZero();
+	}
+
+	@Test
+	void stoppingReportsThePartialHourWhenConfigured() {
+		this.fixture = new ReportingFixture();
+		this.fixture.reporter.start();
+		this.fixture.ledger.record(UsageKey.of("scans"), 4);
+		this.fixture.reporter.stop();
+		assertThat(this.fixture.acceptedTotal()).isEqualTo(4);
+		assertThat(this.fixture.reporter.isRunning()).isFalse();
+	}
+
+	@Test
+	void stoppingKeepsThePartialHourWhenNotConfigured() {
+		this.fixture = new ReportingFixture((emulator) -> emulator, settings(false, ExpiredUsage.CARRY_FORWARD));
+		this.fixture.reporter.start();
+		this.fixture.ledger.record(UsageKey.of("scans"), 4);
+		this.fixture.reporter.stop();
+		assertThat(this.fixture.emulator.records()).isEmpty();
+		assertThat(this.fixture.ledger.view().openUsage()).extracting(OpenUsage::quantity).containsExactly(4L);
+	}
+
+	@Test
+	void usageThatLeftTheWindowUnsentIsCarriedForwardWithoutACall() {
+		this.fixture = new ReportingFixture();
+		this.fixture.ledger.record(UsageKey.of("scans", null, Map.of("team", "a")), 5);
+		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(7)));
+		this.fixture.reporter.report(false);
+		assertThat(this.fixture.emulator.counters().rejected()).isEmpty();
+		assertThat(this.fixture.emulator.records()).isEmpty();
+		assertThat(this.fixture.reporter.getStatistics().count(ReportOutcome.CARRIED_FORWARD)).isOne();
+		assertThat(this.fixture.ledger.view().openUsage()).singleElement().satisfies((open) -> {
+			assertThat(open.key()).isEqualTo(UsageKey.of("scans", null, Map.of("team", "a")));
+			assertThat(open.quantity()).isEqualTo(5);
+		});
+		this.fixture.clock.advance(Duration.ofHours(1));
+		this.fixture.reporter.report(false);
+		assertThat(this.fixture.acceptedTotal()).isEqualTo(5);
+	}
+
+	@Test
+	void usageAwsRefusesAsOutOfBoundsIsCarriedForward() {
+		this.fixture = new ReportingFixture((emulator) -> emulator.acceptanceWindow(Duration.ofMinutes(30)),
+				ReportingSettings.defaults());
+		this.fixture.ledger.record(UsageKey.of("scans"), 5);
+		this.fixture.clock.set(HOUR_11.plus(Duration.ofMinutes(45)));
+		this.fixture.reporter.report(false);
+		assertThat(this.fixture.emulator.counters().rejected("TimestampOutOfBoundsException")).isOne();
+		assertThat(this.fixture.ledger.view().openUsage()).extracting(OpenUsage::hour, OpenUsage::quantity)
+			.containsExactly(org.assertj.core.groups.Tuple.tuple(HOUR_11, 5L));
+	}
+
+	@Test
+	void expiredUsageIsDeadLetteredWhenConfigured() {
+		this.fixture = new ReportingFixture((emulator) -> emulator, settings(true, ExpiredUsage.DEAD_LETTER));
+		this.fixture.ledger.record(UsageKey.of("scans"), 5);
+		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(7)));
+		this.fixture.reporter.report(false);
+		assertThat(reports()).singleElement().satisfies((report) -> {
+			assertThat(report.state()).isEqualTo(ReportState.DEAD_LETTER);
+			assertThat(report.reason()).startsWith("EXPIRED");
+		});
+		assertThat(this.fixture.ledger.view().openUsage()).isEmpty();
+	}
+
+	@Test
+	void throttlingAndServerErrorsKeepTheReportPendingForTheNextRun() {
+		this.fixture = new ReportingFixture();
+		this.fixture.emulator.faults().throttleRate(1.0);
+		this.fixture.ledger.record(UsageKey.of("scans"), 5);
+		this.fixture.clock.set(HOUR_11.plusSeconds(60));
+		Cycle throttled = this.fixture.reporter.report(false);
+		assertThat(throttled.pending()).isOne();
+		assertThat(this.fixture.emulator.counters().rejected("ThrottlingException")).isEqualTo(5);
+		this.fixture.emulator.faults().throttleRate(0).serverErrorRate(1.0);
+		assertThat(this.fixture.reporter.report(false).pending()).isOne();
+		this.fixture.emulator.faults().serverErrorRate(0);
+		assertThat(this.fixture.reporter.report(false).reported()).isOne();
+		assertThat(this.fixture.acceptedTotal()).isEqualTo(5);
+		assertThat(this.fixture.reporter.getStatistics().count(ReportOutcome.RETRIED)).isEqualTo(10);
+	}
+
+	@Test
+	void aCommittedRequestWhoseAnswerWasLostIsConfirmedByItsIdenticalResend() {
+		this.fixture = new ReportingFixture();
+		this.fixture.emulator.faults().lostResponseRate(1.0);
+		this.fixture.ledger.record(UsageKey.of("scans"), 5);
+		this.fixture.clock.set(HOUR_11.plusSeconds(60));
+		this.fixture.reporter.report(false);
+		assertThat(reports()).extracting(UsageReport::state).containsExactly(ReportState.SENDING);
+		this.fixture.emulator.faults().lostResponseRate(0);
+		this.fixture.reporter.report(false);
+		assertThat(this.fixture.emulator.records()).hasSize(1);
+		assertThat(this.fixture.emulator.counters().replays()).isPositive();
+		assertThat(reports()).extracting(UsageReport::state).containsExactly(ReportState.REPORTED);
+	}
+
+	@Test
+	void duplicatesAreDeadLetteredAndTheOtherRecordsGoOn() {
+		this.fixture = new ReportingFixture();
+		this.fixture.template.meterUsage(
+				MeterUsageRequest.builder().usageDimension("pages").timestamp(HOUR_10).usageQuantity(99).build());
+		this.fixture.ledger.record(UsageKey.of("pages"), 5);
+		this.fixture.ledger.record(UsageKey.of("scans"), 6);
+		this.fixture.clock.set(HOUR_11.plusSeconds(60));
+		this.fixture.reporter.report(false);
+		assertThat(reports()).extracting(UsageReport::dimension, UsageReport::state)
+			.containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("pages", ReportState.DEAD_LETTER),
+					org.assertj.core.groups.Tuple.tuple("scans", ReportState.REPORTED));
+		assertThat(reports()).filteredOn((report) -> report.dimension().equals("pages"))
+			.singleElement()
+			.satisfies((report) -> assertThat(report.reason()).isEqualTo("DUPLICATE DuplicateRequestException"));
+		assertThat(this.fixture.reporter.getStatistics().count(ReportOutcome.DEAD_LETTERED)).isOne();
+	}
+
+	@Test
+	void aClientTokenConflictIsDeadLettered() {
+		this.fixture = new ReportingFixture();
+		this.fixture.ledger.record(UsageKey.of("scans"), 5);
+		this.fixture.clock.set(HOUR_11.plusSeconds(60));
+		String token = this.fixture.ledger.seal(HOUR_11).get(0).clientToken();
+		this.fixture.template.meterUsage(MeterUsageRequest.builder()
+			.usageDimension("pages")
+			.timestamp(HOUR_10)
+			.usageQuantity(1)
+			.clientToken(token)
+			.build());
+		this.fixture.reporter.report(false);
+		assertThat(reports()).filteredOn((report) -> report.dimension().equals("scans"))
+			.singleElement()
+			.satisfies((report) -> assertThat(report.reason()).isEqualTo("DUPLICATE IdempotencyConflictException"));
+	}
+
+	@Test
+	void aRejectedRecordIsDeadLetteredAndNeverRetried() {
+		this.fixture = new ReportingFixture();
+		this.fixture.ledger.record(UsageKey.of("gigabytes"), 1);
+		this.fixture.clock.set(HOUR_11.plusSeconds(60));
+		this.fixture.reporter.report(false);
+		this.fixture.reporter.report(false);
+		assertThat(reports()).singleElement()
+			.satisfies((report) -> assertThat(report.reason()).isEqualTo("REJECTED InvalidUsageDimensionException"));
+		assertThat(this.fixture.emulator.counters().rejected("InvalidUsageDimensionException")).isOne();
+	}
+
+	@Test
+	void aBuyerWithoutEntitlementDeadLettersTheRecordWithoutRetrying() {
+		this.fixture = new ReportingFixture();
+		this.fixture.emulator.setEntitled(false);
+		this.fixture.ledger.record(UsageKey.of("scans"), 5);
+		this.fixture.clock.set(HOUR_11.plusSeconds(60));
+		this.fixture.reporter.report(false);
+		this.fixture.reporter.report(false);
+		assertThat(reports()).singleElement()
+			.satisfies((report) -> assertThat(report.reason()).isEqualTo("NOT_ENTITLED CustomerNotEntitledException"));
+		assertThat(this.fixture.emulator.counters().rejected("CustomerNotEntitledException")).isOne();
+	}
+
+	@Test
+	void zeroUsageIsReportedForConfiguredDimensions() {
+		ReportingSettings defaults = ReportingSettings.defaults();
+		this.fixture = new ReportingFixture((emulator) -> emulator,
+				new ReportingSettings(defaults.offset(), defaults.retryInterval(), true, defaults.expiredUsage(),
+						Set.of("pages"), defaults.acceptanceWindow(), defaults.lastSendMargin(),
+						defaults.shutdownTimeout()));
+		this.fixture.reporter.report(false);
+		this.fixture.clock.set(HOUR_11.plusSeconds(60));
+		this.fixture.reporter.report(false);
+		assertThat(this.fixture.emulator.records()).singleElement().satisfies((record) -> {
+			assertThat(record.dimension()).isEqualTo("pages");
+			assertThat(record.hour()).isEqualTo(HOUR_10);
+			assertThat(record.quantity()).isZero();
+		});
+	}
+
+	@Test
+	void theRetryAttemptsOfTheRetryInstanceAreUsed() {
+		this.fixture = new ReportingFixture((emulator) -> emulator, ReportingSettings.defaults(),
+				ReportingFixture.fastRetry(2), ReportingFixture.unlimited());
+		this.fixture.emulator.faults().throttleRate(1.0);
+		this.fixture.ledger.record(UsageKey.of("scans"), 5);
+		this.fixture.clock.set(HOUR_11.plusSeconds(60));
+		this.fixture.reporter.report(false);
+		assertThat(this.fixture.emulator.counters().rejected("ThrottlingException")).isEqualTo(2);
+	}
+
+	@Test
+	void everyAttemptTakesAPermitOfTheRateLimiter() {
+		RateLimiter oneCall = RateLimiter.of("marketplaceMetering",
+				RateLimiterConfig.custom()
+					.limitForPeriod(1)
+					.limitRefreshPeriod(Duration.ofHours(1))
+					.timeoutDuration(Duration.ZERO)
+					.build());
+		this.fixture = new ReportingFixture((emulator) -> emulator, ReportingSettings.defaults(),
+				ReportingFixture.fastRetry(1), oneCall);
+		this.fixture.ledger.record(UsageKey.of("scans"), 5);
+		this.fixture.ledger.record(UsageKey.of("pages"), 6);
+		this.fixture.clock.set(HOUR_11.plusSeconds(60));
+		Cycle cycle = this.fixture.reporter.report(false);
+		assertThat(cycle.reported()).isOne();
+		assertThat(cycle.pending()).isOne();
+		assertThat(this.fixture.emulator.records()).hasSize(1);
+	}
+
+	@Test
+	void runsShortlyAfterEachHourAndMoreOftenWhilePending() {
+		this.fixture = new ReportingFixture();
+		UsageReporter reporter = this.fixture.reporter;
+		assertThat(reporter.nextRunDelay(HOUR_10.plusSeconds(30 * 60), false)).isEqualTo(Duration.ofMinutes(31));
+		assertThat(reporter.nextRunDelay(HOUR_10.plusSeconds(30 * 60), true)).isEqualTo(Duration.ofMinutes(1));
+		assertThat(reporter.nextRunDelay(HOUR_10.plusSeconds(30), false)).isEqualTo(Duration.ofSeconds(30));
+		assertThat(reporter.nextRunDelay(HOUR_10.plusSeconds(60), false)).isEqualTo(Duration.ofHours(1));
+		assertThat(reporter.nextRunDelay(HOUR_10.plusSeconds(30), true)).isEqualTo(Duration.ofSeconds(30));
+	}
+
+	private java.util.List<UsageReport> reports() {
+		return this.fixture.ledger.view().reports();
+	}
+
+	private static ReportingSettings settings(boolean reportOnShutdown, ExpiredUsage expiredUsage) {
+		ReportingSettings defaults = ReportingSettings.defaults();
+		return new ReportingSettings(defaults.offset(), defaults.retryInterval(), reportOnShutdown, expiredUsage,
+				defaults.zeroUsageDimensions(), defaults.acceptanceWindow(), defaults.lastSendMargin(),
+				defaults.shutdownTimeout());
+	}
+
+}
