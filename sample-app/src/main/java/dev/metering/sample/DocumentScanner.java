@@ -6,6 +6,8 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.metering.annotation.MeteredUsage;
+
 import org.springframework.stereotype.Service;
 
 /**
@@ -22,11 +24,16 @@ public class DocumentScanner {
 			new Detector("credit-card-number", Pattern.compile("\\b(?:\\d[ -]?){13,16}\\b")));
 
 	/**
-	 * Scan one document.
+	 * Scan one document. Billed per scan, and per started kilobyte scanned, to the
+	 * customer; allocated by document size class.
+	 * @param customerId the AWS Marketplace customer the scan is billed to
 	 * @param document the document text
 	 * @return what was found
 	 */
-	public ScanResult scan(String document) {
+	@MeteredUsage(dimension = "scans", customer = "#customerId",
+			tags = @MeteredUsage.Tag(key = "size", value = "#document.length() > 10000 ? 'large' : 'small'"))
+	@MeteredUsage(dimension = "kilobytes", customer = "#customerId", quantity = "(#document.length() + 1023) / 1024")
+	public ScanResult scan(String customerId, String document) {
 		List<Finding> findings = new ArrayList<>();
 		for (Detector detector : DETECTORS) {
 			Matcher matcher = detector.pattern().matcher(document);

@@ -33,7 +33,7 @@ class ScanController {
 			throw new ResponseStatusException(HttpStatus.FORBIDDEN,
 					"Customer " + customerId + " has not registered through AWS Marketplace");
 		}
-		return this.scanner.scan(document);
+		return this.scanner.scan(customerId, document);
 	}
 
 }

@@ -1,9 +1,16 @@
 package dev.metering.sample;
 
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.stream.Collectors;
 
+import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
+import dev.metering.ledger.LedgerView.OpenUsage;
+import dev.metering.ledger.UsageLedger;
+import dev.metering.reporting.UsageReporter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -13,16 +20,33 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The sample app over HTTP on the embedded emulator, as a user runs it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SampleApplicationTests {
+
+	@TempDir
+	static Path ledgerDirectory;
+
+	@DynamicPropertySource
+	static void ledgerDirectory(DynamicPropertyRegistry properties) {
+		properties.add("aws.marketplace.metering.ledger.directory", () -> ledgerDirectory.toString());
+	}
+
+	@Autowired
+	private UsageReporter reporter;
+
+	@Autowired
+	private UsageLedger ledger;
 
 	@Autowired
 	private TestRestTemplate rest;
@@ -41,6 +65,30 @@ class SampleApplicationTests {
 		assertThat(scan.getStatusCode()).isEqualTo(HttpStatus.OK);
 		assertThat(scan.getBody()).containsEntry("words", 4);
 		assertThat((Iterable<?>) scan.getBody().get("findings")).hasSize(2);
+	}
+
+	@Test
+	void scansAreBilledToTheCustomerThroughTheReporter() {
+		register(LocalMarketplaceConfiguration.DEMO_REGISTRATION_TOKEN);
+		Map<String, Long> before = openUsage("demo-customer");
+		scan("demo-customer", "x".repeat(1500));
+		scan("demo-customer", "short");
+		Map<String, Long> after = openUsage("demo-customer");
+		assertThat(after.get("scans") - before.getOrDefault("scans", 0L)).isEqualTo(2);
+		assertThat(after.get("kilobytes") - before.getOrDefault("kilobytes", 0L)).isEqualTo(3);
+		this.reporter.report(true);
+		assertThat(this.emulator.records()).filteredOn((record) -> "demo-customer".equals(record.customer()))
+			.extracting(AcceptedRecord::dimension, AcceptedRecord::quantity)
+			.containsExactlyInAnyOrder(tuple("scans", after.get("scans")), tuple("kilobytes", after.get("kilobytes")));
+	}
+
+	private Map<String, Long> openUsage(String customer) {
+		return this.ledger.view()
+			.openUsage()
+			.stream()
+			.filter((open) -> customer.equals(open.key().customer()))
+			.collect(Collectors.groupingBy((open) -> open.key().dimension(),
+					Collectors.summingLong(OpenUsage::quantity)));
 	}
 
 	@Test
