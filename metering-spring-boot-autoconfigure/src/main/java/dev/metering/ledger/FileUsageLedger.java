@@ -69,7 +69,7 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		LedgerFiles.createDirectory(this.directory);
 		LedgerRecovery reader = new LedgerRecovery(builder.clock);
 		Path keyFile = this.directory.resolve("keys.log");
-		reader.readKeys(keyFile).forEach((ref) -> restoreKey(ref.id(), ref.key()));
+		reader.readKeys(keyFile).forEach(this::restoreKey);
 		this.keys = new RecordFile(keyFile);
 		Path journalFile = this.directory.resolve("state.journal");
 		JournalCodec.Snapshot state = reader.readJournal(journalFile);
@@ -189,8 +189,7 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 	 * Stop the sync thread, force everything to disk and close the files.
 	 */
 	@Override
-	public void close() throws IOException {
-		super.close();
+	void closeResources() throws IOException {
 		this.syncer.shutdown();
 		try {
 			this.syncer.awaitTermination(10, TimeUnit.SECONDS);

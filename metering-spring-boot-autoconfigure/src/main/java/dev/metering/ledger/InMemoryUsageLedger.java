@@ -38,4 +38,8 @@ public class InMemoryUsageLedger extends AbstractUsageLedger {
 	void sealed() {
 	}
 
+	@Override
+	void closeResources() {
+	}
+
 }
