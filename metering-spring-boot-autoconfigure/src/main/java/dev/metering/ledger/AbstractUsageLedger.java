@@ -65,7 +65,9 @@ abstract class AbstractUsageLedger implements UsageLedger {
 	@Override
 	public void record(UsageKey key, long quantity) {
 		Assert.notNull(key, "'key' must not be null");
-		Assert.isTrue(quantity >= 0, () -> "'quantity' must be at least 0, was " + quantity);
+		if (quantity < 0) {
+			throw new IllegalArgumentException("'quantity' must be at least 0, was " + quantity);
+		}
 		Assert.state(!this.closed.get(), "The usage ledger is closed");
 		KeyRef ref = this.keys.intern(key);
 		int hour = Math.max(Hours.of(this.clock.instant()), this.openFrom);
