@@ -23,8 +23,9 @@ import org.springframework.util.Assert;
  * <strong>Recorded usage</strong> is appended as a fixed-size entry to a memory-mapped
  * segment file before {@link #record} returns, so it survives {@code kill -9} (the page
  * cache outlives the process); a background daemon thread forces the files to disk every
- * {@code syncInterval}, which bounds what an OS crash can lose. A key is written to
- * {@code keys.log} on its first use, before any entry refers to its id.
+ * {@code syncInterval}, which bounds what an OS crash can lose, and prepares the next
+ * segment with its pages already faulted. A key is written to {@code keys.log} on its
+ * first use, before any entry refers to its id.
  * <p>
  * <strong>State</strong> (seals with their full reports, transitions, carries) is
  * appended to {@code state.journal} and forced before it is applied. Recovery is exact:
@@ -76,16 +77,16 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		this.journal = new RecordFile(journalFile);
 		this.journaledCarries = new ArrayList<>(state.carries());
 		restoreState(state.openFrom(), state.reports(), state.carries());
-		this.segments = new SegmentLog(this.directory, builder.segmentBytes,
-				reader.readSegments(this.directory, state.openFrom(), this::restoreUsage));
-		this.audit = new AuditLog(this.directory.resolve("audit.log"));
-		this.recovery = reader.report(state.reports().size());
-		locked(this::compact);
 		this.syncer = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "metering-ledger-sync");
 			thread.setDaemon(true);
 			return thread;
 		});
+		this.segments = new SegmentLog(this.directory, builder.segmentBytes,
+				reader.readSegments(this.directory, state.openFrom(), this::restoreUsage), this.syncer);
+		this.audit = new AuditLog(this.directory.resolve("audit.log"));
+		this.recovery = reader.report(state.reports().size());
+		locked(this::compact);
 		long interval = builder.syncInterval.toNanos();
 		this.syncer.scheduleWithFixedDelay(this::sync, interval, interval, TimeUnit.NANOSECONDS);
 	}
@@ -155,9 +156,8 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 	 */
 	private Void compact() {
 		try {
-			if (isSealed()) {
-				this.segments.deleteObsolete(openFrom());
-			}
+			// never sealed: the floor is the lowest hour, so only empty segments go
+			this.segments.deleteObsolete(openFrom());
 			Instant horizon = clock().instant().minus(this.retention);
 			List<UsageReport> expired = removeReports(
 					(report) -> !report.state().isPending() && report.hour().isBefore(horizon));

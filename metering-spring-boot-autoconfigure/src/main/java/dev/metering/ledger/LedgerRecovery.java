@@ -152,7 +152,7 @@ final class LedgerRecovery {
 			long offset = damaged.isEmpty() ? whole : (long) damaged.get(0) * Segment.ENTRY_BYTES;
 			List<String> problems = new ArrayList<>();
 			if (!damaged.isEmpty()) {
-				problems.add(damaged.size() + " entries with a bad check or an unknown key");
+				problems.add("entries with a bad check or an unknown key: " + damaged.size());
 			}
 			if (whole != size) {
 				problems.add("a truncated entry at offset " + whole);
