@@ -158,15 +158,18 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		try {
 			// never sealed: the floor is the lowest hour, so only empty segments go
 			this.segments.deleteObsolete(openFrom());
+			this.journaledCarries.removeIf((carry) -> carry.hour() < openFrom());
 			Instant horizon = clock().instant().minus(this.retention);
-			List<UsageReport> expired = removeReports(
-					(report) -> !report.state().isPending() && report.hour().isBefore(horizon));
+			List<UsageReport> expired = view().reports()
+				.stream()
+				.filter((report) -> !report.state().isPending() && report.hour().isBefore(horizon))
+				.toList();
 			if (!expired.isEmpty()) {
 				this.audit.append(expired);
-				this.journaledCarries.removeIf((carry) -> carry.hour() < openFrom());
+				removeReports(expired::contains);
 				Integer floor = isSealed() ? openFrom() : null;
-				this.journal.replace(JournalCodec.encode(
-						new JournalCodec.Snapshot(floor, view().reports(), new ArrayList<>(this.journaledCarries))));
+				this.journal.replace(JournalCodec
+					.encode(new JournalCodec.Snapshot(floor, view().reports(), List.copyOf(this.journaledCarries))));
 			}
 			return null;
 		}
