@@ -38,6 +38,8 @@ import org.springframework.util.Assert;
  * are dropped from the journal, rewritten as a snapshot.
  * <p>
  * Damaged files found at startup are handled by recovery (see {@link #recovery()}).
+ * <p>
+ * The directory is locked while the ledger is open: each process needs its own.
  *
  * @author metering-spring-boot
  */
@@ -48,6 +50,8 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 	private final Path directory;
 
 	private final Duration retention;
+
+	private final DirectoryLock lock;
 
 	private final RecordFile keys;
 
@@ -68,27 +72,35 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		this.directory = builder.directory;
 		this.retention = builder.retention;
 		LedgerFiles.createDirectory(this.directory);
-		LedgerRecovery reader = new LedgerRecovery(builder.clock);
-		Path keyFile = this.directory.resolve("keys.log");
-		reader.readKeys(keyFile).forEach(this::restoreKey);
-		this.keys = new RecordFile(keyFile);
-		Path journalFile = this.directory.resolve("state.journal");
-		JournalCodec.Snapshot state = reader.readJournal(journalFile);
-		this.journal = new RecordFile(journalFile);
-		this.journaledCarries = new ArrayList<>(state.carries());
-		restoreState(state.openFrom(), state.reports(), state.carries());
-		this.syncer = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "metering-ledger-sync");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.segments = new SegmentLog(this.directory, builder.segmentBytes,
-				reader.readSegments(this.directory, state.openFrom(), this::restoreUsage), this.syncer);
-		this.audit = new AuditLog(this.directory.resolve("audit.log"));
-		this.recovery = reader.report(state.reports().size());
-		locked(this::compact);
-		long interval = builder.syncInterval.toNanos();
-		this.syncer.scheduleWithFixedDelay(this::sync, interval, interval, TimeUnit.NANOSECONDS);
+		DirectoryLock acquired = DirectoryLock.acquire(this.directory);
+		this.lock = acquired;
+		try {
+			LedgerRecovery reader = new LedgerRecovery(builder.clock);
+			Path keyFile = this.directory.resolve("keys.log");
+			reader.readKeys(keyFile).forEach(this::restoreKey);
+			this.keys = new RecordFile(keyFile);
+			Path journalFile = this.directory.resolve("state.journal");
+			JournalCodec.Snapshot state = reader.readJournal(journalFile);
+			this.journal = new RecordFile(journalFile);
+			this.journaledCarries = new ArrayList<>(state.carries());
+			restoreState(state.openFrom(), state.reports(), state.carries());
+			this.syncer = Executors.newSingleThreadScheduledExecutor((task) -> {
+				Thread thread = new Thread(task, "metering-ledger-sync");
+				thread.setDaemon(true);
+				return thread;
+			});
+			this.segments = new SegmentLog(this.directory, builder.segmentBytes,
+					reader.readSegments(this.directory, state.openFrom(), this::restoreUsage), this.syncer);
+			this.audit = new AuditLog(this.directory.resolve("audit.log"));
+			this.recovery = reader.report(state.reports().size());
+			locked(this::compact);
+			long interval = builder.syncInterval.toNanos();
+			this.syncer.scheduleWithFixedDelay(this::sync, interval, interval, TimeUnit.NANOSECONDS);
+		}
+		catch (IOException | RuntimeException ex) {
+			acquired.close();
+			throw ex;
+		}
 	}
 
 	/**
@@ -207,6 +219,7 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		this.keys.close();
 		this.journal.close();
 		this.audit.close();
+		this.lock.close();
 	}
 
 	/**

@@ -22,6 +22,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
@@ -63,8 +64,8 @@ class FileUsageLedgerTests {
 	}
 
 	/**
-	 * Open the ledger directory; a ledger opened earlier and not closed stands for a
-	 * process that was killed.
+	 * Open the ledger directory. A kill is tested with a real process in
+	 * {@link FileUsageLedgerCrashTests}.
 	 */
 	private FileUsageLedger open() {
 		FileUsageLedger ledger = FileUsageLedger.builder(directory())
@@ -99,14 +100,15 @@ class FileUsageLedgerTests {
 	}
 
 	@Test
-	void aResendAfterAKillSendsTheIdenticalRequest() {
-		FileUsageLedger killed = open();
-		killed.record(SCANS, 5);
-		killed.record(RED, 3);
-		killed.record(UsageKey.of("scans", "cust-1", null), 4);
-		killed.seal(ELEVEN);
-		killed.markSending(killed.pendingReports().get(0).id());
-		List<UsageReport> sent = killed.pendingReports();
+	void aResendAfterARestartSendsTheIdenticalRequest() throws IOException {
+		FileUsageLedger ledger = open();
+		ledger.record(SCANS, 5);
+		ledger.record(RED, 3);
+		ledger.record(UsageKey.of("scans", "cust-1", null), 4);
+		ledger.seal(ELEVEN);
+		ledger.markSending(ledger.pendingReports().get(0).id());
+		List<UsageReport> sent = ledger.pendingReports();
+		ledger.close();
 		this.clock.set(ELEVEN.plusSeconds(300));
 		FileUsageLedger restarted = open();
 		assertThat(restarted.pendingReports()).isEqualTo(sent);
@@ -128,7 +130,7 @@ class FileUsageLedgerTests {
 	}
 
 	@Test
-	void carriedQuantitiesSurviveAKillUntilTheirHourIsSealed() {
+	void carriedQuantitiesSurviveARestartUntilTheirHourIsSealed() throws IOException {
 		FileUsageLedger ledger = open();
 		ledger.record(SCANS, Integer.MAX_VALUE + 5L);
 		ledger.record(RED, 3);
@@ -138,14 +140,26 @@ class FileUsageLedgerTests {
 		List<LedgerView.OpenUsage> carried = List.of(new LedgerView.OpenUsage(SCANS, ELEVEN, 5),
 				new LedgerView.OpenUsage(RED, ELEVEN, 3));
 		assertThat(ledger.view().openUsage()).containsExactlyInAnyOrderElementsOf(carried);
+		ledger.close();
 		FileUsageLedger restarted = open();
 		assertThat(restarted.view().openUsage()).containsExactlyInAnyOrderElementsOf(carried);
 		this.clock.set(TWELVE);
 		assertThat(restarted.seal(TWELVE)).extracting(UsageReport::hour, UsageReport::quantity)
 			.containsExactly(tuple(ELEVEN, 5L), tuple(ELEVEN, 3L));
+		restarted.close();
 		FileUsageLedger again = open();
 		assertThat(again.view().openUsage()).isEmpty();
 		assertThat(again.view().reports()).hasSize(4);
+	}
+
+	@Test
+	void aDirectoryIsUsedByOneLedgerAtATime() throws IOException {
+		FileUsageLedger ledger = open();
+		assertThatIllegalStateException().isThrownBy(this::open)
+			.withMessageContaining(directory().toString())
+			.withMessageContaining("in use by another ledger");
+		ledger.close();
+		assertThat(open().recovery().isClean()).isTrue();
 	}
 
 	@Test
@@ -167,11 +181,12 @@ class FileUsageLedgerTests {
 
 	@Test
 	void segmentsRollWhenFullAndAreReadBackAcrossRolls() throws IOException {
-		FileUsageLedger killed = open();
+		FileUsageLedger ledger = open();
 		for (int i = 1; i <= 95; i++) {
-			killed.record(SCANS, i);
+			ledger.record(SCANS, i);
 		}
 		assertThat(segmentsWithEntries()).hasSize(10);
+		ledger.close();
 		FileUsageLedger restarted = open();
 		assertThat(restarted.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, TEN, 95 * 96 / 2));
 		assertThat(restarted.recovery().recoveredEntries()).isEqualTo(95);
