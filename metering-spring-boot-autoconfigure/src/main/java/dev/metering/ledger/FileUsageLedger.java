@@ -40,6 +40,11 @@ import org.springframework.util.Assert;
  * Damaged files found at startup are handled by recovery (see {@link #recovery()}).
  * <p>
  * The directory is locked while the ledger is open: each process needs its own.
+ * <p>
+ * Sealed reports respect the service limits (R7): an hour over 2,147,483,647 carries its
+ * excess, per tag set, into the open hour; an hour with more than 2,500 tag sets folds
+ * the smallest ones beyond that limit into the untagged allocation, so their quantity is
+ * billed on time and only their tag attribution is lost.
  *
  * @author metering-spring-boot
  */
