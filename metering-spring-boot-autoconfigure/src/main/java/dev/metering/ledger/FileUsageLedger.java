@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -183,7 +185,8 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 				.toList();
 			if (!expired.isEmpty()) {
 				this.audit.append(expired);
-				removeReports(expired::contains);
+				Set<String> expiredIds = expired.stream().map(UsageReport::id).collect(Collectors.toSet());
+				removeReports((report) -> expiredIds.contains(report.id()));
 				Integer floor = isSealed() ? openFrom() : null;
 				this.journal.replace(JournalCodec
 					.encode(new JournalCodec.Snapshot(floor, view().reports(), List.copyOf(this.journaledCarries))));
