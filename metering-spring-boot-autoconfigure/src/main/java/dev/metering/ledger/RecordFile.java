@@ -18,7 +18,7 @@ final class RecordFile implements Closeable {
 
 	private final Path path;
 
-	private FileChannel channel;
+	private volatile FileChannel channel;
 
 	RecordFile(Path path) throws IOException {
 		this.path = path;
@@ -44,7 +44,11 @@ final class RecordFile implements Closeable {
 		this.channel.force(true);
 	}
 
-	synchronized void force() throws IOException {
+	/**
+	 * Force the file to disk, without holding up appends meanwhile.
+	 * @throws IOException on failure
+	 */
+	void force() throws IOException {
 		this.channel.force(true);
 	}
 
