@@ -18,7 +18,7 @@ final class RecordFile implements Closeable {
 
 	private final Path path;
 
-	private FileChannel channel;
+	private volatile FileChannel channel;
 
 	RecordFile(Path path) throws IOException {
 		this.path = path;
@@ -44,7 +44,11 @@ final class RecordFile implements Closeable {
 		this.channel.force(true);
 	}
 
-	synchronized void force() throws IOException {
+	/**
+	 * Force the file to disk, without holding up appends meanwhile.
+	 * @throws IOException on failure
+	 */
+	void force() throws IOException {
 		this.channel.force(true);
 	}
 
@@ -62,9 +66,14 @@ final class RecordFile implements Closeable {
 			out.force(true);
 		}
 		this.channel.close();
-		Files.move(temporary, this.path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		LedgerFiles.forceDirectory(this.path.getParent());
-		this.channel = LedgerFiles.open(this.path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+		try {
+			Files.move(temporary, this.path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			LedgerFiles.forceDirectory(this.path.getParent());
+		}
+		finally {
+			// appends go on, to the new file or (if the rename failed) to the old one
+			this.channel = LedgerFiles.open(this.path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+		}
 	}
 
 	@Override
