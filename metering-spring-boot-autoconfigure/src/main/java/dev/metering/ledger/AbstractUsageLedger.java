@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -51,7 +52,7 @@ abstract class AbstractUsageLedger implements UsageLedger {
 
 	private volatile int openFrom = NOT_SEALED;
 
-	private volatile boolean closed;
+	private final AtomicBoolean closed = new AtomicBoolean();
 
 	AbstractUsageLedger(Clock clock, String productCode, String reportingIdentity) {
 		Assert.notNull(clock, "'clock' must not be null");
@@ -64,8 +65,10 @@ abstract class AbstractUsageLedger implements UsageLedger {
 	@Override
 	public void record(UsageKey key, long quantity) {
 		Assert.notNull(key, "'key' must not be null");
-		Assert.isTrue(quantity >= 0, () -> "'quantity' must be at least 0, was " + quantity);
-		Assert.state(!this.closed, "The usage ledger is closed");
+		if (quantity < 0) {
+			throw new IllegalArgumentException("'quantity' must be at least 0, was " + quantity);
+		}
+		Assert.state(!this.closed.get(), "The usage ledger is closed");
 		KeyRef ref = this.keys.intern(key);
 		int hour = Math.max(Hours.of(this.clock.instant()), this.openFrom);
 		while (true) {
@@ -158,7 +161,7 @@ abstract class AbstractUsageLedger implements UsageLedger {
 
 	private static Map<UsageKey, Long> byKey(Map<KeyRef, Long> usage) {
 		Map<UsageKey, Long> byKey = new HashMap<>();
-		usage.forEach((ref, quantity) -> byKey.put(ref.key(), quantity));
+		usage.forEach((ref, quantity) -> byKey.merge(ref.key(), quantity, Long::sum));
 		return byKey;
 	}
 
@@ -263,7 +266,9 @@ abstract class AbstractUsageLedger implements UsageLedger {
 
 	@Override
 	public void close() throws IOException {
-		this.closed = true;
+		if (this.closed.compareAndSet(false, true)) {
+			closeResources();
+		}
 	}
 
 	/**
@@ -320,8 +325,8 @@ abstract class AbstractUsageLedger implements UsageLedger {
 	/**
 	 * Restore a key of an earlier run with its id; only before the ledger is shared.
 	 */
-	KeyRef restoreKey(int id, UsageKey key) {
-		return this.keys.restore(id, key);
+	void restoreKey(KeyRef ref) {
+		this.keys.restore(ref);
 	}
 
 	/**
@@ -359,5 +364,11 @@ abstract class AbstractUsageLedger implements UsageLedger {
 	 * Called under the lock after a seal was applied.
 	 */
 	abstract void sealed();
+
+	/**
+	 * Called once, by the first {@link #close()}.
+	 * @throws IOException on failure
+	 */
+	abstract void closeResources() throws IOException;
 
 }

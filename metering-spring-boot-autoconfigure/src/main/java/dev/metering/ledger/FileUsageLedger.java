@@ -23,8 +23,9 @@ import org.springframework.util.Assert;
  * <strong>Recorded usage</strong> is appended as a fixed-size entry to a memory-mapped
  * segment file before {@link #record} returns, so it survives {@code kill -9} (the page
  * cache outlives the process); a background daemon thread forces the files to disk every
- * {@code syncInterval}, which bounds what an OS crash can lose. A key is written to
- * {@code keys.log} on its first use, before any entry refers to its id.
+ * {@code syncInterval}, which bounds what an OS crash can lose, and prepares the next
+ * segment with its pages already faulted. A key is written to {@code keys.log} on its
+ * first use, before any entry refers to its id.
  * <p>
  * <strong>State</strong> (seals with their full reports, transitions, carries) is
  * appended to {@code state.journal} and forced before it is applied. Recovery is exact:
@@ -37,6 +38,13 @@ import org.springframework.util.Assert;
  * are dropped from the journal, rewritten as a snapshot.
  * <p>
  * Damaged files found at startup are handled by recovery (see {@link #recovery()}).
+ * <p>
+ * The directory is locked while the ledger is open: each process needs its own.
+ * <p>
+ * Sealed reports respect the service limits (R7): an hour over 2,147,483,647 carries its
+ * excess, per tag set, into the open hour; an hour with more than 2,500 tag sets folds
+ * the smallest ones beyond that limit into the untagged allocation, so their quantity is
+ * billed on time and only their tag attribution is lost.
  *
  * @author metering-spring-boot
  */
@@ -47,6 +55,8 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 	private final Path directory;
 
 	private final Duration retention;
+
+	private final DirectoryLock lock;
 
 	private final RecordFile keys;
 
@@ -67,27 +77,35 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		this.directory = builder.directory;
 		this.retention = builder.retention;
 		LedgerFiles.createDirectory(this.directory);
-		LedgerRecovery reader = new LedgerRecovery(builder.clock);
-		Path keyFile = this.directory.resolve("keys.log");
-		reader.readKeys(keyFile).forEach((ref) -> restoreKey(ref.id(), ref.key()));
-		this.keys = new RecordFile(keyFile);
-		Path journalFile = this.directory.resolve("state.journal");
-		JournalCodec.Snapshot state = reader.readJournal(journalFile);
-		this.journal = new RecordFile(journalFile);
-		this.journaledCarries = new ArrayList<>(state.carries());
-		restoreState(state.openFrom(), state.reports(), state.carries());
-		this.segments = new SegmentLog(this.directory, builder.segmentBytes,
-				reader.readSegments(this.directory, state.openFrom(), this::restoreUsage));
-		this.audit = new AuditLog(this.directory.resolve("audit.log"));
-		this.recovery = reader.report(state.reports().size());
-		locked(this::compact);
-		this.syncer = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "metering-ledger-sync");
-			thread.setDaemon(true);
-			return thread;
-		});
-		long interval = builder.syncInterval.toNanos();
-		this.syncer.scheduleWithFixedDelay(this::sync, interval, interval, TimeUnit.NANOSECONDS);
+		DirectoryLock acquired = DirectoryLock.acquire(this.directory);
+		this.lock = acquired;
+		try {
+			LedgerRecovery reader = new LedgerRecovery(builder.clock);
+			Path keyFile = this.directory.resolve("keys.log");
+			reader.readKeys(keyFile).forEach(this::restoreKey);
+			this.keys = new RecordFile(keyFile);
+			Path journalFile = this.directory.resolve("state.journal");
+			JournalCodec.Snapshot state = reader.readJournal(journalFile);
+			this.journal = new RecordFile(journalFile);
+			this.journaledCarries = new ArrayList<>(state.carries());
+			restoreState(state.openFrom(), state.reports(), state.carries());
+			this.syncer = Executors.newSingleThreadScheduledExecutor((task) -> {
+				Thread thread = new Thread(task, "metering-ledger-sync");
+				thread.setDaemon(true);
+				return thread;
+			});
+			this.segments = new SegmentLog(this.directory, builder.segmentBytes,
+					reader.readSegments(this.directory, state.openFrom(), this::restoreUsage), this.syncer);
+			this.audit = new AuditLog(this.directory.resolve("audit.log"));
+			this.recovery = reader.report(state.reports().size());
+			locked(this::compact);
+			long interval = builder.syncInterval.toNanos();
+			this.syncer.scheduleWithFixedDelay(this::sync, interval, interval, TimeUnit.NANOSECONDS);
+		}
+		catch (IOException | RuntimeException ex) {
+			acquired.close();
+			throw ex;
+		}
 	}
 
 	/**
@@ -155,18 +173,20 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 	 */
 	private Void compact() {
 		try {
-			if (isSealed()) {
-				this.segments.deleteObsolete(openFrom());
-			}
+			// never sealed: the floor is the lowest hour, so only empty segments go
+			this.segments.deleteObsolete(openFrom());
+			this.journaledCarries.removeIf((carry) -> carry.hour() < openFrom());
 			Instant horizon = clock().instant().minus(this.retention);
-			List<UsageReport> expired = removeReports(
-					(report) -> !report.state().isPending() && report.hour().isBefore(horizon));
+			List<UsageReport> expired = view().reports()
+				.stream()
+				.filter((report) -> !report.state().isPending() && report.hour().isBefore(horizon))
+				.toList();
 			if (!expired.isEmpty()) {
 				this.audit.append(expired);
-				this.journaledCarries.removeIf((carry) -> carry.hour() < openFrom());
+				removeReports(expired::contains);
 				Integer floor = isSealed() ? openFrom() : null;
-				this.journal.replace(JournalCodec.encode(
-						new JournalCodec.Snapshot(floor, view().reports(), new ArrayList<>(this.journaledCarries))));
+				this.journal.replace(JournalCodec
+					.encode(new JournalCodec.Snapshot(floor, view().reports(), List.copyOf(this.journaledCarries))));
 			}
 			return null;
 		}
@@ -189,8 +209,7 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 	 * Stop the sync thread, force everything to disk and close the files.
 	 */
 	@Override
-	public void close() throws IOException {
-		super.close();
+	void closeResources() throws IOException {
 		this.syncer.shutdown();
 		try {
 			this.syncer.awaitTermination(10, TimeUnit.SECONDS);
@@ -205,6 +224,7 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		this.keys.close();
 		this.journal.close();
 		this.audit.close();
+		this.lock.close();
 	}
 
 	/**

@@ -44,16 +44,12 @@ final class KeyRegistry {
 
 	/**
 	 * Restore a key defined by an earlier run, keeping its id.
-	 * @param id the id
-	 * @param key the key
-	 * @return the interned key
+	 * @param ref the key with its id
 	 */
-	KeyRef restore(int id, UsageKey key) {
+	void restore(KeyRef ref) {
 		synchronized (this.lock) {
-			KeyRef ref = new KeyRef(id, key);
-			this.refs.put(key, ref);
-			this.nextId = Math.max(this.nextId, id + 1);
-			return ref;
+			this.refs.put(ref.key(), ref);
+			this.nextId = Math.max(this.nextId, ref.id() + 1);
 		}
 	}
 

@@ -150,8 +150,14 @@ final class LedgerRecovery {
 		});
 		if (!damaged.isEmpty() || whole != size) {
 			long offset = damaged.isEmpty() ? whole : (long) damaged.get(0) * Segment.ENTRY_BYTES;
-			String problem = damaged.size() + " damaged or unknown-key entries"
-					+ ((whole != size) ? " and a truncated entry at offset " + whole : "");
+			List<String> problems = new ArrayList<>();
+			if (!damaged.isEmpty()) {
+				problems.add("entries with a bad check or an unknown key: " + damaged.size());
+			}
+			if (whole != size) {
+				problems.add("a truncated entry at offset " + whole);
+			}
+			String problem = String.join(" and ", problems);
 			damage(file, offset, problem);
 			damaged.forEach(segment::erase);
 			segment.force();

@@ -62,9 +62,14 @@ final class RecordFile implements Closeable {
 			out.force(true);
 		}
 		this.channel.close();
-		Files.move(temporary, this.path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-		LedgerFiles.forceDirectory(this.path.getParent());
-		this.channel = LedgerFiles.open(this.path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+		try {
+			Files.move(temporary, this.path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			LedgerFiles.forceDirectory(this.path.getParent());
+		}
+		finally {
+			// appends go on, to the new file or (if the rename failed) to the old one
+			this.channel = LedgerFiles.open(this.path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+		}
 	}
 
 	@Override

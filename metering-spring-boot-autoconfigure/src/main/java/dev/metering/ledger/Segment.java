@@ -20,6 +20,8 @@ final class Segment {
 
 	static final int ENTRY_BYTES = 24;
 
+	private static final int PAGE_BYTES = 4096;
+
 	private final Path path;
 
 	private final long sequence;
@@ -148,6 +150,16 @@ final class Segment {
 
 		});
 		return obsolete[0];
+	}
+
+	/**
+	 * Fault every page of a segment no writer uses yet, so that appending to it later
+	 * does not pay for page faults (which cost more than the append itself).
+	 */
+	void prefault() {
+		for (int offset = 0; offset < this.capacity * ENTRY_BYTES; offset += PAGE_BYTES) {
+			this.buffer.put(offset, (byte) 0);
+		}
 	}
 
 	void erase(int slot) {

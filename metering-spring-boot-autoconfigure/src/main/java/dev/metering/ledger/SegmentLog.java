@@ -4,14 +4,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The append-only usage log: a sequence of {@link Segment segments}, rolling to a new one
  * when the current one is full. Each run appends to segments of its own; segments whose
  * entries are all sealed are deleted.
+ * <p>
+ * The next segment is created and its pages faulted in the background, so that a writer
+ * neither creates a file nor faults a page; only when the spare is not ready yet does a
+ * writer roll to a segment it creates itself.
  *
  * @author metering-spring-boot
  */
@@ -21,22 +26,36 @@ final class SegmentLog {
 
 	private final int segmentBytes;
 
+	private final Executor preparer;
+
 	private final List<Segment> segments = new CopyOnWriteArrayList<>();
 
 	private final Object rollLock = new Object();
 
 	private volatile Segment current;
 
-	SegmentLog(Path directory, int segmentBytes, List<Segment> recovered) throws IOException {
+	private Segment spare;
+
+	private long nextSequence;
+
+	/**
+	 * Create a log whose first segment of this run is ready to be appended to.
+	 * @param directory the directory
+	 * @param segmentBytes the size of a segment
+	 * @param recovered the segments of earlier runs
+	 * @param preparer runs the preparation of the spare segment
+	 * @throws IOException on failure
+	 */
+	SegmentLog(Path directory, int segmentBytes, List<Segment> recovered, Executor preparer) throws IOException {
 		this.directory = directory;
 		this.segmentBytes = segmentBytes;
+		this.preparer = preparer;
 		this.segments.addAll(recovered);
-		long sequence = recovered.isEmpty() ? 1 : recovered.get(recovered.size() - 1).sequence() + 1;
-		this.current = newSegment(sequence);
-	}
-
-	static Path file(Path directory, long sequence) {
-		return directory.resolve(String.format("segment-%012d.log", sequence));
+		this.nextSequence = recovered.isEmpty() ? 1 : recovered.get(recovered.size() - 1).sequence() + 1;
+		Segment first = newSegment(takeSequence());
+		first.prefault();
+		install(first);
+		requestSpare();
 	}
 
 	void append(int keyId, int hour, long quantity) {
@@ -50,20 +69,65 @@ final class SegmentLog {
 		synchronized (this.rollLock) {
 			if (this.current == full) {
 				try {
-					this.current = newSegment(full.sequence() + 1);
+					install((this.spare != null) ? this.spare : newSegment(takeSequence()));
+					this.spare = null;
 				}
 				catch (IOException ex) {
 					throw new UncheckedIOException("Could not roll the usage log to a new segment", ex);
 				}
+				requestSpare();
 			}
 			return this.current;
 		}
 	}
 
+	private void requestSpare() {
+		try {
+			this.preparer.execute(this::prepareSpare);
+		}
+		catch (RejectedExecutionException ex) {
+			// closing: a writer rolls to a segment of its own if it must
+		}
+	}
+
+	private void prepareSpare() {
+		synchronized (this.rollLock) {
+			if (this.spare != null) {
+				return;
+			}
+		}
+		try {
+			Segment prepared = newSegment(takeSequence());
+			prepared.prefault();
+			synchronized (this.rollLock) {
+				this.spare = prepared;
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not prepare the next usage log segment", ex);
+		}
+	}
+
+	private long takeSequence() {
+		synchronized (this.rollLock) {
+			return this.nextSequence++;
+		}
+	}
+
 	private Segment newSegment(long sequence) throws IOException {
-		Segment segment = Segment.create(file(this.directory, sequence), sequence, this.segmentBytes);
-		this.segments.add(segment);
-		return segment;
+		return Segment.create(this.directory.resolve(String.format("segment-%012d.log", sequence)), sequence,
+				this.segmentBytes);
+	}
+
+	/**
+	 * Make a segment the one appended to; only then is it forced and considered for
+	 * deletion (a spare is empty, and one left by a crash is deleted as such).
+	 */
+	private void install(Segment segment) {
+		synchronized (this.rollLock) {
+			this.segments.add(segment);
+			this.current = segment;
+		}
 	}
 
 	void force() {
@@ -74,23 +138,16 @@ final class SegmentLog {
 	 * Delete the segments, other than the current one, whose entries are all before an
 	 * hour.
 	 * @param openFrom the first open hour
-	 * @return the deleted files
 	 * @throws IOException on failure
 	 */
-	List<Path> deleteObsolete(int openFrom) throws IOException {
-		List<Path> deleted = new ArrayList<>();
+	void deleteObsolete(int openFrom) throws IOException {
 		for (Segment segment : this.segments) {
-			if (segment != this.current && segment.isObsolete(openFrom)) {
-				this.segments.remove(segment);
-				Files.deleteIfExists(segment.path());
-				deleted.add(segment.path());
+			if (segment == this.current || !segment.isObsolete(openFrom)) {
+				continue;
 			}
+			this.segments.remove(segment);
+			Files.deleteIfExists(segment.path());
 		}
-		return deleted;
-	}
-
-	int size() {
-		return this.segments.size();
 	}
 
 }

@@ -12,6 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FileUsageLedgerContractTests extends UsageLedgerContractTests {
 
+	/** Small enough that the 8,000,000 records roll over many segments. */
+	private static final int SEGMENT_BYTES = 8 * 1024 * 1024;
+
 	@TempDir
 	Path directory;
 
@@ -23,6 +26,7 @@ class FileUsageLedgerContractTests extends UsageLedgerContractTests {
 			.clock(this.clock)
 			.productCode(productCode)
 			.reportingIdentity(reportingIdentity)
+			.segmentBytes(SEGMENT_BYTES)
 			.build();
 	}
 

@@ -1,0 +1,339 @@
+package dev.metering.ledger;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.tuple;
+
+/**
+ * Durability, recovery and compaction of {@link FileUsageLedger}.
+ *
+ * @author metering-spring-boot
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class FileUsageLedgerTests {
+
+	private static final Instant TEN = Instant.parse("2026-01-01T10:00:00Z");
+
+	private static final Instant ELEVEN = TEN.plus(Duration.ofHours(1));
+
+	private static final Instant TWELVE = ELEVEN.plus(Duration.ofHours(1));
+
+	private static final UsageKey SCANS = UsageKey.of("scans");
+
+	private static final UsageKey RED = UsageKey.of("scans", "cust-1", Map.of("team", "red"));
+
+	private static final int TEN_ENTRIES = 10 * Segment.ENTRY_BYTES;
+
+	@TempDir
+	Path temp;
+
+	private final MutableClock clock = new MutableClock(TEN.plusSeconds(600));
+
+	private final List<FileUsageLedger> opened = new ArrayList<>();
+
+	@AfterEach
+	void closeAll() throws IOException {
+		for (FileUsageLedger ledger : this.opened) {
+			ledger.close();
+		}
+	}
+
+	private Path directory() {
+		return this.temp.resolve("ledger");
+	}
+
+	/**
+	 * Open the ledger directory. A kill is tested with a real process in
+	 * {@link FileUsageLedgerCrashTests}.
+	 */
+	private FileUsageLedger open() {
+		FileUsageLedger ledger = FileUsageLedger.builder(directory())
+			.clock(this.clock)
+			.productCode("prod-1")
+			.reportingIdentity("pod-a")
+			.segmentBytes(TEN_ENTRIES)
+			.build();
+		this.opened.add(ledger);
+		return ledger;
+	}
+
+	@Test
+	void reopeningKeepsOpenUsageReportsTheirStatesAndTheSealedHourFloor() throws IOException {
+		FileUsageLedger ledger = open();
+		ledger.record(SCANS, 5);
+		ledger.record(RED, 3);
+		ledger.record(UsageKey.of("bytes"), 1);
+		List<UsageReport> reports = ledger.seal(ELEVEN);
+		ledger.markReported(reports.get(0).id(), "rec-1");
+		ledger.markSending(reports.get(1).id());
+		ledger.deadLetter(reports.get(2).id(), "CustomerNotSubscribed");
+		this.clock.set(ELEVEN.plusSeconds(5));
+		ledger.record(SCANS, 7);
+		LedgerView before = ledger.view();
+		ledger.close();
+		FileUsageLedger reopened = open();
+		assertThat(reopened.view()).isEqualTo(before);
+		assertThat(reopened.view().sealedBefore()).isEqualTo(ELEVEN);
+		assertThat(reopened.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, ELEVEN, 7));
+		assertThat(reopened.recovery()).isEqualTo(new RecoveryReport(1, 3, List.of()));
+	}
+
+	@Test
+	void aResendAfterARestartSendsTheIdenticalRequest() throws IOException {
+		FileUsageLedger ledger = open();
+		ledger.record(SCANS, 5);
+		ledger.record(RED, 3);
+		ledger.record(UsageKey.of("scans", "cust-1", null), 4);
+		ledger.seal(ELEVEN);
+		ledger.markSending(ledger.pendingReports().get(0).id());
+		List<UsageReport> sent = ledger.pendingReports();
+		ledger.close();
+		this.clock.set(ELEVEN.plusSeconds(300));
+		FileUsageLedger restarted = open();
+		assertThat(restarted.pendingReports()).isEqualTo(sent);
+		assertThat(restarted.pendingReports().get(1).allocations()).extracting(Allocation::tags, Allocation::quantity)
+			.containsExactly(tuple(Map.of(), 4L), tuple(Map.of("team", "red"), 3L));
+	}
+
+	@Test
+	void usageOfAnHourSealedAtShutdownMovesToTheNextHourAfterARestart() throws IOException {
+		FileUsageLedger ledger = open();
+		ledger.record(SCANS, 1);
+		ledger.seal(this.clock.instant());
+		ledger.close();
+		FileUsageLedger restarted = open();
+		restarted.record(SCANS, 2);
+		assertThat(restarted.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, ELEVEN, 2));
+		assertThat(restarted.pendingReports()).extracting(UsageReport::hour, UsageReport::quantity)
+			.containsExactly(tuple(TEN, 1L));
+	}
+
+	@Test
+	void carriedQuantitiesSurviveARestartUntilTheirHourIsSealed() throws IOException {
+		FileUsageLedger ledger = open();
+		ledger.record(SCANS, Integer.MAX_VALUE + 5L);
+		ledger.record(RED, 3);
+		this.clock.set(ELEVEN.plusSeconds(5));
+		List<UsageReport> reports = ledger.seal(ELEVEN);
+		ledger.carryForward(reports.get(1).id(), "TimestampOutOfBoundsException");
+		List<LedgerView.OpenUsage> carried = List.of(new LedgerView.OpenUsage(SCANS, ELEVEN, 5),
+				new LedgerView.OpenUsage(RED, ELEVEN, 3));
+		assertThat(ledger.view().openUsage()).containsExactlyInAnyOrderElementsOf(carried);
+		ledger.close();
+		FileUsageLedger restarted = open();
+		assertThat(restarted.view().openUsage()).containsExactlyInAnyOrderElementsOf(carried);
+		this.clock.set(TWELVE);
+		assertThat(restarted.seal(TWELVE)).extracting(UsageReport::hour, UsageReport::quantity)
+			.containsExactly(tuple(ELEVEN, 5L), tuple(ELEVEN, 3L));
+		restarted.close();
+		FileUsageLedger again = open();
+		assertThat(again.view().openUsage()).isEmpty();
+		assertThat(again.view().reports()).hasSize(4);
+	}
+
+	@Test
+	void aDirectoryIsUsedByOneLedgerAtATime() throws IOException {
+		FileUsageLedger ledger = open();
+		assertThatIllegalStateException().isThrownBy(this::open)
+			.withMessageContaining(directory().toString())
+			.withMessageContaining("in use by another ledger");
+		ledger.close();
+		assertThat(open().recovery().isClean()).isTrue();
+	}
+
+	@Test
+	void filesAreReadableByTheirOwnerOnly() throws IOException {
+		FileUsageLedger ledger = open();
+		for (int i = 0; i < 25; i++) {
+			ledger.record(SCANS, 1);
+		}
+		ledger.seal(ELEVEN);
+		ledger.close();
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory()))).isEqualTo("rwx------");
+		try (Stream<Path> files = Files.list(directory())) {
+			assertThat(files).isNotEmpty()
+				.allSatisfy((file) -> assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+					.as(file.toString())
+					.isEqualTo("rw-------"));
+		}
+	}
+
+	@Test
+	void segmentsRollWhenFullAndAreReadBackAcrossRolls() throws IOException {
+		FileUsageLedger ledger = open();
+		for (int i = 1; i <= 95; i++) {
+			ledger.record(SCANS, i);
+		}
+		assertThat(segmentsWithEntries()).hasSize(10);
+		ledger.close();
+		FileUsageLedger restarted = open();
+		assertThat(restarted.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, TEN, 95 * 96 / 2));
+		assertThat(restarted.recovery().recoveredEntries()).isEqualTo(95);
+	}
+
+	@Test
+	void compactionDeletesSealedSegmentsAndAuditsExpiredFinalReports() throws IOException {
+		FileUsageLedger ledger = open();
+		for (int i = 0; i < 50; i++) {
+			ledger.record(SCANS, 1);
+			ledger.record(UsageKey.of("bytes"), 1);
+		}
+		assertThat(segmentsWithEntries()).hasSize(10);
+		this.clock.set(ELEVEN.plusSeconds(5));
+		List<UsageReport> reports = ledger.seal(ELEVEN);
+		assertThat(segmentsWithEntries()).as("only the current segment is left").hasSize(1);
+		ledger.markReported(reports.get(1).id(), "rec-1");
+		ledger.carryForward(reports.get(0).id(), "TimestampOutOfBoundsException");
+		this.clock.set(TEN.plus(Duration.ofDays(8)).plusSeconds(5));
+		ledger.record(SCANS, 2);
+		ledger.seal(this.clock.instant());
+		assertThat(ledger.view().reports()).extracting(UsageReport::hour, UsageReport::dimension, UsageReport::state)
+			.containsExactly(tuple(ELEVEN, "bytes", ReportState.CLOSED),
+					tuple(TEN.plus(Duration.ofDays(8)), "scans", ReportState.CLOSED));
+		assertThat(Files.readAllLines(directory().resolve("audit.log"))).containsExactly(
+				"2026-01-01T10:00:00Z\tbytes\t-\t50\tCARRIED_FORWARD\tTimestampOutOfBoundsException",
+				"2026-01-01T10:00:00Z\tscans\t-\t50\tREPORTED\trec-1");
+		LedgerView before = ledger.view();
+		ledger.close();
+		FileUsageLedger reopened = open();
+		assertThat(reopened.view()).isEqualTo(before);
+		assertThat(reopened.recovery().isClean()).isTrue();
+	}
+
+	@Test
+	void aTruncatedSegmentKeepsEveryWholeEntryAndIsCopiedAside(CapturedOutput output) throws IOException {
+		FileUsageLedger ledger = open();
+		ledger.record(SCANS, 1);
+		ledger.record(SCANS, 2);
+		ledger.record(SCANS, 4);
+		ledger.close();
+		Path segment = segments().get(0);
+		try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+			file.setLength(2 * Segment.ENTRY_BYTES + 10);
+		}
+		FileUsageLedger reopened = open();
+		assertThat(reopened.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, TEN, 3));
+		RecoveryReport.Damage damage = reopened.recovery().damages().get(0);
+		assertThat(damage.file()).isEqualTo(segment);
+		assertThat(damage.offset()).isEqualTo(2 * Segment.ENTRY_BYTES);
+		assertThat(damage.copy()).hasSize(2 * Segment.ENTRY_BYTES + 10);
+		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(damage.copy()))).isEqualTo("rw-------");
+		assertThat(output).contains("ERROR").contains(segment.toString()).contains("offset 48");
+		reopened.record(SCANS, 10);
+		assertThat(reopened.seal(ELEVEN)).singleElement().extracting(UsageReport::quantity).isEqualTo(13L);
+		reopened.close();
+		assertThat(open().recovery().isClean()).isTrue();
+	}
+
+	@Test
+	void aCorruptedSegmentEntryIsSkippedAndTheOthersKept(CapturedOutput output) throws IOException {
+		FileUsageLedger ledger = open();
+		ledger.record(SCANS, 1);
+		ledger.record(SCANS, 2);
+		ledger.record(SCANS, 4);
+		ledger.close();
+		Path segment = segments().get(0);
+		try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+			file.seek(Segment.ENTRY_BYTES + 8);
+			file.write(0x7F);
+		}
+		FileUsageLedger reopened = open();
+		assertThat(reopened.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, TEN, 5));
+		assertThat(reopened.recovery().damages()).singleElement().satisfies((damage) -> {
+			assertThat(damage.offset()).isEqualTo(Segment.ENTRY_BYTES);
+			assertThat(Files.size(damage.copy())).isEqualTo(TEN_ENTRIES);
+		});
+		assertThat(output).contains("ERROR").contains(segment.toString()).contains("offset 24");
+		reopened.record(SCANS, 10);
+		assertThat(reopened.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, TEN, 15));
+	}
+
+	@Test
+	void aTornJournalKeepsEveryWholeRecordAndTheLedgerGoesOn(CapturedOutput output) throws IOException {
+		FileUsageLedger ledger = open();
+		ledger.record(SCANS, 1);
+		UsageReport report = ledger.seal(ELEVEN).get(0);
+		Path journal = directory().resolve("state.journal");
+		long sealed = Files.size(journal);
+		ledger.markSending(report.id());
+		ledger.close();
+		try (RandomAccessFile file = new RandomAccessFile(journal.toFile(), "rw")) {
+			file.setLength(file.length() - 3);
+		}
+		FileUsageLedger reopened = open();
+		assertThat(reopened.pendingReports()).containsExactly(report);
+		assertThat(reopened.view().sealedBefore()).isEqualTo(ELEVEN);
+		assertThat(reopened.recovery().damages()).singleElement()
+			.extracting(RecoveryReport.Damage::file, RecoveryReport.Damage::offset)
+			.containsExactly(journal, sealed);
+		assertThat(output).contains("ERROR").contains(journal.toString()).contains("offset " + sealed);
+		reopened.markSending(report.id());
+		reopened.close();
+		FileUsageLedger again = open();
+		assertThat(again.recovery().isClean()).isTrue();
+		assertThat(again.pendingReports()).extracting(UsageReport::state).containsExactly(ReportState.SENDING);
+	}
+
+	@Test
+	void aCorruptedJournalRecordIsCopiedAsideWithWhatFollows() throws IOException {
+		FileUsageLedger ledger = open();
+		ledger.record(SCANS, 1);
+		UsageReport report = ledger.seal(ELEVEN).get(0);
+		long sealed = Files.size(directory().resolve("state.journal"));
+		ledger.markSending(report.id());
+		ledger.markReported(report.id(), "rec-1");
+		ledger.close();
+		Path journal = directory().resolve("state.journal");
+		byte[] original = Files.readAllBytes(journal);
+		try (RandomAccessFile file = new RandomAccessFile(journal.toFile(), "rw")) {
+			file.seek(sealed + 12);
+			file.write(original[(int) sealed + 12] ^ 0x01);
+		}
+		FileUsageLedger reopened = open();
+		assertThat(reopened.pendingReports()).containsExactly(report);
+		RecoveryReport.Damage damage = reopened.recovery().damages().get(0);
+		assertThat(damage.offset()).isEqualTo(sealed);
+		assertThat(Files.size(damage.copy())).isEqualTo(original.length);
+	}
+
+	private List<Path> segmentsWithEntries() throws IOException {
+		List<Path> withEntries = new ArrayList<>();
+		for (Path segment : segments()) {
+			byte[] content = Files.readAllBytes(segment);
+			if (!Arrays.equals(content, new byte[content.length])) {
+				withEntries.add(segment);
+			}
+		}
+		return withEntries;
+	}
+
+	private List<Path> segments() throws IOException {
+		try (Stream<Path> files = Files.list(directory())) {
+			return files.filter((file) -> file.getFileName().toString().matches("segment-\\d+\\.log"))
+				.sorted()
+				.toList();
+		}
+	}
+
+}
