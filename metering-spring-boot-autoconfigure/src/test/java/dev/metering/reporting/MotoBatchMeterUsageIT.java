@@ -75,7 +75,7 @@ import static org.awaitility.Awaitility.await;
  * Times are simulated (hours in 2026); moto accepts any timestamp, so no real hour is
  * waited for.
  */
-class MotoBatchMeterUsageTests {
+class MotoBatchMeterUsageIT {
 
 	private static final String PRODUCT = "prod-moto";
 
