@@ -3,6 +3,7 @@ package dev.metering.actuate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -112,7 +113,7 @@ public class MeteringHealthIndicator extends AbstractHealthIndicator {
 				Duration left = Duration.between(this.clock.instant(), expiresAt);
 				details.put("oldestUnreportedHour", oldest.toString());
 				details.put("expiresAt", expiresAt.toString());
-				details.put("timeLeft", left.toString());
+				details.put("timeLeft", left.truncatedTo(ChronoUnit.SECONDS).toString());
 				if (left.compareTo(this.expiryWarning) < 0) {
 					problems.add("usage of hour " + oldest + " is unreported and leaves AWS's acceptance window at "
 							+ expiresAt);
