@@ -93,6 +93,8 @@ public class MeteringProperties {
 
 	private final Emulator emulator = new Emulator();
 
+	private final Health health = new Health();
+
 	public String getProductCode() {
 		return this.productCode;
 	}
@@ -195,6 +197,10 @@ public class MeteringProperties {
 
 	public Emulator getEmulator() {
 		return this.emulator;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	/**
@@ -440,6 +446,27 @@ public class MeteringProperties {
 
 		public void setPort(int port) {
 			this.port = port;
+		}
+
+	}
+
+	/**
+	 * Settings of the {@code metering} health contributor.
+	 */
+	public static class Health {
+
+		/**
+		 * How long before the oldest unreported hour leaves AWS's 6-hour acceptance
+		 * window the health turns DOWN.
+		 */
+		private Duration expiryWarning = Duration.ofHours(1);
+
+		public Duration getExpiryWarning() {
+			return this.expiryWarning;
+		}
+
+		public void setExpiryWarning(Duration expiryWarning) {
+			this.expiryWarning = expiryWarning;
 		}
 
 	}

@@ -4,10 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageLedger;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.util.Assert;
 
@@ -20,10 +27,15 @@ import org.springframework.util.Assert;
  * {@link InvalidMeteringRequestException} naming the field, the value and the rule.
  * Callers that validated a key once, at startup, use {@link #validatedKey} and then
  * {@link #recordValidated}, which skips the validation on the hot path.
+ * <p>
+ * It also counts the quantity recorded per dimension since it was created, for metrics;
+ * see {@link #recordedQuantity} and {@link #onNewDimension}.
  *
  * @author metering-spring-boot
  */
 public class UsageRecorder {
+
+	private static final Log logger = LogFactory.getLog(UsageRecorder.class);
 
 	private static final String OPERATION = "usage record";
 
@@ -39,6 +51,10 @@ public class UsageRecorder {
 
 	private final Set<String> allowedDimensions;
 
+	private final Map<String, LongAdder> recorded = new ConcurrentHashMap<>();
+
+	private final List<Consumer<String>> newDimensionListeners = new CopyOnWriteArrayList<>();
+
 	/**
 	 * Create a new recorder.
 	 * @param ledger the ledger usage is recorded into
@@ -50,6 +66,7 @@ public class UsageRecorder {
 		Assert.notNull(allowedDimensions, "'allowedDimensions' must not be null");
 		this.ledger = ledger;
 		this.allowedDimensions = Set.copyOf(allowedDimensions);
+		this.allowedDimensions.forEach((dimension) -> this.recorded.put(dimension, new LongAdder()));
 	}
 
 	/**
@@ -68,6 +85,7 @@ public class UsageRecorder {
 			throw new InvalidMeteringRequestException(OPERATION, violations);
 		}
 		this.ledger.record(UsageKey.of(dimension, customer, tags), quantity);
+		count(dimension, quantity);
 	}
 
 	/**
@@ -99,6 +117,63 @@ public class UsageRecorder {
 			throw new InvalidMeteringRequestException(OPERATION, quantityViolations(quantity));
 		}
 		this.ledger.record(validatedKey, quantity);
+		count(validatedKey.dimension(), quantity);
+	}
+
+	/**
+	 * Return the quantity recorded for a dimension since this recorder was created.
+	 * @param dimension the dimension name
+	 * @return the quantity, 0 for a dimension never recorded
+	 */
+	public long recordedQuantity(String dimension) {
+		LongAdder quantity = this.recorded.get(dimension);
+		return (quantity != null) ? quantity.sum() : 0;
+	}
+
+	/**
+	 * Return the quantity recorded per dimension since this recorder was created; the
+	 * configured dimensions are present from the start.
+	 * @return the quantities, by dimension name
+	 */
+	public Map<String, Long> recordedQuantities() {
+		Map<String, Long> quantities = new TreeMap<>();
+		this.recorded.forEach((dimension, quantity) -> quantities.put(dimension, quantity.sum()));
+		return quantities;
+	}
+
+	/**
+	 * Call a listener with the name of each dimension recorded for the first time from
+	 * now on (the configured dimensions are known from the start; see
+	 * {@link #recordedQuantities()}). A listener that fails is logged and ignored.
+	 * @param listener the listener
+	 */
+	public void onNewDimension(Consumer<String> listener) {
+		Assert.notNull(listener, "'listener' must not be null");
+		this.newDimensionListeners.add(listener);
+	}
+
+	private void count(String dimension, long quantity) {
+		LongAdder counted = this.recorded.get(dimension);
+		if (counted == null) {
+			LongAdder created = new LongAdder();
+			counted = this.recorded.putIfAbsent(dimension, created);
+			if (counted == null) {
+				counted = created;
+				newDimension(dimension);
+			}
+		}
+		counted.add(quantity);
+	}
+
+	private void newDimension(String dimension) {
+		for (Consumer<String> listener : this.newDimensionListeners) {
+			try {
+				listener.accept(dimension);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Listener of new dimension '" + dimension + "' failed", ex);
+			}
+		}
 	}
 
 	private List<String> quantityViolations(long quantity) {

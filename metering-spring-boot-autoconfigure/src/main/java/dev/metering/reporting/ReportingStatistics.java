@@ -16,10 +16,19 @@ public class ReportingStatistics {
 
 	private final Map<ReportOutcome, LongAdder> records = new ConcurrentHashMap<>();
 
+	private final LongAdder calls = new LongAdder();
+
+	private final LongAdder callNanos = new LongAdder();
+
 	private volatile Cycle lastCycle;
 
 	void increment(ReportOutcome outcome) {
 		this.records.computeIfAbsent(outcome, (key) -> new LongAdder()).increment();
+	}
+
+	void called(long nanos) {
+		this.calls.increment();
+		this.callNanos.add(nanos);
 	}
 
 	void cycleEnded(Cycle cycle) {
@@ -44,6 +53,22 @@ public class ReportingStatistics {
 		Map<ReportOutcome, Long> counts = new TreeMap<>();
 		this.records.forEach((outcome, count) -> counts.put(outcome, count.sum()));
 		return counts;
+	}
+
+	/**
+	 * Return how many calls (attempts) were made to the Metering Service.
+	 * @return the count of calls
+	 */
+	public long calls() {
+		return this.calls.sum();
+	}
+
+	/**
+	 * Return the total time the calls to the Metering Service took.
+	 * @return the total time in nanoseconds
+	 */
+	public long callNanos() {
+		return this.callNanos.sum();
 	}
 
 	/**

@@ -13,7 +13,8 @@ import io.github.resilience4j.retry.Retry;
  * Calls the Metering Service through a Resilience4j {@link RateLimiter} (every attempt
  * takes a permit) inside a {@link Retry}. Only retryable failures are ever thrown into
  * the {@code Retry}; refusals come back as values. So whatever the {@code Retry} is
- * configured to retry, a duplicate or a rejection is never sent twice.
+ * configured to retry, a duplicate or a rejection is never sent twice. Each attempt's
+ * duration is recorded in the {@link ReportingStatistics}.
  *
  * @author metering-spring-boot
  */
@@ -33,6 +34,7 @@ final class ResilientCall {
 
 	<T> Attempt<T> call(Supplier<T> call) {
 		Supplier<Attempt<T>> attempt = () -> {
+			long started = System.nanoTime();
 			try {
 				return new Attempt.Answered<>(call.get());
 			}
@@ -46,6 +48,9 @@ final class ResilientCall {
 			catch (InvalidMeteringRequestException ex) {
 				return new Attempt.Refused<>(
 						new MeteringException(ex.getMessage(), MeteringOutcome.REJECTED, "InvalidRequest", ex));
+			}
+			finally {
+				this.statistics.called(System.nanoTime() - started);
 			}
 		};
 		try {

@@ -94,13 +94,15 @@ public class UsageReporter implements SmartLifecycle {
 		this.running.lock();
 		try {
 			Instant started = this.clock.instant();
+			long reportedBefore = this.statistics.count(ReportOutcome.REPORTED);
 			this.settings.zeroUsageDimensions().forEach((dimension) -> this.ledger.record(UsageKey.of(dimension), 0));
 			this.ledger.seal(includeCurrentHour ? started : started.truncatedTo(ChronoUnit.HOURS));
 			List<UsageReport> pending = this.ledger.pendingReports();
 			this.meterUsage.send(pending.stream().filter((report) -> report.customer() == null).toList());
 			this.batchMeterUsage.send(pending.stream().filter((report) -> report.customer() != null).toList());
+			int reported = (int) (this.statistics.count(ReportOutcome.REPORTED) - reportedBefore);
 			int stillPending = this.ledger.pendingReports().size();
-			Cycle cycle = new Cycle(started, this.clock.instant(), pending.size() - stillPending, stillPending, null);
+			Cycle cycle = new Cycle(started, this.clock.instant(), reported, stillPending, null);
 			this.statistics.cycleEnded(cycle);
 			return cycle;
 		}

@@ -225,7 +225,9 @@ class UsageReporterTests {
 		this.fixture = new ReportingFixture();
 		this.fixture.ledger.record(UsageKey.of("gigabytes"), 1);
 		this.fixture.clock.set(HOUR_11.plusSeconds(60));
-		this.fixture.reporter.report(false);
+		Cycle cycle = this.fixture.reporter.report(false);
+		assertThat(cycle.reported()).as("a dead letter is not reported").isZero();
+		assertThat(cycle.pending()).isZero();
 		this.fixture.reporter.report(false);
 		assertThat(reports()).singleElement()
 			.satisfies((report) -> assertThat(report.reason()).isEqualTo("REJECTED InvalidUsageDimensionException"));

@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.tuple;
 /**
  * The sample app over HTTP on the embedded emulator, as a user runs it.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "management.server.port=0")
 class SampleApplicationTests {
 
 	@TempDir

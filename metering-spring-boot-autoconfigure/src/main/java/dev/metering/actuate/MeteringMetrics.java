@@ -1,0 +1,139 @@
+package dev.metering.actuate;
+
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+import dev.metering.core.UsageRecorder;
+import dev.metering.ledger.LedgerView;
+import dev.metering.ledger.ReportState;
+import dev.metering.ledger.UsageLedger;
+import dev.metering.ledger.UsageReport;
+import dev.metering.reporting.ReportOutcome;
+import dev.metering.reporting.ReportingStatistics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.util.Assert;
+
+/**
+ * Binds the meters of AWS Marketplace metering, all under {@code marketplace.metering.*}.
+ * Tags have low cardinality only: a dimension name, or a report outcome; never a
+ * customer.
+ * <ul>
+ * <li>{@code marketplace.metering.usage.recorded} (counter, units, tag
+ * {@code dimension}): quantity recorded</li>
+ * <li>{@code marketplace.metering.usage.pending} (gauge, units): quantity recorded and
+ * not yet confirmed by AWS</li>
+ * <li>{@code marketplace.metering.usage.carried.forward} (gauge, units): quantity of
+ * hours that left AWS's acceptance window and moved into a later hour, as kept in the
+ * ledger</li>
+ * <li>{@code marketplace.metering.dead.letters} (gauge, records): reports AWS refused for
+ * good, as kept in the ledger</li>
+ * <li>{@code marketplace.metering.reports} (counter, records, tag {@code outcome}):
+ * reports by outcome: {@code reported}, {@code retried} (an attempt failed and is
+ * retried), {@code carried_forward}, {@code dead_lettered}</li>
+ * <li>{@code marketplace.metering.calls} (timer): duration of each call (attempt) to the
+ * Metering Service</li>
+ * </ul>
+ *
+ * @author metering-spring-boot
+ */
+public class MeteringMetrics implements MeterBinder {
+
+	private static final String PREFIX = "marketplace.metering.";
+
+	private static final String UNITS = "units";
+
+	private static final String RECORDS = "records";
+
+	private final UsageRecorder recorder;
+
+	private final MeteringState state;
+
+	/**
+	 * Create a new binder.
+	 * @param recorder the recorder that counts recorded usage
+	 * @param state what metering holds locally
+	 */
+	public MeteringMetrics(UsageRecorder recorder, MeteringState state) {
+		Assert.notNull(recorder, "'recorder' must not be null");
+		Assert.notNull(state, "'state' must not be null");
+		this.recorder = recorder;
+		this.state = state;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		this.recorder.onNewDimension((dimension) -> bindUsageRecorded(registry, dimension));
+		this.recorder.recordedQuantities().keySet().forEach((dimension) -> bindUsageRecorded(registry, dimension));
+		UsageLedger ledger = this.state.ledger();
+		Gauge.builder(PREFIX + "usage.pending", ledger, MeteringMetrics::pendingUsage)
+			.description("Usage recorded and not yet confirmed by AWS")
+			.baseUnit(UNITS)
+			.register(registry);
+		Gauge.builder(PREFIX + "usage.carried.forward", ledger, MeteringMetrics::carriedForwardUsage)
+			.description("Usage of hours that left AWS's acceptance window and moved into a later hour")
+			.baseUnit(UNITS)
+			.register(registry);
+		Gauge.builder(PREFIX + "dead.letters", ledger, MeteringMetrics::deadLetters)
+			.description("Usage reports AWS refused for good")
+			.baseUnit(RECORDS)
+			.register(registry);
+		ReportingStatistics statistics = this.state.statistics();
+		if (statistics != null) {
+			bindReporting(registry, statistics);
+		}
+	}
+
+	private void bindUsageRecorded(MeterRegistry registry, String dimension) {
+		FunctionCounter
+			.builder(PREFIX + "usage.recorded", this.recorder, (recorder) -> recorder.recordedQuantity(dimension))
+			.description("Usage recorded, per dimension")
+			.baseUnit(UNITS)
+			.tag("dimension", dimension)
+			.register(registry);
+	}
+
+	private static void bindReporting(MeterRegistry registry, ReportingStatistics statistics) {
+		for (ReportOutcome outcome : ReportOutcome.values()) {
+			FunctionCounter.builder(PREFIX + "reports", statistics, (reporting) -> reporting.count(outcome))
+				.description("Usage reports sent to AWS, by outcome")
+				.baseUnit(RECORDS)
+				.tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+				.register(registry);
+		}
+		FunctionTimer
+			.builder(PREFIX + "calls", statistics, ReportingStatistics::calls, ReportingStatistics::callNanos,
+					TimeUnit.NANOSECONDS)
+			.description("Duration of each call to the AWS Marketplace Metering Service")
+			.register(registry);
+	}
+
+	private static double pendingUsage(UsageLedger ledger) {
+		LedgerView view = ledger.view();
+		long open = view.openUsage().stream().mapToLong(LedgerView.OpenUsage::quantity).sum();
+		long sealed = view.reports()
+			.stream()
+			.filter((report) -> report.state().isPending())
+			.mapToLong(UsageReport::quantity)
+			.sum();
+		return open + sealed;
+	}
+
+	private static double carriedForwardUsage(UsageLedger ledger) {
+		return ledger.view()
+			.reports()
+			.stream()
+			.filter((report) -> report.state() == ReportState.CARRIED_FORWARD)
+			.mapToLong(UsageReport::quantity)
+			.sum();
+	}
+
+	private static double deadLetters(UsageLedger ledger) {
+		return ledger.view().reports().stream().filter((report) -> report.state() == ReportState.DEAD_LETTER).count();
+	}
+
+}

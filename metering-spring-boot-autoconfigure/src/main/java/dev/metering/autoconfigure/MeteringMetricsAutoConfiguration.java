@@ -1,0 +1,36 @@
+package dev.metering.autoconfigure;
+
+import dev.metering.actuate.MeteringMetrics;
+import dev.metering.actuate.MeteringState;
+import dev.metering.core.UsageRecorder;
+import dev.metering.ledger.UsageLedger;
+import dev.metering.reporting.UsageReporter;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the {@code marketplace.metering.*} meters, bound to the
+ * application's meter registry by Spring Boot's metrics support.
+ *
+ * @author metering-spring-boot
+ */
+@AutoConfiguration(after = { MeteringLedgerAutoConfiguration.class, MeteringReportingAutoConfiguration.class,
+		MeteringEntitlementAutoConfiguration.class })
+@ConditionalOnClass(MeterBinder.class)
+@ConditionalOnBean({ UsageLedger.class, UsageRecorder.class })
+public class MeteringMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	MeteringMetrics meteringMetrics(UsageRecorder recorder, UsageLedger ledger,
+			ObjectProvider<UsageReporter> reporter) {
+		return new MeteringMetrics(recorder, new MeteringState(ledger, reporter.getIfAvailable(), null));
+	}
+
+}

@@ -1,0 +1,99 @@
+package dev.metering.actuate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+
+import dev.metering.core.MeteringTemplate;
+import dev.metering.core.UsageRecorder;
+import dev.metering.emulator.MarketplaceMeteringEmulator;
+import dev.metering.entitlement.EntitlementCheck;
+import dev.metering.ledger.InMemoryUsageLedger;
+import io.github.resilience4j.core.IntervalFunction;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
+
+import dev.metering.reporting.ReportingSettings;
+import dev.metering.reporting.UsageReporter;
+
+/**
+ * The emulator, a real SDK client, an in-memory ledger, a recorder and a reporter, all on
+ * one {@link TestClock}. Customer {@value #SUBSCRIBED} is subscribed; any other
+ * customer's usage is refused with {@code CustomerNotSubscribed}.
+ */
+final class MeteringFixture implements AutoCloseable {
+
+	static final String PRODUCT = "prod-actuate";
+
+	static final String SUBSCRIBED = "customer-1";
+
+	/** 10:00 UTC; the clock starts half an hour later. */
+	static final Instant HOUR_10 = Instant.parse("2026-03-01T10:00:00Z");
+
+	final TestClock clock = new TestClock(HOUR_10.plus(Duration.ofMinutes(30)));
+
+	final MarketplaceMeteringEmulator emulator;
+
+	final MarketplaceMeteringClient client;
+
+	final InMemoryUsageLedger ledger;
+
+	final UsageRecorder recorder;
+
+	final UsageReporter reporter;
+
+	MeteringFixture() {
+		this.emulator = MarketplaceMeteringEmulator.builder()
+			.clock(this.clock)
+			.product(PRODUCT, Set.of("scans", "pages"))
+			.subscribedCustomer(SUBSCRIBED)
+			.build()
+			.start();
+		this.client = MarketplaceMeteringClient.builder()
+			.endpointOverride(this.emulator.endpoint())
+			.region(Region.US_EAST_1)
+			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPOD1", "secret")))
+			.overrideConfiguration((configuration) -> configuration.retryStrategy(AwsRetryStrategy.doNotRetry())
+				.apiCallTimeout(Duration.ofSeconds(5)))
+			.build();
+		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "pod-1");
+		this.recorder = new UsageRecorder(this.ledger, Set.of("scans", "pages"));
+		MeteringTemplate template = new MeteringTemplate(this.client, PRODUCT, this.recorder);
+		Retry retry = Retry.of("marketplaceMetering",
+				RetryConfig.custom()
+					.maxAttempts(2)
+					.intervalFunction(IntervalFunction.of(Duration.ofMillis(1)))
+					.build());
+		RateLimiter rateLimiter = RateLimiter.of("marketplaceMetering",
+				RateLimiterConfig.custom()
+					.limitForPeriod(Integer.MAX_VALUE)
+					.limitRefreshPeriod(Duration.ofSeconds(1))
+					.timeoutDuration(Duration.ZERO)
+					.build());
+		this.reporter = new UsageReporter(this.ledger, template, retry, rateLimiter, this.clock,
+				ReportingSettings.defaults());
+	}
+
+	MeteringState state(EntitlementCheck entitlementCheck) {
+		return new MeteringState(this.ledger, this.reporter, entitlementCheck);
+	}
+
+	MeteringState state() {
+		return state(null);
+	}
+
+	@Override
+	public void close() throws Exception {
+		this.ledger.close();
+		this.client.close();
+		this.emulator.close();
+	}
+
+}

@@ -1,0 +1,89 @@
+package dev.metering.autoconfigure;
+
+import java.util.Map;
+
+import dev.metering.actuate.MeteringHealthIndicator;
+import dev.metering.core.UsageRecorder;
+import dev.metering.entitlement.EntitlementCheck;
+import dev.metering.entitlement.EntitlementStatus;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthContributor;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.actuate.health.Status;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link MeteringHealthContributorAutoConfiguration}.
+ */
+class MeteringHealthContributorAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(
+				AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class, MeteringAutoConfiguration.class,
+						MeteringLedgerAutoConfiguration.class, MeteringHealthContributorAutoConfiguration.class))
+		.withPropertyValues("aws.marketplace.metering.product-code=prod-abc123",
+				"aws.marketplace.metering.region=us-east-1", "aws.marketplace.metering.product-type=saas",
+				"aws.marketplace.metering.ledger.type=memory");
+
+	@Test
+	void registersTheMeteringHealthIndicator() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(MeteringHealthIndicator.class).hasBean("meteringHealthIndicator");
+			assertThat(context.getBean(MeteringHealthIndicator.class).health().getStatus()).isEqualTo(Status.UP);
+		});
+	}
+
+	@Test
+	void theExpiryWarningIsBoundFromProperties() {
+		this.contextRunner.withPropertyValues("aws.marketplace.metering.health.expiry-warning=6h").run((context) -> {
+			context.getBean(UsageRecorder.class).record("scans", 1, null, "customer-1");
+			assertThat(context.getBean(MeteringHealthIndicator.class).health().getStatus())
+				.as("an open hour always has less than 6 h of its window left")
+				.isEqualTo(Status.DOWN);
+		});
+	}
+
+	@Test
+	void showsTheEntitlementCheckWhenThereIsOne() {
+		this.contextRunner
+			.withBean(EntitlementCheck.class, () -> () -> EntitlementStatus.notChecked("prod-abc123", null))
+			.run((context) -> assertThat(context.getBean(MeteringHealthIndicator.class).health().getDetails())
+				.containsEntry("entitlement", Map.of("state", EntitlementStatus.State.NOT_CHECKED)));
+	}
+
+	@Test
+	void backsOffWhenDisabled() {
+		this.contextRunner.withPropertyValues("management.health.metering.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(MeteringHealthIndicator.class));
+	}
+
+	@Test
+	void backsOffToAUserIndicatorOfTheSameName() {
+		HealthIndicator own = () -> Health.unknown().build();
+		this.contextRunner.withBean("meteringHealthIndicator", HealthIndicator.class, () -> own)
+			.run((context) -> assertThat(context).doesNotHaveBean(MeteringHealthIndicator.class)
+				.getBean("meteringHealthIndicator")
+				.isSameAs(own));
+	}
+
+	@Test
+	void backsOffWithoutActuator() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(HealthContributor.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(MeteringHealthIndicator.class));
+	}
+
+	@Test
+	void backsOffWithoutALedger() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(MeteringHealthContributorAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(MeteringHealthIndicator.class));
+	}
+
+}
