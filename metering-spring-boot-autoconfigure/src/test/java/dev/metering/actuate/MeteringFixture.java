@@ -14,18 +14,16 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 
 import dev.metering.reporting.ReportingSettings;
 import dev.metering.reporting.UsageReporter;
+import dev.metering.test.MutableClock;
+import dev.metering.test.TestClients;
 
 /**
  * The emulator, a real SDK client, an in-memory ledger, a recorder and a reporter, all on
- * one {@link TestClock}. Customer {@value #SUBSCRIBED} is subscribed; any other
+ * one {@link MutableClock}. Customer {@value #SUBSCRIBED} is subscribed; any other
  * customer's usage is refused with {@code CustomerNotSubscribed}.
  */
 final class MeteringFixture implements AutoCloseable {
@@ -37,7 +35,7 @@ final class MeteringFixture implements AutoCloseable {
 	/** 10:00 UTC; the clock starts half an hour later. */
 	static final Instant HOUR_10 = Instant.parse("2026-03-01T10:00:00Z");
 
-	final TestClock clock = new TestClock(HOUR_10.plus(Duration.ofMinutes(30)));
+	final MutableClock clock = new MutableClock(HOUR_10.plus(Duration.ofMinutes(30)));
 
 	final MarketplaceMeteringEmulator emulator;
 
@@ -56,13 +54,7 @@ final class MeteringFixture implements AutoCloseable {
 			.subscribedCustomer(SUBSCRIBED)
 			.build()
 			.start();
-		this.client = MarketplaceMeteringClient.builder()
-			.endpointOverride(this.emulator.endpoint())
-			.region(Region.US_EAST_1)
-			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPOD1", "secret")))
-			.overrideConfiguration((configuration) -> configuration.retryStrategy(AwsRetryStrategy.doNotRetry())
-				.apiCallTimeout(Duration.ofSeconds(5)))
-			.build();
+		this.client = TestClients.client(this.emulator.endpoint(), "AKIDPOD1", Duration.ofSeconds(5));
 		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "pod-1");
 		this.recorder = new UsageRecorder(this.ledger, Set.of("scans", "pages"));
 		MeteringTemplate template = new MeteringTemplate(this.client, PRODUCT, this.recorder);

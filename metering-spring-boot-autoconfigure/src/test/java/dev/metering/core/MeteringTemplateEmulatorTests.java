@@ -1,5 +1,6 @@
 package dev.metering.core;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
@@ -7,13 +8,10 @@ import java.util.function.Consumer;
 
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.ledger.UsageLedger;
+import dev.metering.test.TestClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageResponse;
@@ -54,12 +52,7 @@ class MeteringTemplateEmulatorTests {
 			.expiredRegistrationToken("token-old")
 			.build()
 			.start();
-		this.client = MarketplaceMeteringClient.builder()
-			.endpointOverride(this.emulator.endpoint())
-			.region(Region.US_EAST_1)
-			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
-			.overrideConfiguration((configuration) -> configuration.retryStrategy(AwsRetryStrategy.doNotRetry()))
-			.build();
+		this.client = TestClients.client(this.emulator.endpoint(), "AKIDTEST", Duration.ofSeconds(10));
 		this.template = new MeteringTemplate(this.client, PRODUCT,
 				new UsageRecorder(mock(UsageLedger.class), Set.of()));
 	}

@@ -1,20 +1,17 @@
 package dev.metering.entitlement;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.metering.test.MutableClock;
 
 /**
  * A clock that only moves when the code under test sleeps, so that backoff and deadlines
  * are tested without waiting.
  */
-final class FakeTime extends Clock implements Sleeper {
-
-	private volatile Instant now;
+final class FakeTime extends MutableClock implements Sleeper {
 
 	private final List<Duration> sleeps = new CopyOnWriteArrayList<>();
 
@@ -22,13 +19,13 @@ final class FakeTime extends Clock implements Sleeper {
 	};
 
 	FakeTime(Instant start) {
-		this.now = start;
+		super(start);
 	}
 
 	@Override
 	public void sleep(Duration duration) {
 		this.sleeps.add(duration);
-		this.now = this.now.plus(duration);
+		advance(duration);
 		this.afterSleep.run();
 	}
 
@@ -38,21 +35,6 @@ final class FakeTime extends Clock implements Sleeper {
 
 	List<Duration> sleeps() {
 		return this.sleeps;
-	}
-
-	@Override
-	public Instant instant() {
-		return this.now;
-	}
-
-	@Override
-	public ZoneId getZone() {
-		return ZoneOffset.UTC;
-	}
-
-	@Override
-	public Clock withZone(ZoneId zone) {
-		throw new UnsupportedOperationException("FakeTime is UTC only");
 	}
 
 }

@@ -13,13 +13,10 @@ import dev.metering.core.UsageRecorder;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.emulator.Faults;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
+import dev.metering.test.TestClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageResponse;
@@ -190,12 +187,7 @@ class StartupEntitlementCheckEmulatorTests {
 		this.emulator = customizer
 			.apply(MarketplaceMeteringEmulator.builder().clock(this.time).product(PRODUCT, Set.of("scans")))
 			.start();
-		this.client = MarketplaceMeteringClient.builder()
-			.endpointOverride(this.emulator.endpoint())
-			.region(Region.US_EAST_1)
-			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDTEST", "secret")))
-			.overrideConfiguration((configuration) -> configuration.retryStrategy(AwsRetryStrategy.doNotRetry()))
-			.build();
+		this.client = TestClients.client(this.emulator.endpoint(), "AKIDTEST", Duration.ofSeconds(10));
 		this.template = new MeteringTemplate(this.client, PRODUCT,
 				new UsageRecorder(mock(UsageLedger.class), Set.of()));
 	}

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import dev.metering.test.MutableClock;
+
 /**
  * The child JVM of {@link FileUsageLedgerCrashTests}: records one unit at a time into a
  * {@link FileUsageLedger} until it is killed, printing the running count of acknowledged

@@ -26,15 +26,13 @@ import dev.metering.core.UsageRecorder;
 import dev.metering.ledger.InMemoryUsageLedger;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageReport;
+import dev.metering.test.MutableClock;
+import dev.metering.test.TestClients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -172,13 +170,7 @@ class MotoBatchMeterUsageIT {
 		calls.clear();
 		results.clear();
 		this.clock = new MutableClock(HOUR_10.plus(30, ChronoUnit.MINUTES));
-		this.client = MarketplaceMeteringClient.builder()
-			.endpointOverride(endpoint)
-			.region(Region.US_EAST_1)
-			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDMOTO", "secret")))
-			.overrideConfiguration((configuration) -> configuration.retryStrategy(AwsRetryStrategy.doNotRetry())
-				.apiCallTimeout(Duration.ofSeconds(10)))
-			.build();
+		this.client = TestClients.client(endpoint, "AKIDMOTO", Duration.ofSeconds(10));
 		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "saas-1");
 		this.template = new MeteringTemplate(this.client, PRODUCT, new UsageRecorder(this.ledger, Set.of()));
 		this.reporter = new UsageReporter(this.ledger, this.template, ReportingFixture.fastRetry(3),

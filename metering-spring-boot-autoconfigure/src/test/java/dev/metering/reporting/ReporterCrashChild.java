@@ -20,13 +20,10 @@ import dev.metering.core.MeteringTemplate;
 import dev.metering.core.UsageRecorder;
 import dev.metering.ledger.FileUsageLedger;
 import dev.metering.ledger.ReportState;
+import dev.metering.test.TestClients;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageResponse;
@@ -113,13 +110,7 @@ public final class ReporterCrashChild {
 	}
 
 	static MarketplaceMeteringClient client(URI endpoint) {
-		return MarketplaceMeteringClient.builder()
-			.endpointOverride(endpoint)
-			.region(Region.US_EAST_1)
-			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPOD1", "secret")))
-			.overrideConfiguration((configuration) -> configuration.retryStrategy(AwsRetryStrategy.doNotRetry())
-				.apiCallTimeout(Duration.ofSeconds(2)))
-			.build();
+		return TestClients.client(endpoint, "AKIDPOD1", Duration.ofSeconds(2));
 	}
 
 	static Retry fastRetry() {

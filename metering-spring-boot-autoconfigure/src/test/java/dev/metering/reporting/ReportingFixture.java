@@ -11,15 +11,13 @@ import dev.metering.emulator.Faults;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.ledger.InMemoryUsageLedger;
 import dev.metering.ledger.UsageLedger;
+import dev.metering.test.MutableClock;
+import dev.metering.test.TestClients;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 
 /**
@@ -53,13 +51,7 @@ final class ReportingFixture implements AutoCloseable {
 				.faults(Faults.none().seed(42)))
 			.build()
 			.start();
-		this.client = MarketplaceMeteringClient.builder()
-			.endpointOverride(this.emulator.endpoint())
-			.region(Region.US_EAST_1)
-			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDPOD1", "secret")))
-			.overrideConfiguration((configuration) -> configuration.retryStrategy(AwsRetryStrategy.doNotRetry())
-				.apiCallTimeout(Duration.ofSeconds(5)))
-			.build();
+		this.client = TestClients.client(this.emulator.endpoint(), "AKIDPOD1", Duration.ofSeconds(5));
 		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "pod-1");
 		this.template = new MeteringTemplate(this.client, PRODUCT, new UsageRecorder(this.ledger, Set.of()));
 		this.reporter = new UsageReporter(this.ledger, this.template, retry, rateLimiter, this.clock, settings);

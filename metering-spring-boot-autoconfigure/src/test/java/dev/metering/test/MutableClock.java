@@ -1,4 +1,4 @@
-package dev.metering.ledger;
+package dev.metering.test;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,7 +8,8 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A clock tests move by hand.
+ * A clock tests move by hand, shared by the ledger, reporter, emulator and health under
+ * test, so that no test waits for real time.
  *
  * @author metering-spring-boot
  */
