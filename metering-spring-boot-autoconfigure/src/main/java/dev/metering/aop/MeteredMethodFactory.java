@@ -73,6 +73,7 @@ final class MeteredMethodFactory {
 		Class<?> userClass = ClassUtils.getUserClass(targetClass);
 		Method specificMethod = AopUtils.getMostSpecificMethod(method, userClass);
 		String description = describe(specificMethod, userClass);
+		refuseUnproxyable(specificMethod, description);
 		SpelExpressionParser parser = new SpelExpressionParser(
 				new SpelParserConfiguration(SpelCompilerMode.MIXED, userClass.getClassLoader()));
 		List<MeteredDimension> dimensions = new ArrayList<>();
@@ -81,6 +82,19 @@ final class MeteredMethodFactory {
 		}
 		return new MeteredMethod(description, argumentVariables(specificMethod), List.copyOf(dimensions),
 				CompletionStage.class.isAssignableFrom(specificMethod.getReturnType()));
+	}
+
+	/**
+	 * A private, static or final method is called directly, never through the Spring AOP
+	 * proxy, so its annotation would silently bill nothing.
+	 */
+	private static void refuseUnproxyable(Method method, String description) {
+		int modifiers = method.getModifiers() & (Modifier.PRIVATE | Modifier.STATIC | Modifier.FINAL);
+		if (modifiers != 0) {
+			throw new InvalidMeteredUsageException("@MeteredUsage on " + description + " would never bill: a "
+					+ Modifier.toString(modifiers) + " method is not called through the Spring proxy; make it a"
+					+ " public, non-final instance method, or record with MeteringOperations.record", null);
+		}
 	}
 
 	/**

@@ -100,6 +100,21 @@ class MeteredUsageStartupValidatorTests {
 	}
 
 	@Test
+	void aFinalMethodIsRefusedBecauseTheProxyCannotReachIt() {
+		this.contextRunner.withBean(FinalMethodService.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining(FinalMethodService.class.getName() + ".scan(String)")
+				.hasMessageContaining("would never bill: a final method"));
+	}
+
+	@Test
+	void aStaticMethodIsRefused() {
+		this.contextRunner.withBean(StaticMethodService.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("would never bill: a static method"));
+	}
+
+	@Test
 	void lazyBeansAreValidatedToo() {
 		this.contextRunner.withUserConfiguration(LazyServiceConfiguration.class)
 			.run((context) -> assertThat(context).getFailure()
@@ -110,6 +125,22 @@ class MeteredUsageStartupValidatorTests {
 
 		@MeteredUsage(dimension = "scans", tags = @Tag(key = "team", value = "#team"), customer = "#team")
 		public void scan(String team) {
+		}
+
+	}
+
+	static class FinalMethodService {
+
+		@MeteredUsage(dimension = "scans")
+		public final void scan(String document) {
+		}
+
+	}
+
+	static class StaticMethodService {
+
+		@MeteredUsage(dimension = "scans")
+		public static void scan() {
 		}
 
 	}
