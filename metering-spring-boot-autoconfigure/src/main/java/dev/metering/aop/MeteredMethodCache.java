@@ -22,6 +22,8 @@ public class MeteredMethodCache {
 
 	private final Map<AnnotatedElementKey, MeteredMethod> methods = new ConcurrentHashMap<>();
 
+	private final Map<Method, Resolved> lastResolved = new ConcurrentHashMap<>();
+
 	private final MeteredMethodFactory factory;
 
 	/**
@@ -58,11 +60,23 @@ public class MeteredMethodCache {
 		return this.methods.size();
 	}
 
+	/**
+	 * Return what to record for a call. The per-call path looks the method up by identity
+	 * (AspectJ hands the same {@code Method} for every call of a join point) and
+	 * allocates nothing.
+	 */
 	MeteredMethod get(Method method, Class<?> targetClass) {
-		AnnotatedElementKey key = new AnnotatedElementKey(method, targetClass);
-		MeteredMethod metered = this.methods.get(key);
-		return (metered != null) ? metered
-				: this.methods.computeIfAbsent(key, (missing) -> this.factory.create(method, targetClass));
+		Resolved resolved = this.lastResolved.get(method);
+		if (resolved != null && resolved.targetClass() == targetClass) {
+			return resolved.metered();
+		}
+		MeteredMethod metered = this.methods.computeIfAbsent(new AnnotatedElementKey(method, targetClass),
+				(missing) -> this.factory.create(method, targetClass));
+		this.lastResolved.put(method, new Resolved(targetClass, metered));
+		return metered;
+	}
+
+	private record Resolved(Class<?> targetClass, MeteredMethod metered) {
 	}
 
 }

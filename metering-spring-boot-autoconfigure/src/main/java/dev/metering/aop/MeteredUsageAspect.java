@@ -76,10 +76,10 @@ public class MeteredUsageAspect implements Ordered {
 	 * @return what the method returned
 	 * @throws Throwable what the method threw
 	 */
-	@Around("(execution(* *(..)) && (@annotation(dev.metering.annotation.MeteredUsage)"
-			+ " || @annotation(dev.metering.annotation.MeteredUsages)))"
-			+ " || (execution(public * *(..)) && (@within(dev.metering.annotation.MeteredUsage)"
-			+ " || @within(dev.metering.annotation.MeteredUsages)))")
+	@Around("execution(@dev.metering.annotation.MeteredUsage * *(..))"
+			+ " || execution(@dev.metering.annotation.MeteredUsages * *(..))"
+			+ " || execution(public * (@dev.metering.annotation.MeteredUsage *).*(..))"
+			+ " || execution(public * (@dev.metering.annotation.MeteredUsages *).*(..))")
 	public Object recordUsage(ProceedingJoinPoint joinPoint) throws Throwable {
 		MeteredMethod method = meteredMethod(joinPoint);
 		if (method == null || method.dimensions().isEmpty()) {
