@@ -33,13 +33,24 @@ final class Json {
 		return node != null && !node.isNull();
 	}
 
-	static String string(JsonNode parent, String field, boolean required, int min, int max, Pattern pattern) {
+	/**
+	 * Return a member, or {@code null} when it is absent and optional.
+	 */
+	private static JsonNode member(JsonNode parent, String field, boolean required) {
 		JsonNode node = parent.get(field);
-		if (node == null || node.isNull()) {
-			if (required) {
-				throw AwsException.validation("1 validation error detected: Value null at '" + field
-						+ "' failed to satisfy constraint: Member must not be null");
-			}
+		if (node != null && !node.isNull()) {
+			return node;
+		}
+		if (required) {
+			throw AwsException.validation("1 validation error detected: Value null at '" + field
+					+ "' failed to satisfy constraint: Member must not be null");
+		}
+		return null;
+	}
+
+	static String string(JsonNode parent, String field, boolean required, int min, int max, Pattern pattern) {
+		JsonNode node = member(parent, field, required);
+		if (node == null) {
 			return null;
 		}
 		if (!node.isTextual()) {
@@ -64,12 +75,8 @@ final class Json {
 	}
 
 	static Long integer(JsonNode parent, String field, boolean required, long min, long max) {
-		JsonNode node = parent.get(field);
-		if (node == null || node.isNull()) {
-			if (required) {
-				throw AwsException.validation("1 validation error detected: Value null at '" + field
-						+ "' failed to satisfy constraint: Member must not be null");
-			}
+		JsonNode node = member(parent, field, required);
+		if (node == null) {
 			return null;
 		}
 		if (!node.isNumber()) {
