@@ -8,6 +8,8 @@ import dev.metering.core.MeteringOutcome;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import io.github.resilience4j.retry.Retry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * Calls the Metering Service through a Resilience4j {@link RateLimiter} (every attempt
@@ -19,6 +21,8 @@ import io.github.resilience4j.retry.Retry;
  * @author metering-spring-boot
  */
 final class ResilientCall {
+
+	private static final Log logger = LogFactory.getLog(ResilientCall.class);
 
 	private final Retry retry;
 
@@ -57,6 +61,9 @@ final class ResilientCall {
 			return Retry.decorateSupplier(this.retry, RateLimiter.decorateSupplier(this.rateLimiter, attempt)).get();
 		}
 		catch (MeteringException | RequestNotPermitted ex) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("No answer from AWS Marketplace after the retries of this run: " + ex.getMessage());
+			}
 			return new Attempt.Unanswered<>(ex);
 		}
 	}

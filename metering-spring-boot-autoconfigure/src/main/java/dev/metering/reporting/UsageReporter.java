@@ -102,6 +102,10 @@ public class UsageReporter implements SmartLifecycle {
 			this.batchMeterUsage.send(pending.stream().filter((report) -> report.customer() != null).toList());
 			int reported = (int) (this.statistics.count(ReportOutcome.REPORTED) - reportedBefore);
 			int stillPending = this.ledger.pendingReports().size();
+			if (stillPending > 0) {
+				logger.warn(stillPending + " usage reports are still pending after this run (throttled or no answer "
+						+ "from AWS Marketplace); they are sent again at the next run");
+			}
 			Cycle cycle = new Cycle(started, this.clock.instant(), reported, stillPending, null);
 			this.statistics.cycleEnded(cycle);
 			return cycle;
