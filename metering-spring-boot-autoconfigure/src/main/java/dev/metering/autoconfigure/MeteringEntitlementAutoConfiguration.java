@@ -14,6 +14,7 @@ import dev.metering.entitlement.RegisterUsageSignatureVerifier;
 import dev.metering.entitlement.StartupEntitlementCheck;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.LazyInitializationExcludeFilter;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
@@ -52,6 +53,16 @@ public class MeteringEntitlementAutoConfiguration {
 	static final String PUBLIC_KEY = "aws.marketplace.metering.entitlement.public-key";
 
 	static final String PUBLIC_KEY_VERSION = "aws.marketplace.metering.entitlement.public-key-version";
+
+	/**
+	 * The check must run at startup even with lazy initialization: a container the buyer
+	 * is not entitled to must not serve.
+	 * @return the filter that keeps the check eager
+	 */
+	@Bean
+	static LazyInitializationExcludeFilter entitlementCheckLazyInitializationExcludeFilter() {
+		return LazyInitializationExcludeFilter.forBeanTypes(EntitlementCheck.class);
+	}
 
 	@Bean
 	@ConditionalOnMissingBean(EntitlementCheck.class)

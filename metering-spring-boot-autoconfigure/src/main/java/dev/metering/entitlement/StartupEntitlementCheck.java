@@ -121,6 +121,11 @@ public class StartupEntitlementCheck implements EntitlementCheck, InitializingBe
 		}
 		catch (EntitlementException ex) {
 			this.status = EntitlementStatus.failed(ex, this.clock.instant(), this.productCode, this.publicKeyVersion);
+			if (ex instanceof ThrottledUntilDeadline) {
+				logger.warn("AWS Marketplace throttled every entitlement check until the startup timeout; starting "
+						+ "with the entitlement not checked, as AWS allows for throttling: " + ex.getMessage());
+				return this.status;
+			}
 			if (this.onFailure == OnEntitlementFailure.FAIL) {
 				throw ex;
 			}
@@ -144,8 +149,9 @@ public class StartupEntitlementCheck implements EntitlementCheck, InitializingBe
 				}
 				Duration delay = this.backoff.delay(attempt);
 				if (this.clock.instant().plus(delay).isAfter(deadline)) {
-					throw timeout(attempt + " attempts failed within the startup timeout of " + this.startupTimeout,
-							ex);
+					String what = attempt + " attempts failed within the startup timeout of " + this.startupTimeout;
+					throw "ThrottlingException".equals(ex.getErrorCode()) ? new ThrottledUntilDeadline(what, ex)
+							: timeout(what, ex);
 				}
 				pause(delay, ex);
 			}
@@ -165,6 +171,19 @@ public class StartupEntitlementCheck implements EntitlementCheck, InitializingBe
 	private static EntitlementException timeout(String what, MeteringException last) {
 		return new EntitlementException(EntitlementReason.TIMEOUT, last.getErrorCode(),
 				"No entitlement answer: " + what + ", the last with: " + last.getMessage(), last);
+	}
+
+	/**
+	 * Every attempt until the deadline was throttled: the one startup error that does not
+	 * stop a container from serving (GUIDE §2), so the check ends as not checked.
+	 */
+	private static final class ThrottledUntilDeadline extends EntitlementException {
+
+		ThrottledUntilDeadline(String what, MeteringException last) {
+			super(EntitlementReason.TIMEOUT, last.getErrorCode(),
+					"No entitlement answer: " + what + ", all throttled: " + last.getMessage(), last);
+		}
+
 	}
 
 }

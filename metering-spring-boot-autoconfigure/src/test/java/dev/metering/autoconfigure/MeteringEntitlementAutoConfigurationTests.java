@@ -22,6 +22,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
+import org.springframework.boot.LazyInitializationBeanFactoryPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
@@ -77,6 +78,18 @@ class MeteringEntitlementAutoConfigurationTests {
 					"The AWS Marketplace entitlement check failed at startup (NOT_ENTITLED, AWS answered CustomerNotEntitledException)");
 			assertThat(analysis.getAction()).contains("check the buyer's AWS Marketplace subscription");
 		});
+	}
+
+	@Test
+	void theCheckRunsAtStartupEvenWithLazyInitialization() {
+		this.onEmulator.withUserConfiguration(NotEntitledEmulatorConfiguration.class)
+			.withInitializer(
+					(context) -> context.addBeanFactoryPostProcessor(new LazyInitializationBeanFactoryPostProcessor()))
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(analyze(context.getStartupFailure()).getDescription())
+					.startsWith("The AWS Marketplace entitlement check failed at startup (NOT_ENTITLED");
+			});
 	}
 
 	@Test
