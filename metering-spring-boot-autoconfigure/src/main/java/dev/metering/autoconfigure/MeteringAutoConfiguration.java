@@ -54,6 +54,9 @@ public class MeteringAutoConfiguration {
 			return builder.build();
 		}
 		catch (SdkClientException ex) {
+			if (properties.getRegion() != null) {
+				throw ex;
+			}
 			throw new InvalidMeteringConfigurationException(MeteringConfigurationValidator.REGION,
 					MeteringConfigurationValidator.REGION
 							+ " is not set and the SDK's region provider chain found no region: " + ex.getMessage(),
