@@ -22,7 +22,12 @@ public final class MeteringErrors {
 			Map.entry("IdempotencyConflictException", MeteringOutcome.DUPLICATE),
 			Map.entry("DuplicateRecord", MeteringOutcome.DUPLICATE),
 			Map.entry("CustomerNotEntitledException", MeteringOutcome.NOT_ENTITLED),
-			Map.entry("CustomerNotSubscribed", MeteringOutcome.NOT_ENTITLED));
+			Map.entry("CustomerNotSubscribed", MeteringOutcome.NOT_ENTITLED),
+			Map.entry("UnauthorizedException", MeteringOutcome.UNAUTHORIZED),
+			Map.entry("AccessDeniedException", MeteringOutcome.UNAUTHORIZED),
+			Map.entry("UnrecognizedClientException", MeteringOutcome.UNAUTHORIZED),
+			Map.entry("InvalidClientTokenId", MeteringOutcome.UNAUTHORIZED),
+			Map.entry("MissingAuthenticationTokenException", MeteringOutcome.UNAUTHORIZED));
 
 	private MeteringErrors() {
 	}
@@ -46,10 +51,12 @@ public final class MeteringErrors {
 	}
 
 	/**
-	 * Translate an SDK exception. A service answer is classified by
-	 * {@link #outcomeOf(String, int)}; anything that is not a service answer (connection
-	 * refused or reset, timeout, unreadable response) is retryable, because the request
-	 * may not have reached the service and resending it is idempotent.
+	 * Translate an SDK exception. Throttling and clock skew, as the SDK recognizes them
+	 * under any of AWS's error names, are retryable; any other service answer is
+	 * classified by {@link #outcomeOf(String, int)}; anything that is not a service
+	 * answer (connection refused or reset, timeout, unreadable response) is retryable,
+	 * because the request may not have reached the service and resending it is
+	 * idempotent.
 	 * @param operation the operation name, for the message
 	 * @param ex the SDK exception
 	 * @return the translated exception
@@ -59,7 +66,9 @@ public final class MeteringErrors {
 			String errorCode = (serviceException.awsErrorDetails() != null)
 					? serviceException.awsErrorDetails().errorCode() : null;
 			int status = serviceException.statusCode();
-			MeteringOutcome outcome = outcomeOf(errorCode, status);
+			MeteringOutcome outcome = (serviceException.isThrottlingException()
+					|| serviceException.isClockSkewException()) ? MeteringOutcome.RETRYABLE
+							: outcomeOf(errorCode, status);
 			String message = operation + " failed with " + errorCode + " (HTTP " + status + ", " + outcome + "): "
 					+ serviceException.getMessage();
 			return new MeteringException(message, outcome, errorCode, ex);

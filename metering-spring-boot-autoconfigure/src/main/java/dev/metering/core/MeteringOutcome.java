@@ -33,6 +33,13 @@ public enum MeteringOutcome {
 	REJECTED,
 
 	/**
+	 * The caller's credentials or permissions were refused (credentials expired or
+	 * rotating, a missing IAM permission, an unauthorized DryRun). Not a verdict on the
+	 * usage: keep it and try again later, once the cause is fixed.
+	 */
+	UNAUTHORIZED,
+
+	/**
 	 * The buyer is not entitled to the product or the customer is not subscribed.
 	 * Terminal; retrying cannot help until the buyer's subscription changes.
 	 */

@@ -15,8 +15,10 @@ import org.apache.commons.logging.LogFactory;
  * Calls the Metering Service through a Resilience4j {@link RateLimiter} (every attempt
  * takes a permit) inside a {@link Retry}. Only retryable failures are ever thrown into
  * the {@code Retry}; refusals come back as values. So whatever the {@code Retry} is
- * configured to retry, a duplicate or a rejection is never sent twice. Each attempt's
- * duration is recorded in the {@link ReportingStatistics}.
+ * configured to retry, a duplicate or a rejection is never sent twice. A refusal of the
+ * caller's credentials or permissions is not retried now, but left pending for the next
+ * run: the usage is never dead-lettered for it. Each attempt's duration is recorded in
+ * the {@link ReportingStatistics}.
  *
  * @author metering-spring-boot
  */
@@ -46,6 +48,10 @@ final class ResilientCall {
 				if (ex.getOutcome() == MeteringOutcome.RETRYABLE) {
 					this.statistics.increment(ReportOutcome.RETRIED);
 					throw ex;
+				}
+				if (ex.getOutcome() == MeteringOutcome.UNAUTHORIZED) {
+					this.statistics.increment(ReportOutcome.RETRIED);
+					return new Attempt.Unanswered<>(ex);
 				}
 				return new Attempt.Refused<>(ex);
 			}

@@ -99,7 +99,7 @@ class MeteringErrorsTest {
 		assertThat(MeteringErrors.outcomeOf(null, 502)).isEqualTo(MeteringOutcome.RETRYABLE);
 		assertThat(MeteringErrors.outcomeOf("TooManyRequestsException", 429)).isEqualTo(MeteringOutcome.RETRYABLE);
 		assertThat(MeteringErrors.outcomeOf("ValidationException", 400)).isEqualTo(MeteringOutcome.REJECTED);
-		assertThat(MeteringErrors.outcomeOf("UnauthorizedException", 403)).isEqualTo(MeteringOutcome.REJECTED);
+
 		assertThat(MeteringErrors.outcomeOf("SomethingNew", 400)).isEqualTo(MeteringOutcome.REJECTED);
 	}
 
@@ -139,6 +139,27 @@ class MeteringErrorsTest {
 				Arguments.of(InvalidUsageDimensionException.builder(), "InvalidUsageDimensionException"),
 				Arguments.of(PlatformNotSupportedException.builder(), "PlatformNotSupportedException"),
 				Arguments.of(MarketplaceMeteringException.builder(), "InvalidLicenseException"));
+	}
+
+	@Test
+	void refusedCredentialsOrPermissionsAreUnauthorizedNeverRejected() {
+		for (String error : new String[] { "UnauthorizedException", "AccessDeniedException",
+				"UnrecognizedClientException", "InvalidClientTokenId", "MissingAuthenticationTokenException" }) {
+			assertThat(MeteringErrors.outcomeOf(error, 403)).as(error).isEqualTo(MeteringOutcome.UNAUTHORIZED);
+		}
+	}
+
+	@Test
+	void throttlingAndClockSkewUnderAnyNameAreRetryable() {
+		for (String error : new String[] { "RequestLimitExceeded", "TooManyRequestsException", "RequestExpired",
+				"RequestTimeTooSkewed" }) {
+			AwsServiceException exception = MarketplaceMeteringException.builder()
+				.statusCode(400)
+				.awsErrorDetails(AwsErrorDetails.builder().errorCode(error).build())
+				.build();
+			assertThat(MeteringErrors.translate("MeterUsage", exception).getOutcome()).as(error)
+				.isEqualTo(MeteringOutcome.RETRYABLE);
+		}
 	}
 
 	@Test

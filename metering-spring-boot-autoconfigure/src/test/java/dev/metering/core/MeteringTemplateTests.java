@@ -141,11 +141,11 @@ class MeteringTemplateTests {
 	}
 
 	@Test
-	void aRefusedDryRunIsRejected() {
+	void aRefusedDryRunIsUnauthorized() {
 		given(this.client.meterUsage(any(MeterUsageRequest.class))).willThrow(error("UnauthorizedException", 403));
 		assertThatExceptionOfType(MeteringException.class)
 			.isThrownBy(() -> this.template.meterUsage(meterUsage().dryRun(true).build()))
-			.satisfies((ex) -> assertThat(ex.getOutcome()).isEqualTo(MeteringOutcome.REJECTED));
+			.satisfies((ex) -> assertThat(ex.getOutcome()).isEqualTo(MeteringOutcome.UNAUTHORIZED));
 	}
 
 	@Test
