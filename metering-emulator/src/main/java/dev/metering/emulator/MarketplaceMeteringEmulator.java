@@ -43,6 +43,14 @@ import com.sun.net.httpserver.HttpServer;
  */
 public final class MarketplaceMeteringEmulator implements AutoCloseable {
 
+	/**
+	 * The JDK server writes headers and body separately; with Nagle's algorithm on, every
+	 * answer waits for the client's delayed ACK (about 40 ms). The JDK reads this
+	 * property once, when the first {@code HttpServer} of the JVM is created, so
+	 * {@link #start()} sets it unless it is set already.
+	 */
+	private static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
 	private final InetAddress bindAddress;
 
 	private final int requestedPort;
@@ -87,13 +95,18 @@ public final class MarketplaceMeteringEmulator implements AutoCloseable {
 
 	/**
 	 * Bind the HTTP server and start serving. Calling it on a started emulator has no
-	 * effect.
+	 * effect. Unless {@code sun.net.httpserver.nodelay} is set, it turns TCP_NODELAY on
+	 * for the JDK HTTP servers of this JVM, so that answers are not held back by Nagle's
+	 * algorithm.
 	 * @return this emulator
 	 * @throws UncheckedIOException if the port cannot be bound
 	 */
 	public synchronized MarketplaceMeteringEmulator start() {
 		if (this.server != null) {
 			return this;
+		}
+		if (System.getProperty(NO_DELAY) == null) {
+			System.setProperty(NO_DELAY, "true");
 		}
 		try {
 			HttpServer httpServer = HttpServer.create(new InetSocketAddress(this.bindAddress, this.requestedPort), 0);

@@ -63,6 +63,11 @@ class InspectionTests {
 	}
 
 	@Test
+	void answersAreNotHeldBackByNaglesAlgorithm() {
+		assertThat(System.getProperty("sun.net.httpserver.nodelay")).isEqualTo("true");
+	}
+
+	@Test
 	void notStartedEmulatorHasNoPort() {
 		MarketplaceMeteringEmulator notStarted = MarketplaceMeteringEmulator.builder().build();
 		assertThatIllegalStateException().isThrownBy(notStarted::port);
