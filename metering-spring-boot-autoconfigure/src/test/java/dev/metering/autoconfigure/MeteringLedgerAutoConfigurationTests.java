@@ -1,6 +1,8 @@
 package dev.metering.autoconfigure;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -86,9 +88,12 @@ class MeteringLedgerAutoConfigurationTests {
 	}
 
 	@Test
-	void theReportingIdentityDefaultsToTheHostName() {
+	void theReportingIdentityDefaultsToTheHostName() throws UnknownHostException {
 		MeteringProperties properties = new MeteringProperties();
-		assertThat(MeteringLedgerAutoConfiguration.reportingIdentity(properties)).isNotBlank();
+		String hostname = System.getenv("HOSTNAME");
+		String expected = (hostname != null && !hostname.isBlank()) ? hostname
+				: InetAddress.getLocalHost().getHostName();
+		assertThat(MeteringLedgerAutoConfiguration.reportingIdentity(properties)).isEqualTo(expected);
 		properties.setReportingIdentity("pod-7");
 		assertThat(MeteringLedgerAutoConfiguration.reportingIdentity(properties)).isEqualTo("pod-7");
 	}

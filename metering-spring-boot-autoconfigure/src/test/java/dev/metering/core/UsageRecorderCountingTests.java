@@ -9,6 +9,7 @@ import dev.metering.aop.SummingUsageLedger;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for the quantity {@link UsageRecorder} counts per dimension, read by metrics.
@@ -36,12 +37,11 @@ class UsageRecorderCountingTests {
 
 	@Test
 	void refusedUsageIsNotCounted() {
-		try {
-			this.recorder.record("pages", 1, null, null);
-		}
-		catch (InvalidMeteringRequestException ex) {
-			// expected: not a configured dimension
-		}
+		assertThatExceptionOfType(InvalidMeteringRequestException.class)
+			.isThrownBy(() -> this.recorder.record("pages", 1, null, null));
+		assertThatExceptionOfType(InvalidMeteringRequestException.class)
+			.isThrownBy(() -> this.recorder.record("scans", -1, null, null));
+		assertThat(this.recorder.recordedQuantity("scans")).isZero();
 		assertThat(this.recorder.recordedQuantities()).doesNotContainKey("pages");
 	}
 
