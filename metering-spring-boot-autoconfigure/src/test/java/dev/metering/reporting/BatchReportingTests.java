@@ -3,6 +3,7 @@ package dev.metering.reporting;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.Map;
 
 import dev.metering.emulator.AcceptedRecord;
@@ -51,6 +52,43 @@ class BatchReportingTests {
 			.satisfies((record) -> assertThat(record.allocations()).extracting(AcceptedRecord.Allocation::quantity)
 				.containsExactly(7L));
 		assertThat(this.fixture.emulator.counters().rejected()).isEmpty();
+	}
+
+	@Test
+	void splitsBatchesBelowOneMegabyte() {
+		this.fixture = new ReportingFixture();
+		String longValue = "v".repeat(200);
+		for (String customer : new String[] { "customer-1", "customer-2" }) {
+			for (int tagSet = 0; tagSet < 2400; tagSet++) {
+				this.fixture.ledger.record(UsageKey.of("scans", customer, Map.of("k", tagSet + longValue)), 1);
+			}
+		}
+		this.fixture.clock.set(HOUR_11.plusSeconds(60));
+		this.fixture.reporter.report(false);
+		assertThat(this.fixture.reporter.getStatistics().calls()).as("one call per record of ~600 KB").isEqualTo(2);
+		assertThat(this.fixture.emulator.records()).hasSize(2)
+			.allSatisfy((record) -> assertThat(record.allocations()).hasSize(2400));
+		assertThat(this.fixture.emulator.counters().rejected()).isEmpty();
+	}
+
+	@Test
+	void aRecordTooLargeForOneCallIsBilledWithoutItsAllocations() {
+		this.fixture = new ReportingFixture();
+		Map<String, String> tags = new HashMap<>();
+		for (int tag = 0; tag < 4; tag++) {
+			tags.put("key-" + tag + "-" + "k".repeat(90), "v".repeat(256));
+		}
+		for (int tagSet = 0; tagSet < 2500; tagSet++) {
+			Map<String, String> tagSetTags = new HashMap<>(tags);
+			tagSetTags.put("set", String.valueOf(tagSet));
+			this.fixture.ledger.record(UsageKey.of("scans", "customer-1", tagSetTags), 2);
+		}
+		this.fixture.clock.set(HOUR_11.plusSeconds(60));
+		this.fixture.reporter.report(false);
+		assertThat(this.fixture.emulator.records()).singleElement().satisfies((record) -> {
+			assertThat(record.quantity()).isEqualTo(5000);
+			assertThat(record.allocations()).isEmpty();
+		});
 	}
 
 	@Test

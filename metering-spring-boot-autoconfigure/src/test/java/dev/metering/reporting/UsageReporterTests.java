@@ -97,6 +97,10 @@ class UsageReporterTests {
 		this.fixture.reporter.stop();
 		assertThat(this.fixture.acceptedTotal()).isEqualTo(4);
 		assertThat(this.fixture.reporter.isRunning()).isFalse();
+		this.fixture.ledger.record(UsageKey.of("scans"), 1);
+		assertThat(this.fixture.ledger.view().openUsage()).as("the reported hour is sealed")
+			.extracting(OpenUsage::hour)
+			.containsExactly(HOUR_11);
 	}
 
 	@Test
