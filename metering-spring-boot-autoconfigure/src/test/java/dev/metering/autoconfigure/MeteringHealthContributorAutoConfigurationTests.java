@@ -59,6 +59,28 @@ class MeteringHealthContributorAutoConfigurationTests {
 	}
 
 	@Test
+	void aBuyerNotEntitledInDegradeModeMakesItDownWithTheReason() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class,
+					MeteringEmulatorAutoConfiguration.class, MeteringAutoConfiguration.class,
+					MeteringLedgerAutoConfiguration.class, MeteringEntitlementAutoConfiguration.class,
+					MeteringHealthContributorAutoConfiguration.class))
+			.withUserConfiguration(MeteringEntitlementAutoConfigurationTests.NotEntitledEmulatorConfiguration.class)
+			.withPropertyValues("aws.marketplace.metering.product-code=prod-container",
+					"aws.marketplace.metering.dimensions=scans", "aws.marketplace.metering.ledger.type=memory",
+					"aws.marketplace.metering.emulator.enabled=true",
+					"aws.marketplace.metering.entitlement.on-failure=degrade")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				Health health = context.getBean(MeteringHealthIndicator.class).health();
+				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(health.getDetails().get("entitlement")).asString()
+					.contains("NOT_ENTITLED")
+					.contains("CustomerNotEntitledException");
+			});
+	}
+
+	@Test
 	void backsOffWhenDisabled() {
 		this.contextRunner.withPropertyValues("management.health.metering.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(MeteringHealthIndicator.class));
