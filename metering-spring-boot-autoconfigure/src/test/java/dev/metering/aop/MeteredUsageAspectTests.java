@@ -196,6 +196,18 @@ class MeteredUsageAspectTests {
 		}
 
 		@Test
+		void tagsAndCustomerAreRecordedWhenTheStageCompletes() {
+			run((metering) -> {
+				CompletableFuture<Integer> future = new CompletableFuture<>();
+				metering.bean(AsyncService.class).pagesFor("customer-1", "red", future);
+				assertThat(metering.ledger.quantities()).isEmpty();
+				future.complete(3);
+				assertThat(metering.ledger.quantities())
+					.containsExactly(Map.entry(UsageKey.of("pages", "customer-1", Map.of("team", "red")), 3L));
+			});
+		}
+
+		@Test
 		void exceptionalCompletionIsNotRecordedByDefault() {
 			run((metering) -> {
 				CompletableFuture<Integer> future = new CompletableFuture<>();
@@ -499,6 +511,12 @@ class MeteredUsageAspectTests {
 		@MeteredUsage(dimension = "calls", when = When.ALWAYS,
 				condition = "#result == 'large'" + " or (#exception != null and #exception.message != 'rejected')")
 		public CompletableFuture<String> billedUnlessSmallOrRejected(CompletableFuture<String> future) {
+			return future;
+		}
+
+		@MeteredUsage(dimension = "pages", quantity = "#result", customer = "#customer",
+				tags = @Tag(key = "team", value = "#team"))
+		public CompletableFuture<Integer> pagesFor(String customer, String team, CompletableFuture<Integer> future) {
 			return future;
 		}
 
