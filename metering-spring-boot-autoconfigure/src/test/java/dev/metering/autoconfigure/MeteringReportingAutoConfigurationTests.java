@@ -2,6 +2,9 @@ package dev.metering.autoconfigure;
 
 import java.time.Duration;
 
+import dev.metering.core.UsageRecorder;
+import dev.metering.emulator.MarketplaceMeteringEmulator;
+import dev.metering.reporting.ReportingStatistics.Cycle;
 import dev.metering.reporting.UsageReporter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
@@ -79,6 +82,30 @@ class MeteringReportingAutoConfigurationTests {
 			.isEqualTo("9");
 		assertThat(environment.getProperty("resilience4j.ratelimiter.instances.marketplaceMetering.limit-for-period"))
 			.isEqualTo("5");
+	}
+
+	@Test
+	void theRetryAndRateLimiterPropertiesDriveTheReporter() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(MeteringEmulatorAutoConfiguration.class))
+			.withPropertyValues("aws.marketplace.metering.emulator.enabled=true",
+					"aws.marketplace.metering.dimensions=scans,pages",
+					"resilience4j.retry.instances.marketplaceMetering.max-attempts=2",
+					"resilience4j.retry.instances.marketplaceMetering.wait-duration=1ms",
+					"resilience4j.ratelimiter.instances.marketplaceMetering.limit-for-period=3",
+					"resilience4j.ratelimiter.instances.marketplaceMetering.limit-refresh-period=1h",
+					"resilience4j.ratelimiter.instances.marketplaceMetering.timeout-duration=0")
+			.run((context) -> {
+				MarketplaceMeteringEmulator emulator = context.getBean(MarketplaceMeteringEmulator.class);
+				UsageRecorder recorder = context.getBean(UsageRecorder.class);
+				recorder.record("scans", 1, null, null);
+				recorder.record("pages", 1, null, null);
+				emulator.faults().throttleRate(1.0);
+				Cycle cycle = context.getBean(UsageReporter.class).report(true);
+				assertThat(emulator.counters().rejected("ThrottlingException"))
+					.as("2 attempts for the first report, then the third and last permit for the second")
+					.isEqualTo(3);
+				assertThat(cycle.pending()).isEqualTo(2);
+			});
 	}
 
 	@Test
