@@ -150,12 +150,7 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		catch (IOException ex) {
 			throw new UncheckedIOException("Could not write the usage ledger journal in " + this.directory, ex);
 		}
-		if (event instanceof LedgerEvent.Sealed sealed) {
-			this.journaledCarries.addAll(sealed.carries());
-		}
-		else if (event instanceof LedgerEvent.Transitioned transitioned) {
-			this.journaledCarries.addAll(transitioned.carries());
-		}
+		this.journaledCarries.addAll(event.carries());
 	}
 
 	@Override

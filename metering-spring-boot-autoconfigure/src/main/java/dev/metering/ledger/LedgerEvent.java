@@ -11,6 +11,12 @@ import java.util.List;
 sealed interface LedgerEvent {
 
 	/**
+	 * Return the quantities this event moves into open hours.
+	 * @return the carries, possibly empty
+	 */
+	List<Carry> carries();
+
+	/**
 	 * Hours before {@code openFrom} were sealed into reports; their excess moved on.
 	 *
 	 * @param openFrom the first hour still open

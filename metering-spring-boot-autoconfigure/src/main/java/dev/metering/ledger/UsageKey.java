@@ -48,7 +48,7 @@ public record UsageKey(String dimension, String customer, SortedMap<String, Stri
 	 * @return the key
 	 */
 	public static UsageKey of(String dimension, String customer, Map<String, String> tags) {
-		return new UsageKey(dimension, customer, (tags != null) ? new TreeMap<>(tags) : null);
+		return new UsageKey(dimension, customer, (tags == null || tags.isEmpty()) ? null : new TreeMap<>(tags));
 	}
 
 }

@@ -235,7 +235,7 @@ class MotoBatchMeterUsageIT {
 	}
 
 	@Test
-	void usageRecordedAfterItsHourWasReportedGoesToTheNextHourNotToMoto() {
+	void usageRecordedAfterAnHourWasReportedIsSentInItsOwnHourNeverAsASecondQuantity() {
 		this.template.record("scans", 5, Map.of(), "customer-1");
 		this.clock.set(HOUR_11.plusSeconds(60));
 		this.reporter.report(false);
