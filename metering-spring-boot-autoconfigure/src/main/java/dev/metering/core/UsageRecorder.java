@@ -181,6 +181,9 @@ public class UsageRecorder {
 		if (quantity < 0) {
 			violations.add("quantity " + quantity + " must be at least 0");
 		}
+		else if (quantity > UsageLedger.MAX_RECORD_QUANTITY) {
+			violations.add("quantity " + quantity + " must be at most " + UsageLedger.MAX_RECORD_QUANTITY);
+		}
 		return violations;
 	}
 

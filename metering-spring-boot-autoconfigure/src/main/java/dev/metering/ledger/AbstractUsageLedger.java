@@ -65,8 +65,9 @@ abstract class AbstractUsageLedger implements UsageLedger {
 	@Override
 	public void record(UsageKey key, long quantity) {
 		Assert.notNull(key, "'key' must not be null");
-		if (quantity < 0) {
-			throw new IllegalArgumentException("'quantity' must be at least 0, was " + quantity);
+		if (quantity < 0 || quantity > MAX_RECORD_QUANTITY) {
+			throw new IllegalArgumentException(
+					"'quantity' must be from 0 to " + MAX_RECORD_QUANTITY + ", was " + quantity);
 		}
 		Assert.state(!this.closed.get(), "The usage ledger is closed");
 		KeyRef ref = this.keys.intern(key);

@@ -22,10 +22,17 @@ import java.util.List;
 public interface UsageLedger extends Closeable {
 
 	/**
+	 * The largest quantity of one {@link #record} (2<sup>40</sup> - 1, about 512 times
+	 * the 2,147,483,647 AWS accepts per record and hour); an hour's total may be larger.
+	 */
+	long MAX_RECORD_QUANTITY = (1L << 40) - 1;
+
+	/**
 	 * Add a quantity to the open hour. When this returns, the quantity is held as durably
 	 * as the implementation promises.
 	 * @param key what the usage is for
-	 * @param quantity the quantity, at least 0
+	 * @param quantity the quantity, from 0 to {@link #MAX_RECORD_QUANTITY}
+	 * @throws IllegalArgumentException if the quantity is out of that range
 	 */
 	void record(UsageKey key, long quantity);
 

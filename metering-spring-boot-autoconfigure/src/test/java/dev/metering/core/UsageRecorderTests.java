@@ -49,6 +49,14 @@ class UsageRecorderTests {
 	}
 
 	@Test
+	void quantityAboveTheLargestOfARecordIsRefused() {
+		assertThatExceptionOfType(InvalidMeteringRequestException.class)
+			.isThrownBy(() -> this.recorder.record("scans", 1L << 40, null, null))
+			.withMessage("Invalid usage record request: quantity 1099511627776 must be at most 1099511627775");
+		assertThat(this.ledger.quantities()).isEmpty();
+	}
+
+	@Test
 	void dimensionOutsideTheConfiguredSetIsRefused() {
 		assertThatExceptionOfType(InvalidMeteringRequestException.class)
 			.isThrownBy(() -> this.recorder.record("scanz", 1, null, null))

@@ -241,9 +241,15 @@ abstract class UsageLedgerContractTests {
 	}
 
 	@Test
-	void quantityMustNotBeNegative() {
+	void quantityMustBeFromZeroToTheLargestOfARecord() {
 		assertThatIllegalArgumentException().isThrownBy(() -> this.ledger.record(SCANS, -1))
-			.withMessageContaining("quantity");
+			.withMessage("'quantity' must be from 0 to 1099511627775, was -1");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> this.ledger.record(SCANS, UsageLedger.MAX_RECORD_QUANTITY + 1))
+			.withMessage("'quantity' must be from 0 to 1099511627775, was 1099511627776");
+		this.ledger.record(SCANS, UsageLedger.MAX_RECORD_QUANTITY);
+		assertThat(this.ledger.view().openUsage()).extracting(LedgerView.OpenUsage::quantity)
+			.containsExactly(UsageLedger.MAX_RECORD_QUANTITY);
 	}
 
 	@Test
