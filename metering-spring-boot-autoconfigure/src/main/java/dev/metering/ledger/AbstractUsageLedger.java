@@ -74,8 +74,7 @@ abstract class AbstractUsageLedger implements UsageLedger {
 		int hour = Math.max(Hours.of(this.clock.instant()), this.openFrom);
 		while (true) {
 			HourBucket bucket = bucketFor(hour);
-			int ticket = bucket.enter();
-			if (ticket == HourBucket.SEALED) {
+			if (!bucket.enter()) {
 				hour = Math.max(hour + 1, this.openFrom);
 				continue;
 			}
@@ -89,7 +88,7 @@ abstract class AbstractUsageLedger implements UsageLedger {
 				hour = floor;
 			}
 			finally {
-				bucket.exit(ticket);
+				bucket.exit();
 			}
 		}
 	}
@@ -185,13 +184,12 @@ abstract class AbstractUsageLedger implements UsageLedger {
 	 */
 	private void addToOpenHour(KeyRef key, int hour, long quantity) {
 		HourBucket bucket = this.buckets.computeIfAbsent(Math.max(hour, this.openFrom), HourBucket::new);
-		int ticket = bucket.enter();
-		Assert.state(ticket != HourBucket.SEALED, () -> "Hour " + Hours.start(hour) + " is sealed");
+		Assert.state(bucket.enter(), () -> "Hour " + Hours.start(hour) + " is sealed");
 		try {
 			bucket.add(key, quantity);
 		}
 		finally {
-			bucket.exit(ticket);
+			bucket.exit();
 		}
 	}
 
