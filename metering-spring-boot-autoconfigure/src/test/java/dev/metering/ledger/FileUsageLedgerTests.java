@@ -224,12 +224,7 @@ class FileUsageLedgerTests {
 
 	@Test
 	void aTruncatedSegmentKeepsEveryWholeEntryAndIsCopiedAside(CapturedOutput output) throws IOException {
-		FileUsageLedger ledger = open();
-		ledger.record(SCANS, 1);
-		ledger.record(SCANS, 2);
-		ledger.record(SCANS, 4);
-		ledger.close();
-		Path segment = segments().get(0);
+		Path segment = segmentOfAClosedLedgerWith(1, 2, 4);
 		try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
 			file.setLength(2 * Segment.ENTRY_BYTES + 10);
 		}
@@ -249,12 +244,7 @@ class FileUsageLedgerTests {
 
 	@Test
 	void aCorruptedSegmentEntryIsSkippedAndTheOthersKept(CapturedOutput output) throws IOException {
-		FileUsageLedger ledger = open();
-		ledger.record(SCANS, 1);
-		ledger.record(SCANS, 2);
-		ledger.record(SCANS, 4);
-		ledger.close();
-		Path segment = segments().get(0);
+		Path segment = segmentOfAClosedLedgerWith(1, 2, 4);
 		try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
 			file.seek(Segment.ENTRY_BYTES + 8);
 			file.write(0x7F);
@@ -316,6 +306,18 @@ class FileUsageLedgerTests {
 		RecoveryReport.Damage damage = reopened.recovery().damages().get(0);
 		assertThat(damage.offset()).isEqualTo(sealed);
 		assertThat(Files.size(damage.copy())).isEqualTo(original.length);
+	}
+
+	/**
+	 * Record quantities of {@code SCANS}, close the ledger and return its segment.
+	 */
+	private Path segmentOfAClosedLedgerWith(long... quantities) throws IOException {
+		FileUsageLedger ledger = open();
+		for (long quantity : quantities) {
+			ledger.record(SCANS, quantity);
+		}
+		ledger.close();
+		return segments().get(0);
 	}
 
 	private List<Path> segmentsWithEntries() throws IOException {
