@@ -203,6 +203,8 @@ class ReporterCrashTests {
 		/** Per recording thread, the "key quantity" begun and not acknowledged yet. */
 		private final Map<String, String> begun = new ConcurrentHashMap<>();
 
+		private volatile IOException readFailure;
+
 		private volatile int sendingAtStart;
 
 		private volatile String readyLine;
@@ -238,7 +240,7 @@ class ReporterCrashTests {
 				}
 			}
 			catch (IOException ex) {
-				// The pipe broke with the kill: what was read is what was printed.
+				this.readFailure = ex;
 			}
 		}
 
@@ -275,11 +277,19 @@ class ReporterCrashTests {
 				.isTrue();
 		}
 
-		void kill() throws InterruptedException {
-			this.process.destroyForcibly();
+		/**
+		 * SIGKILL the child, then read what it printed to the end. Not
+		 * {@link Process#destroyForcibly()}: it also closes this end of the child's
+		 * stdout, losing the lines still in the pipe, and so acknowledgements.
+		 */
+		void kill() throws InterruptedException, IOException {
+			this.process.toHandle().destroyForcibly();
 			assertThat(this.process.waitFor(CHILD_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)).as("child killed")
 				.isTrue();
 			this.reader.join(CHILD_TIMEOUT.toMillis());
+			assertThat(this.reader.isAlive()).as("child output read to the end").isFalse();
+			assertThat(this.readFailure).as("failure reading the child's output").isNull();
+			this.process.getOutputStream().close();
 		}
 
 		/**
