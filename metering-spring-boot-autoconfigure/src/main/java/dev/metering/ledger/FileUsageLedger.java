@@ -22,22 +22,23 @@ import org.springframework.util.Assert;
 /**
  * A durable {@link UsageLedger} in a directory of its own (readable by its owner only).
  * <p>
- * <strong>Recorded usage</strong> is appended as a fixed-size entry to a memory-mapped
- * segment file before {@link #record} returns, so it survives {@code kill -9} (the page
- * cache outlives the process); a background daemon thread forces the files to disk every
- * {@code syncInterval}, which bounds what an OS crash can lose, and prepares the next
- * segment with its pages already faulted. A key is written to {@code keys.log} on its
- * first use, before any entry refers to its id.
+ * <strong>Recorded usage</strong> is added to a counter of its key and hour in a
+ * memory-mapped segment file before {@link #record} returns, so it survives
+ * {@code kill -9} (the page cache outlives the process); each stripe of recording threads
+ * has counters of its own ({@link DurableCounters}). A background daemon thread forces
+ * the files to disk every {@code syncInterval}, which bounds what an OS crash can lose,
+ * and prepares the next segment with its pages already faulted. A key is written to
+ * {@code keys.log} on its first use, before any counter refers to its id.
  * <p>
  * <strong>State</strong> (seals with their full reports, transitions, carries) is
- * appended to {@code state.journal} and forced before it is applied. Recovery is exact:
- * an entry of an hour before the sealed-hour floor is inside a sealed report and skipped,
- * an entry at or after it is open usage, and a journaled carry is open usage while its
+ * appended to {@code state.journal} and forced before it is applied. Recovery is exact: a
+ * counter of an hour before the sealed-hour floor is inside a sealed report and skipped,
+ * a counter at or after it is open usage, and a journaled carry is open usage while its
  * hour is not sealed.
  * <p>
- * <strong>Compaction</strong>, after each seal: segments whose entries are all sealed are
- * deleted; final reports older than {@code retention} get a line in {@code audit.log} and
- * are dropped from the journal, rewritten as a snapshot.
+ * <strong>Compaction</strong>, after each seal: segments whose counters are all sealed
+ * are deleted; final reports older than {@code retention} get a line in {@code audit.log}
+ * and are dropped from the journal, rewritten as a snapshot.
  * <p>
  * Damaged files found at startup are handled by recovery (see {@link #recovery()}).
  * <p>
@@ -65,6 +66,8 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 	private final RecordFile journal;
 
 	private final SegmentLog segments;
+
+	private final DurableCounters counters;
 
 	private final AuditLog audit;
 
@@ -98,6 +101,7 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 			});
 			this.segments = new SegmentLog(this.directory, builder.segmentBytes,
 					reader.readSegments(this.directory, state.openFrom(), this::restoreUsage), this.syncer);
+			this.counters = new DurableCounters(this.segments);
 			this.audit = new AuditLog(this.directory.resolve("audit.log"));
 			this.recovery = reader.report(state.reports().size());
 			locked(this::compact);
@@ -139,7 +143,7 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 
 	@Override
 	void append(KeyRef key, int hour, long quantity) {
-		this.segments.append(key.id(), hour, quantity);
+		this.counters.add(key, hour, quantity);
 	}
 
 	@Override
@@ -155,6 +159,7 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 
 	@Override
 	void sealed() {
+		this.counters.forgetBefore(openFrom());
 		try {
 			compact();
 		}

@@ -1,6 +1,9 @@
 package dev.metering.ledger;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -8,19 +11,43 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One memory-mapped file of fixed-size usage entries. A writer reserves a slot with an
- * atomic counter and writes its entry there; the page cache keeps it when the process is
- * killed. Each entry is {@value #ENTRY_BYTES} bytes: {@code int keyId, int hour,
- * long quantity, long check}, where the check is a hash of the other fields, so a torn or
- * damaged entry is detected and an unwritten (all-zero) slot is never mistaken for one.
+ * One memory-mapped file of fixed-size usage counters. A counter holds the usage of one
+ * key in one hour (of one stripe of writers, see {@link DurableCounters}): it is
+ * {@link #allocate allocated} once and then {@link #add added to} in place by atomic
+ * compare-and-set, so the page cache holds every acknowledged unit when the process is
+ * killed, and recording writes no new memory.
+ * <p>
+ * Each counter is {@value #ENTRY_BYTES} bytes, a cache line of its own so that writers of
+ * different counters never share one: {@code int keyId, int hour, long headerCheck,
+ * long count}, then zeros. The count packs the quantity (its high {@value #QUANTITY_BITS}
+ * bits) with a {@value #CHECK_BITS}-bit check of key, hour and quantity (its low bits),
+ * so a damaged counter is detected, and the quantity and its check change in one atomic
+ * write: a kill can never tear them apart. A slot whose count was never written (all
+ * zero, or killed while allocating) holds no usage and is read as empty.
  *
  * @author metering-spring-boot
  */
 final class Segment {
 
-	static final int ENTRY_BYTES = 24;
+	static final int ENTRY_BYTES = 64;
+
+	/** Enough for a record of {@link UsageLedger#MAX_RECORD_QUANTITY}. */
+	static final int QUANTITY_BITS = 40;
+
+	static final int CHECK_BITS = 64 - QUANTITY_BITS;
+
+	/** The most a single counter holds; more goes into another counter. */
+	static final long MAX_QUANTITY = (1L << QUANTITY_BITS) - 1;
+
+	private static final long CHECK_MASK = (1L << CHECK_BITS) - 1;
+
+	private static final int HEADER_CHECK = 8;
+
+	private static final int COUNT = 16;
 
 	private static final int PAGE_BYTES = 4096;
+
+	private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
 	private final Path path;
 
@@ -76,25 +103,39 @@ final class Segment {
 	}
 
 	/**
-	 * Append an entry, if there is room.
-	 * @return {@code false} if the segment is full
+	 * Allocate a counter with quantity 0, if there is room.
+	 * @param keyId the key
+	 * @param hour the hour
+	 * @return the counter, or {@code null} if the segment is full
 	 */
-	boolean append(int keyId, int hour, long quantity) {
+	Counter allocate(int keyId, int hour) {
 		int slot = this.next.getAndIncrement();
 		if (slot >= this.capacity || slot < 0) {
-			return false;
+			return null;
 		}
 		int offset = slot * ENTRY_BYTES;
 		this.buffer.putInt(offset, keyId);
 		this.buffer.putInt(offset + 4, hour);
-		this.buffer.putLong(offset + 8, quantity);
-		this.buffer.putLong(offset + 16, check(keyId, hour, quantity));
-		return true;
+		this.buffer.putLong(offset + HEADER_CHECK, headerCheck(keyId, hour));
+		LONGS.setRelease(this.buffer, offset + COUNT, count(keyId, hour, 0));
+		return new Counter(this, slot, keyId, hour);
+	}
+
+	private long add(int slot, int keyId, int hour, long quantity) {
+		int offset = slot * ENTRY_BYTES + COUNT;
+		while (true) {
+			long count = (long) LONGS.getVolatile(this.buffer, offset);
+			long held = count >>> CHECK_BITS;
+			long added = Math.min(quantity, MAX_QUANTITY - held);
+			if (added == 0 || LONGS.compareAndSet(this.buffer, offset, count, count(keyId, hour, held + added))) {
+				return quantity - added;
+			}
+		}
 	}
 
 	/**
-	 * Visit the entries; zero slots are skipped.
-	 * @param visitor receives each valid and each damaged entry
+	 * Visit the counters.
+	 * @param visitor receives each counter, empty slot and damaged slot
 	 */
 	void scan(Visitor visitor) {
 		int end = this.recovered ? this.capacity : Math.min(this.next.get(), this.capacity);
@@ -102,14 +143,15 @@ final class Segment {
 			int offset = slot * ENTRY_BYTES;
 			int keyId = this.buffer.getInt(offset);
 			int hour = this.buffer.getInt(offset + 4);
-			long quantity = this.buffer.getLong(offset + 8);
-			long check = this.buffer.getLong(offset + 16);
-			if (keyId == 0 && hour == 0 && quantity == 0 && check == 0) {
+			long header = this.buffer.getLong(offset + HEADER_CHECK);
+			long count = (long) LONGS.getVolatile(this.buffer, offset + COUNT);
+			long quantity = count >>> CHECK_BITS;
+			if (count == 0) {
 				if (!visitor.empty(slot)) {
 					return;
 				}
 			}
-			else if (check != check(keyId, hour, quantity)) {
+			else if (header != headerCheck(keyId, hour) || count != count(keyId, hour, quantity)) {
 				if (!visitor.damaged(slot)) {
 					return;
 				}
@@ -164,7 +206,7 @@ final class Segment {
 
 	void erase(int slot) {
 		int offset = slot * ENTRY_BYTES;
-		for (int i = 0; i < ENTRY_BYTES; i += 8) {
+		for (int i = 0; i < COUNT + 8; i += 8) {
 			this.buffer.putLong(offset + i, 0);
 		}
 	}
@@ -181,15 +223,41 @@ final class Segment {
 		return this.sequence;
 	}
 
-	private static long check(int keyId, int hour, long quantity) {
-		long hash = mix((((long) keyId) << 32 | (hour & 0xFFFF_FFFFL)) ^ 0x9E37_79B9_7F4A_7C15L);
-		return mix(hash ^ mix(quantity ^ 0xC2B2_AE3D_27D4_EB4FL));
+	private static long headerCheck(int keyId, int hour) {
+		return mix((((long) keyId) << 32 | (hour & 0xFFFF_FFFFL)) ^ 0x9E37_79B9_7F4A_7C15L);
+	}
+
+	private static long count(int keyId, int hour, long quantity) {
+		long check = mix(headerCheck(keyId, hour) ^ mix(quantity ^ 0xC2B2_AE3D_27D4_EB4FL));
+		return quantity << CHECK_BITS | (check & CHECK_MASK);
 	}
 
 	private static long mix(long value) {
 		long mixed = (value ^ (value >>> 33)) * 0xFF51_AFD7_ED55_8CCDL;
 		mixed = (mixed ^ (mixed >>> 33)) * 0xC4CE_B9FE_1A85_EC53L;
 		return mixed ^ (mixed >>> 33);
+	}
+
+	/**
+	 * A counter of a segment.
+	 *
+	 * @param segment the segment
+	 * @param slot its slot
+	 * @param keyId its key
+	 * @param hour its hour
+	 */
+	record Counter(Segment segment, int slot, int keyId, int hour) {
+
+		/**
+		 * Add as much of a quantity as the counter can still hold (up to
+		 * {@link #MAX_QUANTITY}).
+		 * @param quantity the quantity to add
+		 * @return what did not fit, 0 if all of it did
+		 */
+		long add(long quantity) {
+			return this.segment.add(this.slot, this.keyId, this.hour, quantity);
+		}
+
 	}
 
 	/**

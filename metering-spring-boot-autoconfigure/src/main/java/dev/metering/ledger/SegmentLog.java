@@ -10,9 +10,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
- * The append-only usage log: a sequence of {@link Segment segments}, rolling to a new one
- * when the current one is full. Each run appends to segments of its own; segments whose
- * entries are all sealed are deleted.
+ * The usage log: a sequence of {@link Segment segments} of counters, rolling to a new one
+ * when the current one is full. Each run allocates counters in segments of its own (and
+ * adds to them wherever they are); segments whose counters are all sealed are deleted.
  * <p>
  * The next segment is created and its pages faulted in the background, so that a writer
  * neither creates a file nor faults a page; only when the spare is not ready yet does a
@@ -58,11 +58,19 @@ final class SegmentLog {
 		requestSpare();
 	}
 
-	void append(int keyId, int hour, long quantity) {
+	/**
+	 * Allocate a counter in the current segment, rolling to the next one if it is full.
+	 * @param keyId the key
+	 * @param hour the hour
+	 * @return the counter
+	 */
+	Segment.Counter allocate(int keyId, int hour) {
 		Segment segment = this.current;
-		while (!segment.append(keyId, hour, quantity)) {
+		Segment.Counter counter;
+		while ((counter = segment.allocate(keyId, hour)) == null) {
 			segment = roll(segment);
 		}
+		return counter;
 	}
 
 	private Segment roll(Segment full) {

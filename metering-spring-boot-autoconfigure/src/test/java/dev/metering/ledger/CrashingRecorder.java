@@ -28,6 +28,9 @@ public final class CrashingRecorder {
 
 	static final String SEALING = "SEALING";
 
+	/** Keys each writer cycles through, so that its counters fill several segments. */
+	static final int KEYS_PER_WRITER = 100;
+
 	private static final Duration SELF_DESTRUCT = Duration.ofMinutes(2);
 
 	private final PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
@@ -60,10 +63,13 @@ public final class CrashingRecorder {
 
 	private void run(FileUsageLedger ledger, MutableClock clock, int writers, boolean seal) {
 		for (int w = 0; w < writers; w++) {
-			UsageKey key = UsageKey.of("scans", null, Map.of("writer", Integer.toString(w)));
+			UsageKey[] keys = new UsageKey[KEYS_PER_WRITER];
+			for (int k = 0; k < keys.length; k++) {
+				keys[k] = UsageKey.of("scans", null, Map.of("writer", Integer.toString(w), "key", Integer.toString(k)));
+			}
 			new Thread(() -> {
-				while (true) {
-					ledger.record(key, 1);
+				for (long n = 0;; n++) {
+					ledger.record(keys[(int) (n % keys.length)], 1);
 					acknowledge();
 				}
 			}, "writer-" + w).start();

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FileUsageLedgerContractTests extends UsageLedgerContractTests {
 
-	/** Small enough that the 8,000,000 records roll over many segments. */
-	private static final int SEGMENT_BYTES = 8 * 1024 * 1024;
+	/** Small, since every test opens ledgers of its own. */
+	private static final int SEGMENT_BYTES = 64 * 1024;
 
 	@TempDir
 	Path directory;

@@ -35,7 +35,7 @@ class FileUsageLedgerCrashTests {
 		Path output = this.directory.resolve("child.out");
 		Process child = new ProcessBuilder(javaCommand(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
 				CrashingRecorder.class.getName(), ledgerDirectory.toString(), Integer.toString(writers),
-				Boolean.toString(seal), Integer.toString(4096 * Segment.ENTRY_BYTES))
+				Boolean.toString(seal), Integer.toString(64 * Segment.ENTRY_BYTES))
 			.redirectOutput(output.toFile())
 			.redirectError(ProcessBuilder.Redirect.INHERIT)
 			.start();

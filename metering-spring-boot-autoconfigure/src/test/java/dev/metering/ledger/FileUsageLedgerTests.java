@@ -11,6 +11,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.metering.test.MutableClock;
@@ -43,6 +48,8 @@ class FileUsageLedgerTests {
 	private static final UsageKey SCANS = UsageKey.of("scans");
 
 	private static final UsageKey RED = UsageKey.of("scans", "cust-1", Map.of("team", "red"));
+
+	private static final UsageKey BYTES = UsageKey.of("bytes");
 
 	private static final int TEN_ENTRIES = 10 * Segment.ENTRY_BYTES;
 
@@ -183,24 +190,86 @@ class FileUsageLedgerTests {
 	@Test
 	void segmentsRollWhenFullAndAreReadBackAcrossRolls() throws IOException {
 		FileUsageLedger ledger = open();
+		List<LedgerView.OpenUsage> recorded = new ArrayList<>();
 		for (int i = 1; i <= 95; i++) {
-			ledger.record(SCANS, i);
+			UsageKey customer = UsageKey.of("scans", "cust-" + i, null);
+			ledger.record(customer, i);
+			recorded.add(new LedgerView.OpenUsage(customer, TEN, i));
 		}
-		assertThat(segmentsWithEntries()).hasSize(10);
+		assertThat(segmentsWithEntries()).as("a counter per key, ten per segment").hasSize(10);
 		ledger.close();
 		FileUsageLedger restarted = open();
-		assertThat(restarted.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, TEN, 95 * 96 / 2));
+		assertThat(restarted.view().openUsage()).containsExactlyInAnyOrderElementsOf(recorded);
 		assertThat(restarted.recovery().recoveredEntries()).isEqualTo(95);
+	}
+
+	@Test
+	void aKeyRecordedManyTimesByOneThreadUsesOneCounter() throws IOException {
+		FileUsageLedger ledger = open();
+		for (int i = 1; i <= 1000; i++) {
+			ledger.record(SCANS, i);
+		}
+		assertThat(segmentsWithEntries()).hasSize(1);
+		ledger.close();
+		FileUsageLedger restarted = open();
+		assertThat(restarted.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, TEN, 1000 * 1001 / 2));
+		assertThat(restarted.recovery().recoveredEntries()).isEqualTo(1);
+	}
+
+	@Test
+	void moreThreadsThanStripesRecordingOneKeyAreExactAfterARestart() throws Exception {
+		FileUsageLedger ledger = open();
+		int threads = 2 * DurableCounters.STRIPES;
+		int perThread = 100_000;
+		ExecutorService pool = Executors.newFixedThreadPool(threads);
+		try {
+			CountDownLatch start = new CountDownLatch(1);
+			List<Future<?>> done = new ArrayList<>();
+			for (int t = 0; t < threads; t++) {
+				done.add(pool.submit(() -> {
+					start.await();
+					for (int i = 0; i < perThread; i++) {
+						ledger.record(SCANS, 1);
+					}
+					return null;
+				}));
+			}
+			start.countDown();
+			for (Future<?> future : done) {
+				future.get(60, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		ledger.close();
+		FileUsageLedger restarted = open();
+		assertThat(restarted.view().openUsage())
+			.containsExactly(new LedgerView.OpenUsage(SCANS, TEN, (long) threads * perThread));
+		assertThat(restarted.recovery().recoveredEntries()).isBetween(1L, (long) DurableCounters.STRIPES);
+	}
+
+	@Test
+	void aQuantityBeyondWhatOneCounterHoldsGoesOnInAnother() throws IOException {
+		FileUsageLedger ledger = open();
+		long max = UsageLedger.MAX_RECORD_QUANTITY;
+		ledger.record(SCANS, max - 1);
+		ledger.record(SCANS, 5);
+		ledger.record(SCANS, max);
+		ledger.close();
+		FileUsageLedger restarted = open();
+		assertThat(restarted.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, TEN, 2 * max + 4));
+		assertThat(restarted.recovery().recoveredEntries()).isEqualTo(3);
 	}
 
 	@Test
 	void compactionDeletesSealedSegmentsAndAuditsExpiredFinalReports() throws IOException {
 		FileUsageLedger ledger = open();
 		for (int i = 0; i < 50; i++) {
-			ledger.record(SCANS, 1);
+			ledger.record(UsageKey.of("scans", null, Map.of("team", "t" + (i % 25))), 1);
 			ledger.record(UsageKey.of("bytes"), 1);
 		}
-		assertThat(segmentsWithEntries()).hasSize(10);
+		assertThat(segmentsWithEntries()).as("26 counters").hasSize(3);
 		this.clock.set(ELEVEN.plusSeconds(5));
 		List<UsageReport> reports = ledger.seal(ELEVEN);
 		assertThat(segmentsWithEntries()).as("only the current segment is left").hasSize(1);
@@ -224,40 +293,56 @@ class FileUsageLedgerTests {
 
 	@Test
 	void aTruncatedSegmentKeepsEveryWholeEntryAndIsCopiedAside(CapturedOutput output) throws IOException {
-		Path segment = segmentOfAClosedLedgerWith(1, 2, 4);
+		FileUsageLedger ledger = open();
+		ledger.record(SCANS, 1);
+		ledger.record(RED, 2);
+		ledger.record(BYTES, 4);
+		ledger.close();
+		Path segment = segments().get(0);
+		int whole = 2 * Segment.ENTRY_BYTES;
 		try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
-			file.setLength(2 * Segment.ENTRY_BYTES + 10);
+			file.setLength(whole + 10);
 		}
 		FileUsageLedger reopened = open();
-		assertThat(reopened.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, TEN, 3));
+		assertThat(reopened.view().openUsage()).containsExactlyInAnyOrder(new LedgerView.OpenUsage(SCANS, TEN, 1),
+				new LedgerView.OpenUsage(RED, TEN, 2));
 		RecoveryReport.Damage damage = reopened.recovery().damages().get(0);
 		assertThat(damage.file()).isEqualTo(segment);
-		assertThat(damage.offset()).isEqualTo(2 * Segment.ENTRY_BYTES);
-		assertThat(damage.copy()).hasSize(2 * Segment.ENTRY_BYTES + 10);
+		assertThat(damage.offset()).isEqualTo(whole);
+		assertThat(damage.copy()).hasSize(whole + 10);
 		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(damage.copy()))).isEqualTo("rw-------");
-		assertThat(output).contains("ERROR").contains(segment.toString()).contains("offset 48");
+		assertThat(output).contains("ERROR").contains(segment.toString()).contains("offset " + whole);
 		reopened.record(SCANS, 10);
-		assertThat(reopened.seal(ELEVEN)).singleElement().extracting(UsageReport::quantity).isEqualTo(13L);
+		assertThat(reopened.seal(ELEVEN)).extracting(UsageReport::dimension, UsageReport::quantity)
+			.containsExactlyInAnyOrder(tuple("scans", 11L), tuple("scans", 2L));
 		reopened.close();
 		assertThat(open().recovery().isClean()).isTrue();
 	}
 
 	@Test
-	void aCorruptedSegmentEntryIsSkippedAndTheOthersKept(CapturedOutput output) throws IOException {
-		Path segment = segmentOfAClosedLedgerWith(1, 2, 4);
+	void aCorruptedCounterIsSetAsideAndTheOthersKept(CapturedOutput output) throws IOException {
+		FileUsageLedger ledger = open();
+		ledger.record(SCANS, 1);
+		ledger.record(RED, 2);
+		ledger.record(BYTES, 4);
+		ledger.close();
+		Path segment = segments().get(0);
+		int quantityOfRed = Segment.ENTRY_BYTES + 16;
 		try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
-			file.seek(Segment.ENTRY_BYTES + 8);
+			file.seek(quantityOfRed + 3);
 			file.write(0x7F);
 		}
 		FileUsageLedger reopened = open();
-		assertThat(reopened.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, TEN, 5));
+		assertThat(reopened.view().openUsage()).containsExactlyInAnyOrder(new LedgerView.OpenUsage(SCANS, TEN, 1),
+				new LedgerView.OpenUsage(BYTES, TEN, 4));
 		assertThat(reopened.recovery().damages()).singleElement().satisfies((damage) -> {
 			assertThat(damage.offset()).isEqualTo(Segment.ENTRY_BYTES);
 			assertThat(Files.size(damage.copy())).isEqualTo(TEN_ENTRIES);
 		});
-		assertThat(output).contains("ERROR").contains(segment.toString()).contains("offset 24");
+		assertThat(output).contains("ERROR").contains(segment.toString()).contains("offset " + Segment.ENTRY_BYTES);
 		reopened.record(SCANS, 10);
-		assertThat(reopened.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, TEN, 15));
+		assertThat(reopened.view().openUsage()).containsExactlyInAnyOrder(new LedgerView.OpenUsage(SCANS, TEN, 11),
+				new LedgerView.OpenUsage(BYTES, TEN, 4));
 	}
 
 	@Test
@@ -306,18 +391,6 @@ class FileUsageLedgerTests {
 		RecoveryReport.Damage damage = reopened.recovery().damages().get(0);
 		assertThat(damage.offset()).isEqualTo(sealed);
 		assertThat(Files.size(damage.copy())).isEqualTo(original.length);
-	}
-
-	/**
-	 * Record quantities of {@code SCANS}, close the ledger and return its segment.
-	 */
-	private Path segmentOfAClosedLedgerWith(long... quantities) throws IOException {
-		FileUsageLedger ledger = open();
-		for (long quantity : quantities) {
-			ledger.record(SCANS, quantity);
-		}
-		ledger.close();
-		return segments().get(0);
 	}
 
 	private List<Path> segmentsWithEntries() throws IOException {
