@@ -247,7 +247,7 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 
 		private Duration retention = Duration.ofDays(7);
 
-		private int segmentBytes = 64 * 1024 * 1024;
+		private int segmentBytes = 16 * 1024 * 1024;
 
 		private Builder(Path directory) {
 			Assert.notNull(directory, "'directory' must not be null");
@@ -311,8 +311,8 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		}
 
 		/**
-		 * Set the size of a usage segment file; 64 MiB by default. Small sizes are for
-		 * tests.
+		 * Set the size of a usage segment file; 16 MiB (262,144 counters) by default.
+		 * Small sizes are for tests.
 		 * @param segmentBytes the size in bytes, at least one entry
 		 * @return this builder
 		 */
