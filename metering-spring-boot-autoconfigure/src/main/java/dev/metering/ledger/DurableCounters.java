@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The durable usage of the open hours: for each key and hour, a {@link Segment.Counter}
- * per stripe of recording threads (chosen by thread id), so that concurrent threads
+ * per {@link ThreadStripes stripe} of recording threads, so that concurrent threads
  * rarely add to the same counter, the way a {@code LongAdder} stripes its cells. A
  * counter is allocated on its stripe's first use of the key in the hour, and again when
  * it is full.
@@ -17,8 +17,6 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * @author metering-spring-boot
  */
 final class DurableCounters {
-
-	static final int STRIPES = 8;
 
 	private final SegmentLog log;
 
@@ -66,9 +64,9 @@ final class DurableCounters {
 		void add(KeyRef key, long quantity) {
 			AtomicReferenceArray<Segment.Counter> stripes = this.byKey.get(key);
 			if (stripes == null) {
-				stripes = this.byKey.computeIfAbsent(key, (k) -> new AtomicReferenceArray<>(STRIPES));
+				stripes = this.byKey.computeIfAbsent(key, (k) -> new AtomicReferenceArray<>(ThreadStripes.COUNT));
 			}
-			int stripe = (int) Thread.currentThread().getId() & (STRIPES - 1);
+			int stripe = ThreadStripes.current();
 			Segment.Counter counter = stripes.get(stripe);
 			long rest = quantity;
 			while (counter == null || (rest = counter.add(rest)) > 0) {

@@ -3,7 +3,7 @@ package dev.metering.ledger;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -11,20 +11,27 @@ import java.util.concurrent.atomic.LongAdder;
  * adding and {@link #exit() exit} after; {@link #seal() sealing} closes the gate to new
  * writers and waits for the ones inside, so that the totals read afterwards are final: a
  * racing writer either got in (and is counted) or was turned away (and moves on to a
- * later hour). The gate is one atomic int: the sign bit is the sealed flag, the other
- * bits count the writers inside.
+ * later hour). The gate is a sealed flag and a count of the writers inside per
+ * {@link ThreadStripes stripe} of threads, each on a cache line of its own, so that
+ * concurrent writers do not contend for one word: a writer counts itself in and then
+ * reads the flag, the sealer sets the flag and then waits for every count to be zero, so
+ * (all of these being volatile accesses) either the writer sees the flag or the sealer
+ * sees the writer.
  *
  * @author metering-spring-boot
  */
 final class HourBucket {
 
-	private static final int SEALED = 0x8000_0000;
+	/** Ints between two stripe counts: 128 bytes, a cache line pair of its own. */
+	private static final int SPACING = 32;
 
 	private static final int SPINS_BEFORE_YIELD = 1_000;
 
 	private final int hour;
 
-	private final AtomicInteger gate = new AtomicInteger();
+	private final AtomicIntegerArray inside = new AtomicIntegerArray(ThreadStripes.COUNT * SPACING);
+
+	private volatile boolean sealed;
 
 	private final ConcurrentHashMap<KeyRef, LongAdder> usage = new ConcurrentHashMap<>();
 
@@ -42,14 +49,12 @@ final class HourBucket {
 	 * {@link #exit()}
 	 */
 	boolean enter() {
-		int state;
-		do {
-			state = this.gate.get();
-			if ((state & SEALED) != 0) {
-				return false;
-			}
+		int stripe = ThreadStripes.current() * SPACING;
+		this.inside.incrementAndGet(stripe);
+		if (this.sealed) {
+			this.inside.decrementAndGet(stripe);
+			return false;
 		}
-		while (!this.gate.compareAndSet(state, state + 1));
 		return true;
 	}
 
@@ -62,21 +67,23 @@ final class HourBucket {
 	}
 
 	void exit() {
-		this.gate.decrementAndGet();
+		this.inside.decrementAndGet(ThreadStripes.current() * SPACING);
 	}
 
 	/**
 	 * Turn new writers away and wait until the ones inside have left.
 	 */
 	void seal() {
-		this.gate.getAndUpdate((state) -> state | SEALED);
+		this.sealed = true;
 		int spins = 0;
-		while ((this.gate.get() & ~SEALED) != 0) {
-			if (++spins < SPINS_BEFORE_YIELD) {
-				Thread.onSpinWait();
-			}
-			else {
-				Thread.yield();
+		for (int stripe = 0; stripe < ThreadStripes.COUNT; stripe++) {
+			while (this.inside.get(stripe * SPACING) != 0) {
+				if (++spins < SPINS_BEFORE_YIELD) {
+					Thread.onSpinWait();
+				}
+				else {
+					Thread.yield();
+				}
 			}
 		}
 	}

@@ -219,7 +219,7 @@ class FileUsageLedgerTests {
 	@Test
 	void moreThreadsThanStripesRecordingOneKeyAreExactAfterARestart() throws Exception {
 		FileUsageLedger ledger = open();
-		int threads = 2 * DurableCounters.STRIPES;
+		int threads = 2 * ThreadStripes.COUNT;
 		int perThread = 100_000;
 		ExecutorService pool = Executors.newFixedThreadPool(threads);
 		try {
@@ -246,7 +246,7 @@ class FileUsageLedgerTests {
 		FileUsageLedger restarted = open();
 		assertThat(restarted.view().openUsage())
 			.containsExactly(new LedgerView.OpenUsage(SCANS, TEN, (long) threads * perThread));
-		assertThat(restarted.recovery().recoveredEntries()).isBetween(1L, (long) DurableCounters.STRIPES);
+		assertThat(restarted.recovery().recoveredEntries()).isBetween(1L, (long) ThreadStripes.COUNT);
 	}
 
 	@Test
