@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * What a {@link FileUsageLedger} found when it opened its directory.
  *
- * @param recoveredEntries the usage entries of open hours read back from the log
+ * @param recoveredEntries the usage counters of open hours read back from the segments
  * @param recoveredReports the reports read back from the state journal
  * @param damages the damaged parts found, each copied aside and reported at ERROR
  * @author metering-spring-boot

@@ -56,6 +56,12 @@ public final class ReporterCrashChild {
 
 	static final String PRODUCT = "prod-crash";
 
+	/**
+	 * Ledger segments of 32 counters (64 bytes each), so that a few simulated hours roll
+	 * them and kills land across rolls.
+	 */
+	static final int SEGMENT_BYTES = 32 * 64;
+
 	static final String[] DIMENSIONS = { "scans", "pages", "bytes" };
 
 	static final String[] CUSTOMERS = { "customer-1", "customer-2", "customer-3" };
@@ -80,7 +86,7 @@ public final class ReporterCrashChild {
 			.clock(clock)
 			.productCode(PRODUCT)
 			.reportingIdentity("pod-1")
-			.segmentBytes(Integer.getInteger("crash.segmentBytes", 64 * 1024))
+			.segmentBytes(Integer.getInteger("crash.segmentBytes", SEGMENT_BYTES))
 			.build();
 		MarketplaceMeteringClient client = client(endpoint);
 		MeteringTemplate template = new MeteringTemplate(client, PRODUCT, new UsageRecorder(ledger, Set.of()));

@@ -168,7 +168,7 @@ class ReporterCrashTests {
 			.clock(clock)
 			.productCode(ReporterCrashChild.PRODUCT)
 			.reportingIdentity("pod-1")
-			.segmentBytes(Integer.getInteger("crash.segmentBytes", 64 * 1024))
+			.segmentBytes(Integer.getInteger("crash.segmentBytes", ReporterCrashChild.SEGMENT_BYTES))
 			.build(); MarketplaceMeteringClient client = ReporterCrashChild.client(emulator.endpoint())) {
 			MeteringTemplate template = new MeteringTemplate(client, ReporterCrashChild.PRODUCT,
 					new UsageRecorder(ledger, Set.of()));
@@ -221,8 +221,9 @@ class ReporterCrashTests {
 			String java = ProcessHandle.current().info().command().orElse("java");
 			Path log = Files.createDirectories(Path.of("target")).resolve("reporter-crash-child.log");
 			List<String> command = List.of(java, "-XX:TieredStopAtLevel=1", "-Xmx256m",
-					"-Dcrash.segmentBytes=" + Integer.getInteger("crash.segmentBytes", 64 * 1024), "-cp",
-					System.getProperty("java.class.path"), ReporterCrashChild.class.getName(),
+					"-Dcrash.segmentBytes="
+							+ Integer.getInteger("crash.segmentBytes", ReporterCrashChild.SEGMENT_BYTES),
+					"-cp", System.getProperty("java.class.path"), ReporterCrashChild.class.getName(),
 					emulator.endpoint().toString(), ledgerDirectory.toString(), BASE.toString(),
 					Long.toString(realStart), Long.toString(SPEED_UP), Integer.toString(THREADS),
 					pauseAfterAnswer ? "pause" : "run");
