@@ -74,7 +74,8 @@ abstract class AbstractUsageLedger implements UsageLedger {
 		int hour = Math.max(Hours.of(this.clock.instant()), this.openFrom);
 		while (true) {
 			HourBucket bucket = bucketFor(hour);
-			if (!bucket.enter()) {
+			int ticket = bucket.enter();
+			if (ticket == HourBucket.SEALED) {
 				hour = Math.max(hour + 1, this.openFrom);
 				continue;
 			}
@@ -88,7 +89,7 @@ abstract class AbstractUsageLedger implements UsageLedger {
 				hour = floor;
 			}
 			finally {
-				bucket.exit();
+				bucket.exit(ticket);
 			}
 		}
 	}
@@ -184,12 +185,13 @@ abstract class AbstractUsageLedger implements UsageLedger {
 	 */
 	private void addToOpenHour(KeyRef key, int hour, long quantity) {
 		HourBucket bucket = this.buckets.computeIfAbsent(Math.max(hour, this.openFrom), HourBucket::new);
-		Assert.state(bucket.enter(), () -> "Hour " + Hours.start(hour) + " is sealed");
+		int ticket = bucket.enter();
+		Assert.state(ticket != HourBucket.SEALED, () -> "Hour " + Hours.start(hour) + " is sealed");
 		try {
 			bucket.add(key, quantity);
 		}
 		finally {
-			bucket.exit();
+			bucket.exit(ticket);
 		}
 	}
 

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * per {@link ThreadStripes stripe} of recording threads, so that concurrent threads
  * rarely add to the same counter, the way a {@code LongAdder} stripes its cells. A
  * counter is allocated on its stripe's first use of the key in the hour, and again when
- * it is full.
+ * it cannot hold a record.
  * <p>
  * Only the record path adds to the counters, inside the open hour's bucket; recovery
  * reads them back from the segments. Once an hour is sealed its counters are
@@ -49,6 +49,7 @@ final class DurableCounters {
 	 */
 	void forgetBefore(int hour) {
 		this.hours.keySet().removeIf((counted) -> counted < hour);
+		this.latest = null;
 	}
 
 	private final class HourCounters {
@@ -68,8 +69,7 @@ final class DurableCounters {
 			}
 			int stripe = ThreadStripes.current();
 			Segment.Counter counter = stripes.get(stripe);
-			long rest = quantity;
-			while (counter == null || (rest = counter.add(rest)) > 0) {
+			while (counter == null || !counter.add(quantity)) {
 				counter = replace(stripes, stripe, counter, key);
 			}
 		}

@@ -8,10 +8,10 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The usage of one open hour, per key. Writers {@link #enter() enter} the bucket before
- * adding and {@link #exit() exit} after; {@link #seal() sealing} closes the gate to new
- * writers and waits for the ones inside, so that the totals read afterwards are final: a
- * racing writer either got in (and is counted) or was turned away (and moves on to a
- * later hour). The gate is a sealed flag and a count of the writers inside per
+ * adding and {@link #exit(int) exit} after; {@link #seal() sealing} closes the gate to
+ * new writers and waits for the ones inside, so that the totals read afterwards are
+ * final: a racing writer either got in (and is counted) or was turned away (and moves on
+ * to a later hour). The gate is a sealed flag and a count of the writers inside per
  * {@link ThreadStripes stripe} of threads, each on a cache line of its own, so that
  * concurrent writers do not contend for one word: a writer counts itself in and then
  * reads the flag, the sealer sets the flag and then waits for every count to be zero, so
@@ -22,6 +22,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class HourBucket {
 
+	static final int SEALED = -1;
+
 	/** Ints between two stripe counts: 128 bytes, a cache line pair of its own. */
 	private static final int SPACING = 32;
 
@@ -29,7 +31,8 @@ final class HourBucket {
 
 	private final int hour;
 
-	private final AtomicIntegerArray inside = new AtomicIntegerArray(ThreadStripes.COUNT * SPACING);
+	/** Stripe counts from index {@link #SPACING} on, clear of the array's header. */
+	private final AtomicIntegerArray inside = new AtomicIntegerArray((ThreadStripes.COUNT + 1) * SPACING);
 
 	private volatile boolean sealed;
 
@@ -45,17 +48,17 @@ final class HourBucket {
 
 	/**
 	 * Enter the bucket, unless it is sealed.
-	 * @return whether the caller is inside and may {@link #add}; it must then
-	 * {@link #exit()}
+	 * @return {@link #SEALED} if it is sealed; otherwise a ticket: the caller is inside
+	 * and may {@link #add}, and must then {@link #exit(int) exit} with the ticket
 	 */
-	boolean enter() {
-		int stripe = ThreadStripes.current() * SPACING;
-		this.inside.incrementAndGet(stripe);
+	int enter() {
+		int ticket = (ThreadStripes.current() + 1) * SPACING;
+		this.inside.incrementAndGet(ticket);
 		if (this.sealed) {
-			this.inside.decrementAndGet(stripe);
-			return false;
+			this.inside.decrementAndGet(ticket);
+			return SEALED;
 		}
-		return true;
+		return ticket;
 	}
 
 	void add(KeyRef key, long quantity) {
@@ -66,8 +69,8 @@ final class HourBucket {
 		adder.add(quantity);
 	}
 
-	void exit() {
-		this.inside.decrementAndGet(ThreadStripes.current() * SPACING);
+	void exit(int ticket) {
+		this.inside.decrementAndGet(ticket);
 	}
 
 	/**
@@ -76,7 +79,7 @@ final class HourBucket {
 	void seal() {
 		this.sealed = true;
 		int spins = 0;
-		for (int stripe = 0; stripe < ThreadStripes.COUNT; stripe++) {
+		for (int stripe = 1; stripe <= ThreadStripes.COUNT; stripe++) {
 			while (this.inside.get(stripe * SPACING) != 0) {
 				if (++spins < SPINS_BEFORE_YIELD) {
 					Thread.onSpinWait();

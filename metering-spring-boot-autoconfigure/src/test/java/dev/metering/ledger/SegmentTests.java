@@ -1,0 +1,71 @@
+package dev.metering.ledger;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Counters of a {@link Segment}.
+ *
+ * @author metering-spring-boot
+ */
+class SegmentTests {
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void aCounterTakesARecordWholeOrNotAtAll() throws IOException {
+		Segment segment = Segment.create(this.directory.resolve("segment-000000000001.log"), 1,
+				4 * Segment.ENTRY_BYTES);
+		Segment.Counter counter = segment.allocate(7, 100);
+		assertThat(counter.add(Segment.MAX_QUANTITY - 1)).isTrue();
+		assertThat(counter.add(5)).isFalse();
+		assertThat(counter.add(1)).isTrue();
+		assertThat(counter.add(1)).isFalse();
+		assertThat(counters(segment)).containsExactly("7@100=" + Segment.MAX_QUANTITY);
+	}
+
+	@Test
+	void anAllocatedCounterReadsAsAnEntryOfZeroAndAFullSegmentAllocatesNothing() throws IOException {
+		Segment segment = Segment.create(this.directory.resolve("segment-000000000001.log"), 1,
+				2 * Segment.ENTRY_BYTES);
+		segment.allocate(1, 100);
+		segment.allocate(2, 100).add(3);
+		assertThat(segment.allocate(3, 100)).isNull();
+		assertThat(counters(segment)).containsExactly("1@100=0", "2@100=3");
+	}
+
+	private static List<String> counters(Segment segment) {
+		List<String> counters = new ArrayList<>();
+		segment.scan(new Segment.Visitor() {
+
+			@Override
+			public boolean entry(int slot, int keyId, int hour, long quantity) {
+				counters.add(keyId + "@" + hour + "=" + quantity);
+				return true;
+			}
+
+			@Override
+			public boolean empty(int slot) {
+				counters.add("empty");
+				return true;
+			}
+
+			@Override
+			public boolean damaged(int slot) {
+				counters.add("damaged");
+				return true;
+			}
+
+		});
+		return counters;
+	}
+
+}
