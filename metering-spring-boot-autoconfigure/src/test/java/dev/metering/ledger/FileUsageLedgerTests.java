@@ -11,11 +11,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.metering.test.MutableClock;
@@ -221,27 +216,11 @@ class FileUsageLedgerTests {
 		FileUsageLedger ledger = open();
 		int threads = 2 * ThreadStripes.COUNT;
 		int perThread = 100_000;
-		ExecutorService pool = Executors.newFixedThreadPool(threads);
-		try {
-			CountDownLatch start = new CountDownLatch(1);
-			List<Future<?>> done = new ArrayList<>();
-			for (int t = 0; t < threads; t++) {
-				done.add(pool.submit(() -> {
-					start.await();
-					for (int i = 0; i < perThread; i++) {
-						ledger.record(SCANS, 1);
-					}
-					return null;
-				}));
+		Concurrently.run(threads, (thread) -> {
+			for (int i = 0; i < perThread; i++) {
+				ledger.record(SCANS, 1);
 			}
-			start.countDown();
-			for (Future<?> future : done) {
-				future.get(60, TimeUnit.SECONDS);
-			}
-		}
-		finally {
-			pool.shutdownNow();
-		}
+		});
 		ledger.close();
 		FileUsageLedger restarted = open();
 		assertThat(restarted.view().openUsage())
@@ -293,12 +272,7 @@ class FileUsageLedgerTests {
 
 	@Test
 	void aTruncatedSegmentKeepsEveryWholeEntryAndIsCopiedAside(CapturedOutput output) throws IOException {
-		FileUsageLedger ledger = open();
-		ledger.record(SCANS, 1);
-		ledger.record(RED, 2);
-		ledger.record(BYTES, 4);
-		ledger.close();
-		Path segment = segments().get(0);
+		Path segment = segmentOfAClosedLedgerWithScansRedAndBytes();
 		int whole = 2 * Segment.ENTRY_BYTES;
 		try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
 			file.setLength(whole + 10);
@@ -321,12 +295,7 @@ class FileUsageLedgerTests {
 
 	@Test
 	void aCorruptedCounterIsSetAsideAndTheOthersKept(CapturedOutput output) throws IOException {
-		FileUsageLedger ledger = open();
-		ledger.record(SCANS, 1);
-		ledger.record(RED, 2);
-		ledger.record(BYTES, 4);
-		ledger.close();
-		Path segment = segments().get(0);
+		Path segment = segmentOfAClosedLedgerWithScansRedAndBytes();
 		int quantityOfRed = Segment.ENTRY_BYTES + 16;
 		try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
 			file.seek(quantityOfRed + 3);
@@ -391,6 +360,19 @@ class FileUsageLedgerTests {
 		RecoveryReport.Damage damage = reopened.recovery().damages().get(0);
 		assertThat(damage.offset()).isEqualTo(sealed);
 		assertThat(Files.size(damage.copy())).isEqualTo(original.length);
+	}
+
+	/**
+	 * Record 1 scan, 2 red scans and 4 bytes (a counter each), close the ledger and
+	 * return its segment.
+	 */
+	private Path segmentOfAClosedLedgerWithScansRedAndBytes() throws IOException {
+		FileUsageLedger ledger = open();
+		ledger.record(SCANS, 1);
+		ledger.record(RED, 2);
+		ledger.record(BYTES, 4);
+		ledger.close();
+		return segments().get(0);
 	}
 
 	private List<Path> segmentsWithEntries() throws IOException {

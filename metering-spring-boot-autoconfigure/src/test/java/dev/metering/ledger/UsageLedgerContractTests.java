@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -256,28 +255,12 @@ abstract class UsageLedgerContractTests {
 	void eightThreadsRecordingAMillionTimesEachAreCountedExactly() throws Exception {
 		int threads = 8;
 		int perThread = 1_000_000;
-		ExecutorService pool = Executors.newFixedThreadPool(threads);
-		try {
-			CountDownLatch start = new CountDownLatch(1);
-			List<Future<?>> done = new ArrayList<>();
-			for (int t = 0; t < threads; t++) {
-				UsageKey own = UsageKey.of("scans", "cust-" + t, null);
-				done.add(pool.submit(() -> {
-					start.await();
-					for (int i = 0; i < perThread; i++) {
-						this.ledger.record(((i & 1) == 0) ? SCANS : own, 1);
-					}
-					return null;
-				}));
+		Concurrently.run(threads, (thread) -> {
+			UsageKey own = UsageKey.of("scans", "cust-" + thread, null);
+			for (int i = 0; i < perThread; i++) {
+				this.ledger.record(((i & 1) == 0) ? SCANS : own, 1);
 			}
-			start.countDown();
-			for (Future<?> future : done) {
-				future.get(60, TimeUnit.SECONDS);
-			}
-		}
-		finally {
-			pool.shutdownNow();
-		}
+		});
 		List<UsageReport> reports = this.ledger.seal(ELEVEN);
 		assertThat(reports.stream().mapToLong(UsageReport::quantity).sum()).isEqualTo((long) threads * perThread);
 		assertThat(reports).filteredOn((report) -> report.customer() == null)
