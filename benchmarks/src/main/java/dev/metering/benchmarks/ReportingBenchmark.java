@@ -1,7 +1,10 @@
 package dev.metering.benchmarks;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -15,7 +18,9 @@ import dev.metering.core.MeteringTemplate;
 import dev.metering.core.UsageRecorder;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
+import dev.metering.ledger.FileUsageLedger;
 import dev.metering.ledger.InMemoryUsageLedger;
+import dev.metering.ledger.UsageLedger;
 import dev.metering.ledger.UsageKey;
 import dev.metering.reporting.ReportingSettings;
 import dev.metering.reporting.ReportingStatistics.Cycle;
@@ -33,6 +38,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -48,6 +54,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 
 import org.springframework.util.Assert;
+import org.springframework.util.FileSystemUtils;
 
 /**
  * One hourly report of 30,000 SaaS records (10,000 customers x 3 dimensions) with
@@ -100,7 +107,16 @@ public class ReportingBenchmark {
 
 	private MarketplaceMeteringClient client;
 
-	private InMemoryUsageLedger ledger;
+	/**
+	 * Which ledger the usage sits in: {@code memory} or {@code file} (a temporary
+	 * directory).
+	 */
+	@Param({ "memory", "file" })
+	public String ledgerType;
+
+	private Path ledgerDirectory;
+
+	private UsageLedger ledger;
 
 	private UsageReporter reporter;
 
@@ -113,7 +129,7 @@ public class ReportingBenchmark {
 	private long reporterThreadCpuNanos;
 
 	@Setup(Level.Iteration)
-	public void setUp() {
+	public void setUp() throws IOException {
 		this.clock = new MutableClock(HOUR.plus(Duration.ofMinutes(30)));
 		this.emulator = MarketplaceMeteringEmulator.builder()
 			.clock(this.clock)
@@ -129,7 +145,7 @@ public class ReportingBenchmark {
 				.apiCallTimeout(Duration.ofSeconds(10))
 				.addExecutionInterceptor(new CountingInterceptor(this.requests)))
 			.build();
-		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "seller");
+		this.ledger = newLedger();
 		MeteringTemplate template = new MeteringTemplate(this.client, PRODUCT,
 				new UsageRecorder(this.ledger, Set.copyOf(DIMENSIONS)));
 		this.reporter = new UsageReporter(this.ledger, template, retry(), raisedRateLimiter(), this.clock,
@@ -180,6 +196,21 @@ public class ReportingBenchmark {
 		this.ledger.close();
 		this.client.close();
 		this.emulator.close();
+		if (this.ledgerDirectory != null) {
+			FileSystemUtils.deleteRecursively(this.ledgerDirectory);
+		}
+	}
+
+	private UsageLedger newLedger() throws IOException {
+		if ("memory".equals(this.ledgerType)) {
+			return new InMemoryUsageLedger(this.clock, PRODUCT, "seller");
+		}
+		this.ledgerDirectory = Files.createTempDirectory("metering-benchmark-ledger");
+		return FileUsageLedger.builder(this.ledgerDirectory.resolve("ledger"))
+			.clock(this.clock)
+			.productCode(PRODUCT)
+			.reportingIdentity("seller")
+			.build();
 	}
 
 	static String customerId(int customer) {
