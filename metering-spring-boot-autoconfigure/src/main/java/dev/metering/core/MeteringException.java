@@ -1,5 +1,7 @@
 package dev.metering.core;
 
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+
 /**
  * A Metering Service call that did not succeed, with the {@link MeteringOutcome} that
  * says what to do about it and the service's error name.
@@ -41,6 +43,19 @@ public class MeteringException extends RuntimeException {
 	 */
 	public String getErrorCode() {
 		return this.errorCode;
+	}
+
+	/**
+	 * Return whether the service throttled the call: an SDK exception the SDK recognizes
+	 * as throttling (under any of AWS's names, or HTTP 429), or the Metering Service's
+	 * {@code ThrottlingException}.
+	 * @return whether it was throttled
+	 */
+	public boolean isThrottling() {
+		if (getCause() instanceof AwsServiceException service) {
+			return service.isThrottlingException();
+		}
+		return "ThrottlingException".equals(this.errorCode);
 	}
 
 }

@@ -138,6 +138,7 @@ public class StartupEntitlementCheck implements EntitlementCheck, InitializingBe
 
 	private void attemptUntilDeadline() {
 		Instant deadline = this.clock.instant().plus(this.startupTimeout);
+		boolean allThrottled = true;
 		for (int attempt = 1;; attempt++) {
 			try {
 				this.probe.attempt();
@@ -147,11 +148,11 @@ public class StartupEntitlementCheck implements EntitlementCheck, InitializingBe
 				if (ex.getOutcome() != MeteringOutcome.RETRYABLE) {
 					throw EntitlementException.refusedBy(ex);
 				}
+				allThrottled &= ex.isThrottling();
 				Duration delay = this.backoff.delay(attempt);
 				if (this.clock.instant().plus(delay).isAfter(deadline)) {
 					String what = attempt + " attempts failed within the startup timeout of " + this.startupTimeout;
-					throw "ThrottlingException".equals(ex.getErrorCode()) ? new ThrottledUntilDeadline(what, ex)
-							: timeout(what, ex);
+					throw allThrottled ? new ThrottledUntilDeadline(what, ex) : timeout(what, ex);
 				}
 				pause(delay, ex);
 			}

@@ -4,9 +4,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.metering.core.MeteringErrors;
 import dev.metering.core.MeteringException;
 import dev.metering.core.MeteringOutcome;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -62,6 +65,34 @@ class StartupEntitlementCheckTests {
 	}
 
 	@Test
+	void throttlingOnEveryAttemptUnderAnyOfAwsNamesStartsWithTheEntitlementNotChecked() {
+		StartupEntitlementCheck check = check(() -> {
+			throw MeteringErrors.translate("RegisterUsage", serviceError(429, "TooManyRequestsException"));
+		});
+		check.setStartupTimeout(Duration.ofSeconds(5));
+		check.setBackoff((attempt) -> Duration.ofSeconds(attempt));
+		EntitlementStatus status = check.check();
+		assertThat(status.state()).isEqualTo(EntitlementStatus.State.NOT_CHECKED);
+		assertThat(status.reason()).isEqualTo(EntitlementReason.TIMEOUT);
+		assertThat(this.time.sleeps()).hasSize(2);
+	}
+
+	@Test
+	void aTimeoutWhoseLastAttemptAloneWasThrottledStillFails() {
+		StartupEntitlementCheck check = check(() -> {
+			if (this.attempts.incrementAndGet() < 3) {
+				throw new MeteringException("Connection refused", MeteringOutcome.RETRYABLE, null, null);
+			}
+			throw MeteringErrors.translate("RegisterUsage", serviceError(400, "ThrottlingException"));
+		});
+		check.setStartupTimeout(Duration.ofSeconds(5));
+		check.setBackoff((attempt) -> Duration.ofSeconds(attempt));
+		assertThatExceptionOfType(EntitlementException.class).isThrownBy(check::check)
+			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(EntitlementReason.TIMEOUT));
+		assertThat(this.attempts).hasValue(3);
+	}
+
+	@Test
 	void anInterruptedWaitEndsTheCheck() {
 		StartupEntitlementCheck check = check(() -> {
 			throw new MeteringException("Throttled", MeteringOutcome.RETRYABLE, "ThrottlingException", null);
@@ -78,6 +109,13 @@ class StartupEntitlementCheckTests {
 		finally {
 			Thread.interrupted();
 		}
+	}
+
+	private static AwsServiceException serviceError(int status, String errorCode) {
+		return AwsServiceException.builder()
+			.statusCode(status)
+			.awsErrorDetails(AwsErrorDetails.builder().errorCode(errorCode).errorMessage("slow down").build())
+			.build();
 	}
 
 	private StartupEntitlementCheck check(EntitlementProbe probe) {
