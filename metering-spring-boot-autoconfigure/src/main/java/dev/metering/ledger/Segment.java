@@ -19,9 +19,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>
  * Each counter is {@value #ENTRY_BYTES} bytes, a cache line of its own so that writers of
  * different counters never share one: {@code int keyId, int hour, long headerCheck,
- * long count}, then zeros. The count packs the quantity (its high {@value #QUANTITY_BITS}
- * bits) with a {@value #CHECK_BITS}-bit check of key, hour and quantity (its low bits),
- * so a damaged counter is detected, and the quantity and its check change in one atomic
+ * long count}, then zeros. The count packs the quantity (its high 40 bits, enough for
+ * {@link #MAX_QUANTITY}) with a 24-bit check of key, hour and quantity (its low bits), so
+ * a damaged counter is detected, and the quantity and its check change in one atomic
  * write: a kill can never tear them apart. A slot whose count was never written (all
  * zero, or killed while allocating) holds no usage and is read as empty. The price of
  * aggregating: a damaged counter sets aside the whole total of its key, hour and stripe
@@ -34,13 +34,14 @@ final class Segment {
 
 	static final int ENTRY_BYTES = 64;
 
-	/** Enough for a record of {@link UsageLedger#MAX_RECORD_QUANTITY}. */
-	static final int QUANTITY_BITS = 40;
+	/**
+	 * The most a single counter holds; more goes into another counter. A record of
+	 * {@link UsageLedger#MAX_RECORD_QUANTITY} always fits an empty counter.
+	 */
+	static final long MAX_QUANTITY = UsageLedger.MAX_RECORD_QUANTITY;
 
-	static final int CHECK_BITS = 64 - QUANTITY_BITS;
-
-	/** The most a single counter holds; more goes into another counter. */
-	static final long MAX_QUANTITY = (1L << QUANTITY_BITS) - 1;
+	/** The low bits of the count, below the quantity: 24. */
+	private static final int CHECK_BITS = Long.numberOfLeadingZeros(MAX_QUANTITY);
 
 	private static final long CHECK_MASK = (1L << CHECK_BITS) - 1;
 
