@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,10 +28,12 @@ import org.springframework.util.Assert;
  * last report and the startup entitlement result. A probe never calls AWS.
  * <p>
  * {@code DOWN} when the buyer is not entitled; when the ledger holds a dead-lettered
- * report (until the ledger compacts it, after its retention); or when the oldest
- * unreported hour has less than the expiry warning left of AWS's acceptance window.
- * Otherwise {@code UP}, also when the entitlement was not checked or a report run failed
- * (the reporter tries again, and the expiry warning catches a lasting failure).
+ * report (until the ledger compacts it, after its retention); when the oldest unreported
+ * hour has less than the expiry warning left of AWS's acceptance window; or when usage
+ * has kept moving forward because AWS already held other records for it (a lost ledger
+ * directory, a second writer) for longer than that window. Otherwise {@code UP}, also
+ * when the entitlement was not checked or a report run failed (the reporter tries again,
+ * and the expiry warning catches a lasting failure).
  *
  * @author metering-spring-boot
  */
@@ -71,6 +74,10 @@ public class MeteringHealthIndicator extends AbstractHealthIndicator {
 		}
 		builder.withDetail("pending", pending(view, problems));
 		builder.withDetail("deadLetters", deadLetters(view, problems));
+		Map<String, Object> movedForward = movedForward(view, problems);
+		if (!movedForward.isEmpty()) {
+			builder.withDetail("movedForward", movedForward);
+		}
 		Cycle lastReport = this.state.lastReport();
 		if (lastReport != null) {
 			builder.withDetail("lastReport", lastReport(lastReport));
@@ -137,6 +144,41 @@ public class MeteringHealthIndicator extends AbstractHealthIndicator {
 			}
 			details.put("lastReasons", lastReasons);
 			problems.add(deadLetters.size() + " usage report(s) refused by AWS for good (dead letters)");
+		}
+		return details;
+	}
+
+	/**
+	 * Usage still moving forward: per dimension and customer, the trailing run of
+	 * {@link ReportState#MOVED_FORWARD moved} reports, since the hour of its first one.
+	 */
+	private Map<String, Object> movedForward(LedgerView view, List<String> problems) {
+		Map<String, UsageReport> firstMoved = new HashMap<>();
+		Map<String, UsageReport> lastMoved = new HashMap<>();
+		for (UsageReport report : view.reports()) {
+			String key = report.dimension() + "/" + report.customer();
+			if (report.state() == ReportState.MOVED_FORWARD) {
+				firstMoved.putIfAbsent(key, report);
+				lastMoved.put(key, report);
+			}
+			else if (!report.state().isPending()) {
+				firstMoved.remove(key);
+				lastMoved.remove(key);
+			}
+		}
+		Map<String, Object> details = new LinkedHashMap<>();
+		if (firstMoved.isEmpty()) {
+			return details;
+		}
+		Instant since = firstMoved.values().stream().map(UsageReport::hour).min(Instant::compareTo).orElseThrow();
+		Duration movingFor = Duration.between(since, this.clock.instant());
+		details.put("units", lastMoved.values().stream().mapToLong(UsageReport::quantity).sum());
+		details.put("keys", lastMoved.size());
+		details.put("since", since.toString());
+		details.put("movingFor", movingFor.truncatedTo(ChronoUnit.SECONDS).toString());
+		if (movingFor.compareTo(ReportingSettings.AWS_ACCEPTANCE_WINDOW) > 0) {
+			problems.add("usage has moved forward since hour " + since + " because AWS already holds records this "
+					+ "ledger did not send (a lost ledger directory or a second writer)");
 		}
 		return details;
 	}

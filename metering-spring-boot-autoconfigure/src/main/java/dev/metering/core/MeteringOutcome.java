@@ -22,7 +22,8 @@ public enum MeteringOutcome {
 
 	/**
 	 * The service already holds a different record for the same key, or the client token
-	 * was used with other parameters. Terminal for this record.
+	 * was used with other parameters. Never sent again as is: the reporter moves the
+	 * quantity of the first case into the next open hour, and dead-letters the second.
 	 */
 	DUPLICATE,
 

@@ -217,6 +217,11 @@ abstract class AbstractUsageLedger implements UsageLedger {
 	}
 
 	@Override
+	public void moveForward(String reportId, String reason) {
+		transition(reportId, ReportState.MOVED_FORWARD, null, reason);
+	}
+
+	@Override
 	public void deadLetter(String reportId, String reason) {
 		transition(reportId, ReportState.DEAD_LETTER, null, reason);
 	}
@@ -230,7 +235,8 @@ abstract class AbstractUsageLedger implements UsageLedger {
 				return;
 			}
 			UsageReport next = this.reports.transition(reportId, state, meteringRecordId, reason);
-			List<Carry> carries = (state != ReportState.CARRIED_FORWARD) ? List.of() : carriesOf(next, openHour());
+			boolean moves = state == ReportState.CARRIED_FORWARD || state == ReportState.MOVED_FORWARD;
+			List<Carry> carries = moves ? carriesOf(next, openHour()) : List.of();
 			persist(new LedgerEvent.Transitioned(next, carries));
 			this.reports.put(next);
 			carries.forEach(this::applyCarry);

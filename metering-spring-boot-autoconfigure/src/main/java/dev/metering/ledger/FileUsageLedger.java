@@ -42,7 +42,9 @@ import org.springframework.util.Assert;
  * <p>
  * Damaged files found at startup are handled by recovery (see {@link #recovery()}).
  * <p>
- * The directory is locked while the ledger is open: each process needs its own.
+ * The directory is held while the ledger is open ({@link DirectoryLock}): another ledger,
+ * in this JVM or another process, is refused with a
+ * {@link LedgerDirectoryInUseException}.
  * <p>
  * Sealed reports respect the service limits (R7): an hour over 2,147,483,647 carries its
  * excess, per tag set, into the open hour; an hour with more than 2,500 tag sets folds

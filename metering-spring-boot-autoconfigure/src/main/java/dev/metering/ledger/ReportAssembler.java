@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Iterator;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * Turns the sealed usage of an hour into {@link UsageReport reports} that AWS accepts:
@@ -39,6 +40,9 @@ final class ReportAssembler {
 	private final String productCode;
 
 	private final String reportingIdentity;
+
+	/** This ledger instance, in its reports' tokens: see {@link ClientTokens}. */
+	private final String ledgerInstance = UUID.randomUUID().toString();
 
 	ReportAssembler(String productCode, String reportingIdentity) {
 		this.productCode = productCode;
@@ -81,8 +85,8 @@ final class ReportAssembler {
 			}
 		}
 		Instant start = Hours.start(hour);
-		String token = ClientTokens.of(this.productCode, this.reportingIdentity, group.dimension(), group.customer(),
-				start);
+		String token = ClientTokens.of(this.productCode, this.reportingIdentity, this.ledgerInstance, group.dimension(),
+				group.customer(), start);
 		return new UsageReport(token, start, group.dimension(), group.customer(), total,
 				Collections.unmodifiableList(allocations), token, ReportState.CLOSED, null, null);
 	}

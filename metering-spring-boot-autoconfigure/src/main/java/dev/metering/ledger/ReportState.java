@@ -21,7 +21,13 @@ public enum ReportState {
 	CARRIED_FORWARD,
 
 	/** Refused for good; kept with the reason. Final. */
-	DEAD_LETTER;
+	DEAD_LETTER,
+
+	/**
+	 * AWS already held another record for its key and hour, one this ledger did not send;
+	 * its quantity moved into an open hour. Final.
+	 */
+	MOVED_FORWARD;
 
 	/**
 	 * Whether the report still has to be sent.

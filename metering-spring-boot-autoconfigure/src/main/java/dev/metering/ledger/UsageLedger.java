@@ -13,7 +13,7 @@ import java.util.List;
  * with all tag sets as allocations), fixing the request that will be sent. Usage that
  * arrives for a sealed hour goes into the next open hour, never into the sealed one. A
  * report leaves the pending state only through {@link #markReported},
- * {@link #carryForward} or {@link #deadLetter}.
+ * {@link #carryForward}, {@link #moveForward} or {@link #deadLetter}.
  * <p>
  * Implementations are thread-safe; {@link #record} is lock-free and never blocks on I/O.
  *
@@ -71,6 +71,15 @@ public interface UsageLedger extends Closeable {
 	 * @param reason why, for the record
 	 */
 	void carryForward(String reportId, String reason);
+
+	/**
+	 * Close a report because AWS already holds another record for its key and hour (a
+	 * lost ledger directory, a second writer), moving its quantities, per tag set, into
+	 * the open hour in the same step: AWS did not bill them.
+	 * @param reportId the report id
+	 * @param reason why, for the record
+	 */
+	void moveForward(String reportId, String reason);
 
 	/**
 	 * Close a report AWS refused for good, keeping it with the reason.

@@ -17,6 +17,12 @@ public enum ReportOutcome {
 	CARRIED_FORWARD,
 
 	/** AWS refused the record for good; it was dead-lettered. */
-	DEAD_LETTERED
+	DEAD_LETTERED,
+
+	/**
+	 * AWS already held another record for the key and hour, one this ledger did not send;
+	 * the quantity, not billed, moved into the next open hour.
+	 */
+	MOVED_FORWARD
 
 }

@@ -2,6 +2,7 @@ package dev.metering.reporting;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Set;
 
 import dev.metering.core.MeteringErrors;
 import dev.metering.core.MeteringException;
@@ -14,12 +15,23 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Applies the answer for each record to the ledger, as GUIDE R4 says, and counts it.
+ * <p>
+ * {@code DuplicateRequestException} and {@code DuplicateRecord} mean that AWS already
+ * holds another quantity for the key and hour. The ledger never sends two quantities for
+ * one key and hour, so the other record is one it did not send (a lost ledger directory,
+ * a second writer, a restart with the same identity and an empty ledger) and the quantity
+ * refused is not billed: it moves into the next open hour, and each report run that moved
+ * any logs one warning.
  *
  * @author metering-spring-boot
  */
 final class ReportOutcomes {
 
 	private static final Log logger = LogFactory.getLog(ReportOutcomes.class);
+
+	private static final Set<String> FOREIGN_RECORD = Set.of("DuplicateRequestException", "DuplicateRecord");
+
+	private static final String IDEMPOTENCY_CONFLICT = "IdempotencyConflictException";
 
 	private final UsageLedger ledger;
 
@@ -32,6 +44,12 @@ final class ReportOutcomes {
 	private final Duration lastSendMargin;
 
 	private final ReportingStatistics statistics;
+
+	private int movedThisRun;
+
+	private long unitsMovedThisRun;
+
+	private UsageReport firstMovedThisRun;
 
 	ReportOutcomes(UsageLedger ledger, ReportingSettings settings, Clock clock, ReportingStatistics statistics) {
 		this.ledger = ledger;
@@ -70,11 +88,57 @@ final class ReportOutcomes {
 			expired(report, failure.getErrorCode() + ": " + failure.getMessage());
 			return;
 		}
-		deadLetter(report, failure.getOutcome() + " " + failure.getErrorCode());
+		refused(report, failure.getOutcome(), failure.getErrorCode());
 	}
 
 	void refused(UsageReport report, String status) {
-		deadLetter(report, MeteringErrors.outcomeOf(status, 200) + " " + status);
+		refused(report, MeteringErrors.outcomeOf(status, 200), status);
+	}
+
+	private void refused(UsageReport report, MeteringOutcome outcome, String errorCode) {
+		if (FOREIGN_RECORD.contains(errorCode)) {
+			moveForward(report, errorCode);
+		}
+		else if (IDEMPOTENCY_CONFLICT.equals(errorCode)) {
+			deadLetter(report, outcome + " " + errorCode + ": one ClientToken was sent with two contents, "
+					+ "which only a defect of metering-spring-boot can cause; please report it");
+		}
+		else {
+			deadLetter(report, outcome + " " + errorCode);
+		}
+	}
+
+	private void moveForward(UsageReport report, String errorCode) {
+		if (logger.isDebugEnabled()) {
+			logger.debug("AWS Marketplace already holds another record for " + describe(report) + " (" + errorCode
+					+ "); moving it into the open hour");
+		}
+		this.ledger.moveForward(report.id(), errorCode + ": AWS already holds another record for this key and "
+				+ "hour, one this ledger did not send; the quantity moved into the next open hour");
+		this.statistics.increment(ReportOutcome.MOVED_FORWARD);
+		if (this.movedThisRun++ == 0) {
+			this.firstMovedThisRun = report;
+		}
+		this.unitsMovedThisRun += report.quantity();
+	}
+
+	/**
+	 * Log, once for the report run that ends, the reports whose usage moved forward
+	 * because AWS already held another record for them, then start counting afresh.
+	 */
+	void runEnded() {
+		if (this.movedThisRun > 0) {
+			logger.warn("AWS Marketplace already held another record for " + this.movedThisRun
+					+ " usage report(s) of this run (" + this.unitsMovedThisRun + " units), records this ledger did "
+					+ "not send, for example " + describe(this.firstMovedThisRun) + ". That usage is not billed yet: "
+					+ "it moved into the next open hour and is billed there, up to an hour late. Likely causes: the "
+					+ "ledger directory was lost (a container without a volume), a second writer reports the same "
+					+ "product and customers, or the application restarted with the same task or pod identity and "
+					+ "an empty ledger");
+		}
+		this.movedThisRun = 0;
+		this.unitsMovedThisRun = 0;
+		this.firstMovedThisRun = null;
 	}
 
 	private void expired(UsageReport report, String reason) {

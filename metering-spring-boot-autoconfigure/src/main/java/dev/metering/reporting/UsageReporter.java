@@ -55,6 +55,8 @@ public class UsageReporter implements SmartLifecycle {
 
 	private final ReportingStatistics statistics = new ReportingStatistics();
 
+	private final ReportOutcomes outcomes;
+
 	private final MeterUsageSender meterUsage;
 
 	private final BatchMeterUsageSender batchMeterUsage;
@@ -78,9 +80,9 @@ public class UsageReporter implements SmartLifecycle {
 		this.clock = clock;
 		this.settings = settings;
 		ResilientCall calls = new ResilientCall(retry, rateLimiter, this.statistics);
-		ReportOutcomes outcomes = new ReportOutcomes(ledger, settings, clock, this.statistics);
-		this.meterUsage = new MeterUsageSender(ledger, metering, calls, outcomes);
-		this.batchMeterUsage = new BatchMeterUsageSender(ledger, metering, calls, outcomes);
+		this.outcomes = new ReportOutcomes(ledger, settings, clock, this.statistics);
+		this.meterUsage = new MeterUsageSender(ledger, metering, calls, this.outcomes);
+		this.batchMeterUsage = new BatchMeterUsageSender(ledger, metering, calls, this.outcomes);
 	}
 
 	/**
@@ -111,6 +113,7 @@ public class UsageReporter implements SmartLifecycle {
 			return cycle;
 		}
 		finally {
+			this.outcomes.runEnded();
 			this.running.unlock();
 		}
 	}

@@ -11,6 +11,7 @@ import dev.metering.entitlement.EntitlementReason;
 import dev.metering.entitlement.EntitlementStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
 
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
@@ -116,6 +117,43 @@ class MeteringHealthIndicatorTests {
 		Health notChecked = health(() -> EntitlementStatus.notChecked(MeteringFixture.PRODUCT, 1));
 		assertThat(notChecked.getStatus()).isEqualTo(Status.UP);
 		assertThat(detail(notChecked, "entitlement")).containsEntry("state", EntitlementStatus.State.NOT_CHECKED);
+	}
+
+	@Test
+	void usageThatKeepsMeetingRecordsOfAnotherWriterShowsSinceWhenAndIsDownAfterTheAcceptanceWindow() {
+		this.fixture.recorder.record("scans", 3, null, null);
+		Instant hour = HOUR_10;
+		for (int hours = 1; hours <= 6; hours++) {
+			this.fixture.clock.set(hour.plus(Duration.ofMinutes(30)));
+			this.fixture.client.meterUsage(MeterUsageRequest.builder()
+				.productCode(MeteringFixture.PRODUCT)
+				.usageDimension("scans")
+				.timestamp(hour)
+				.usageQuantity(1000)
+				.build());
+			hour = hour.plus(Duration.ofHours(1));
+			this.fixture.clock.set(hour.plus(Duration.ofMinutes(1)));
+			this.fixture.reporter.report(false);
+			Health health = health(Duration.ofHours(1));
+			assertThat(detail(health, "movedForward")).containsEntry("units", 3L)
+				.containsEntry("keys", 1)
+				.containsEntry("since", "2026-03-01T10:00:00Z")
+				.containsEntry("movingFor", "PT" + hours + "H1M");
+			assertThat(health.getStatus()).as("after %s hours", hours).isEqualTo((hours < 6) ? Status.UP : Status.DOWN);
+		}
+		assertThat((List<?>) health(Duration.ofHours(1)).getDetails().get("problems")).singleElement()
+			.asString()
+			.contains("moved forward since hour 2026-03-01T10:00:00Z", "lost ledger directory", "second writer");
+
+		this.fixture.clock.set(hour.plus(Duration.ofMinutes(61)));
+		this.fixture.reporter.report(false);
+		Health health = health(Duration.ofHours(1));
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(health.getDetails()).doesNotContainKey("movedForward");
+		assertThat(this.fixture.emulator.records())
+			.filteredOn((record) -> record.hour().equals(HOUR_10.plus(Duration.ofHours(6))))
+			.singleElement()
+			.satisfies((record) -> assertThat(record.quantity()).isEqualTo(3));
 	}
 
 	private Health health(Duration expiryWarning) {

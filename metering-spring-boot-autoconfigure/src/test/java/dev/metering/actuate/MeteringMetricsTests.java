@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -76,10 +77,27 @@ class MeteringMetricsTests {
 	}
 
 	@Test
+	void countsUsageMovedForwardPastARecordAwsAlreadyHolds() {
+		new MeteringMetrics(this.fixture.recorder, this.fixture.state()).bindTo(this.registry);
+		this.fixture.client.meterUsage(MeterUsageRequest.builder()
+			.productCode(MeteringFixture.PRODUCT)
+			.usageDimension("scans")
+			.timestamp(MeteringFixture.HOUR_10)
+			.usageQuantity(1000)
+			.build());
+		this.fixture.recorder.record("scans", 9, null, null);
+		this.fixture.clock.advance(Duration.ofHours(1));
+		this.fixture.reporter.report(false);
+		assertThat(reports("moved_forward")).isOne();
+		assertThat(reports("dead_lettered")).isZero();
+		assertThat(pending()).as("the quantity is pending again, in an open hour").isEqualTo(9);
+	}
+
+	@Test
 	void everyMeterHasADescriptionABaseUnitAndLowCardinalityTags() {
 		new MeteringMetrics(this.fixture.recorder, this.fixture.state()).bindTo(this.registry);
 		this.fixture.recorder.record("scans", 1, null, MeteringFixture.SUBSCRIBED);
-		assertThat(this.registry.getMeters()).hasSize(2 + 3 + 4 + 1).allSatisfy((meter) -> {
+		assertThat(this.registry.getMeters()).hasSize(2 + 3 + 5 + 1).allSatisfy((meter) -> {
 			Meter.Id id = meter.getId();
 			assertThat(id.getName()).startsWith("marketplace.metering.");
 			assertThat(id.getDescription()).isNotBlank();

@@ -86,6 +86,11 @@ public class SummingUsageLedger implements UsageLedger {
 	}
 
 	@Override
+	public void moveForward(String reportId, String reason) {
+		throw new UnsupportedOperationException();
+	}
+
+	@Override
 	public void deadLetter(String reportId, String reason) {
 		throw new UnsupportedOperationException();
 	}

@@ -15,31 +15,32 @@ class ClientTokensTests {
 
 	private static final Instant TEN = Instant.parse("2026-01-01T10:00:00Z");
 
-	private final String token = ClientTokens.of("prod-1", "pod-a", "scans", "cust-1", TEN);
+	private final String token = ClientTokens.of("prod-1", "pod-a", "ledger-1", "scans", "cust-1", TEN);
 
 	@Test
 	void theSameInputsGiveTheSameTokenOfAtMost64Characters() {
-		assertThat(ClientTokens.of("prod-1", "pod-a", "scans", "cust-1", TEN)).isEqualTo(this.token)
+		assertThat(ClientTokens.of("prod-1", "pod-a", "ledger-1", "scans", "cust-1", TEN)).isEqualTo(this.token)
 			.hasSizeLessThanOrEqualTo(64);
 	}
 
 	@Test
 	void everyInputChangesTheToken() {
-		assertThat(ClientTokens.of("prod-2", "pod-a", "scans", "cust-1", TEN)).isNotEqualTo(this.token);
-		assertThat(ClientTokens.of("prod-1", "pod-b", "scans", "cust-1", TEN)).isNotEqualTo(this.token);
-		assertThat(ClientTokens.of("prod-1", "pod-a", "bytes", "cust-1", TEN)).isNotEqualTo(this.token);
-		assertThat(ClientTokens.of("prod-1", "pod-a", "scans", "cust-2", TEN)).isNotEqualTo(this.token);
-		assertThat(ClientTokens.of("prod-1", "pod-a", "scans", null, TEN)).isNotEqualTo(this.token);
-		assertThat(ClientTokens.of("prod-1", "pod-a", "scans", "cust-1", TEN.plusSeconds(3600)))
+		assertThat(ClientTokens.of("prod-2", "pod-a", "ledger-1", "scans", "cust-1", TEN)).isNotEqualTo(this.token);
+		assertThat(ClientTokens.of("prod-1", "pod-b", "ledger-1", "scans", "cust-1", TEN)).isNotEqualTo(this.token);
+		assertThat(ClientTokens.of("prod-1", "pod-a", "ledger-2", "scans", "cust-1", TEN)).isNotEqualTo(this.token);
+		assertThat(ClientTokens.of("prod-1", "pod-a", "ledger-1", "bytes", "cust-1", TEN)).isNotEqualTo(this.token);
+		assertThat(ClientTokens.of("prod-1", "pod-a", "ledger-1", "scans", "cust-2", TEN)).isNotEqualTo(this.token);
+		assertThat(ClientTokens.of("prod-1", "pod-a", "ledger-1", "scans", null, TEN)).isNotEqualTo(this.token);
+		assertThat(ClientTokens.of("prod-1", "pod-a", "ledger-1", "scans", "cust-1", TEN.plusSeconds(3600)))
 			.isNotEqualTo(this.token);
 	}
 
 	@Test
 	void partsCannotBeShiftedIntoEachOther() {
-		assertThat(ClientTokens.of("prod", "1pod", "scans", null, TEN))
-			.isNotEqualTo(ClientTokens.of("prod1", "pod", "scans", null, TEN));
-		assertThat(ClientTokens.of("prod-1", "pod-a", "scans", "", TEN))
-			.isNotEqualTo(ClientTokens.of("prod-1", "pod-a", "scans", null, TEN));
+		assertThat(ClientTokens.of("prod", "1pod", "ledger-1", "scans", null, TEN))
+			.isNotEqualTo(ClientTokens.of("prod1", "pod", "ledger-1", "scans", null, TEN));
+		assertThat(ClientTokens.of("prod-1", "pod-a", "ledger-1", "scans", "", TEN))
+			.isNotEqualTo(ClientTokens.of("prod-1", "pod-a", "ledger-1", "scans", null, TEN));
 	}
 
 }

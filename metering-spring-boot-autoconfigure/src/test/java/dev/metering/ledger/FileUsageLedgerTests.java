@@ -23,7 +23,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
@@ -158,9 +158,15 @@ class FileUsageLedgerTests {
 	@Test
 	void aDirectoryIsUsedByOneLedgerAtATime() throws IOException {
 		FileUsageLedger ledger = open();
-		assertThatIllegalStateException().isThrownBy(this::open)
-			.withMessageContaining(directory().toString())
-			.withMessageContaining("in use by another ledger");
+		assertThatExceptionOfType(LedgerDirectoryInUseException.class).isThrownBy(this::open)
+			.withMessageContaining(directory().toRealPath().toString())
+			.withMessageContaining("in use by another ledger in this JVM")
+			.satisfies((refused) -> assertThat(refused.getHolder())
+				.isEqualTo(LedgerDirectoryInUseException.Holder.THIS_JVM));
+		Path link = Files.createSymbolicLink(this.temp.resolve("link"), directory());
+		assertThatExceptionOfType(LedgerDirectoryInUseException.class)
+			.isThrownBy(() -> FileUsageLedger.builder(link).productCode("prod-1").reportingIdentity("pod-a").build())
+			.withMessageContaining("in this JVM");
 		ledger.close();
 		assertThat(open().recovery().isClean()).isTrue();
 	}

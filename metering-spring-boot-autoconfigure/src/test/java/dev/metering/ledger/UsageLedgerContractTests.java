@@ -226,12 +226,14 @@ abstract class UsageLedgerContractTests {
 	}
 
 	@Test
-	void clientTokensAreDeterministic() throws Exception {
+	void anotherLedgerOfTheSameIdentityNeverReusesAClientToken() throws Exception {
 		this.ledger.record(SCANS, 1);
 		String token = this.ledger.seal(ELEVEN).get(0).clientToken();
-		try (UsageLedger same = createLedger("prod-1", "pod-a")) {
-			same.record(SCANS, 99);
-			assertThat(same.seal(ELEVEN).get(0).clientToken()).isEqualTo(token);
+		assertThat(this.ledger.pendingReports()).singleElement()
+			.satisfies((report) -> assertThat(report.clientToken()).isEqualTo(token));
+		try (UsageLedger restartedEmpty = createLedger("prod-1", "pod-a")) {
+			restartedEmpty.record(SCANS, 99);
+			assertThat(restartedEmpty.seal(ELEVEN).get(0).clientToken()).isNotEqualTo(token);
 		}
 		try (UsageLedger otherPod = createLedger("prod-1", "pod-b")) {
 			otherPod.record(SCANS, 1);

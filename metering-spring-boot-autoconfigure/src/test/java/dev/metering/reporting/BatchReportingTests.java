@@ -109,11 +109,18 @@ class BatchReportingTests {
 		this.fixture.ledger.record(UsageKey.of("scans", "customer-3", Map.of()), 3);
 		this.fixture.clock.set(HOUR_11.plusSeconds(60));
 		this.fixture.reporter.report(false);
-		assertThat(this.fixture.ledger.view().reports())
-			.extracting(UsageReport::customer, UsageReport::state, UsageReport::reason)
-			.containsExactlyInAnyOrder(tuple("customer-1", ReportState.REPORTED, null),
-					tuple("customer-2", ReportState.DEAD_LETTER, "DUPLICATE DuplicateRecord"),
-					tuple("customer-3", ReportState.DEAD_LETTER, "NOT_ENTITLED CustomerNotSubscribed"));
+		assertThat(this.fixture.ledger.view().reports()).extracting(UsageReport::customer, UsageReport::state)
+			.containsExactlyInAnyOrder(tuple("customer-1", ReportState.REPORTED),
+					tuple("customer-2", ReportState.MOVED_FORWARD), tuple("customer-3", ReportState.DEAD_LETTER));
+		assertThat(this.fixture.ledger.view().reports()).extracting(UsageReport::reason)
+			.containsExactlyInAnyOrder(null, "NOT_ENTITLED CustomerNotSubscribed",
+					"DuplicateRecord: AWS already holds another record for this key and hour, one this ledger did "
+							+ "not send; the quantity moved into the next open hour");
+		assertThat(this.fixture.ledger.view().openUsage()).singleElement().satisfies((usage) -> {
+			assertThat(usage.key().customer()).isEqualTo("customer-2");
+			assertThat(usage.hour()).isEqualTo(HOUR_11);
+			assertThat(usage.quantity()).isEqualTo(2);
+		});
 	}
 
 	@Test

@@ -16,14 +16,20 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Clock-driven tests of {@link UsageReporter}: which hours are sent when, and what each
  * answer of GUIDE R4 does to the ledger. No test waits for real time.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class UsageReporterTests {
 
 	private static final Instant HOUR_10 = ReportingFixture.START;
@@ -189,21 +195,40 @@ class UsageReporterTests {
 	}
 
 	@Test
-	void duplicatesAreDeadLetteredAndTheOtherRecordsGoOn() {
+	void aRecordAwsAlreadyHoldsMovesTheUsageIntoTheNextHourAndTheOtherRecordsGoOn(CapturedOutput output) {
 		this.fixture = new ReportingFixture();
 		this.fixture.template.meterUsage(
 				MeterUsageRequest.builder().usageDimension("pages").timestamp(HOUR_10).usageQuantity(99).build());
+		this.fixture.template.meterUsage(
+				MeterUsageRequest.builder().usageDimension("bytes").timestamp(HOUR_10).usageQuantity(98).build());
 		this.fixture.ledger.record(UsageKey.of("pages"), 5);
+		this.fixture.ledger.record(UsageKey.of("bytes"), 7);
 		this.fixture.ledger.record(UsageKey.of("scans"), 6);
 		this.fixture.clock.set(HOUR_11.plusSeconds(60));
 		this.fixture.reporter.report(false);
 		assertThat(reports()).extracting(UsageReport::dimension, UsageReport::state)
-			.containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("pages", ReportState.DEAD_LETTER),
-					org.assertj.core.groups.Tuple.tuple("scans", ReportState.REPORTED));
+			.containsExactlyInAnyOrder(tuple("bytes", ReportState.MOVED_FORWARD),
+					tuple("pages", ReportState.MOVED_FORWARD), tuple("scans", ReportState.REPORTED));
 		assertThat(reports()).filteredOn((report) -> report.dimension().equals("pages"))
 			.singleElement()
-			.satisfies((report) -> assertThat(report.reason()).isEqualTo("DUPLICATE DuplicateRequestException"));
-		assertThat(this.fixture.reporter.getStatistics().count(ReportOutcome.DEAD_LETTERED)).isOne();
+			.satisfies((report) -> assertThat(report.reason()).startsWith("DuplicateRequestException: "));
+		assertThat(this.fixture.ledger.view().openUsage()).extracting(OpenUsage::hour, OpenUsage::quantity)
+			.containsExactlyInAnyOrder(tuple(HOUR_11, 7L), tuple(HOUR_11, 5L));
+		assertThat(this.fixture.reporter.getStatistics().count(ReportOutcome.MOVED_FORWARD)).isEqualTo(2);
+		assertThat(this.fixture.reporter.getStatistics().count(ReportOutcome.DEAD_LETTERED)).isZero();
+		assertThat(output.getOut().lines().filter((line) -> line.contains("already held another record")))
+			.singleElement()
+			.satisfies((line) -> assertThat(line).contains("WARN", "2 usage report(s)", "12 units",
+					"ledger directory was lost", "second writer", "same task or pod identity"));
+
+		this.fixture.clock.set(HOUR_11.plus(Duration.ofMinutes(61)));
+		this.fixture.reporter.report(false);
+		assertThat(this.fixture.emulator.records()).filteredOn((record) -> record.hour().equals(HOUR_11))
+			.extracting(AcceptedRecord::dimension, AcceptedRecord::quantity)
+			.containsExactlyInAnyOrder(tuple("pages", 5L), tuple("bytes", 7L));
+		assertThat(output.getOut().lines().filter((line) -> line.contains("already held another record")))
+			.as("no warning for a run that moved nothing")
+			.hasSize(1);
 	}
 
 	@Test
@@ -221,7 +246,11 @@ class UsageReporterTests {
 		this.fixture.reporter.report(false);
 		assertThat(reports()).filteredOn((report) -> report.dimension().equals("scans"))
 			.singleElement()
-			.satisfies((report) -> assertThat(report.reason()).isEqualTo("DUPLICATE IdempotencyConflictException"));
+			.satisfies((report) -> {
+				assertThat(report.state()).isEqualTo(ReportState.DEAD_LETTER);
+				assertThat(report.reason()).startsWith("DUPLICATE IdempotencyConflictException: ")
+					.contains("defect of metering-spring-boot");
+			});
 	}
 
 	@Test

@@ -1,0 +1,233 @@
+package dev.metering.reporting;
+
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+import dev.metering.core.MeteringOperations;
+import dev.metering.core.MeteringTemplate;
+import dev.metering.core.UsageRecorder;
+import dev.metering.ledger.FileUsageLedger;
+import dev.metering.ledger.LedgerView;
+import dev.metering.ledger.UsageKey;
+import dev.metering.ledger.UsageLedger;
+import dev.metering.ledger.UsageReport;
+import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
+import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageRequest;
+import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageResponse;
+import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
+import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageResponse;
+import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageRequest;
+import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageResponse;
+import software.amazon.awssdk.services.marketplacemetering.model.ResolveCustomerResponse;
+
+/**
+ * The JVM that {@link ForeignRecordCrashTests} kills with {@code kill -9}: it records
+ * {@link #OWN_USAGE} and {@link #CUSTOMER_USAGE} into a {@link FileUsageLedger}, then
+ * reports the current hour, for which AWS already holds other records. It stops for good
+ * at one point of one operation's report, prints {@code PAUSED} and waits for the kill:
+ * <ul>
+ * <li>{@code answered}: AWS answered that it holds another record, and the ledger has not
+ * heard of it (before the journal write);</li>
+ * <li>{@code journaled}: the ledger has journaled the move (after the journal
+ * write).</li>
+ * </ul>
+ * Arguments: endpoint, ledger directory, the clock's instant, {@code answered} or
+ * {@code journaled}, and {@code MeterUsage} or {@code BatchMeterUsage}.
+ */
+public final class ForeignRecordCrashChild {
+
+	static final String PRODUCT = "prod-foreign";
+
+	static final String CUSTOMER = "customer-1";
+
+	/** The product's own usage, per tag set ({@code team}). */
+	static final Map<String, Long> OWN_USAGE = Map.of("", 4L, "red", 3L);
+
+	static final long CUSTOMER_USAGE = 11;
+
+	private static final PrintStream out = System.out;
+
+	private ForeignRecordCrashChild() {
+	}
+
+	public static void main(String[] args) {
+		System.setOut(System.err);
+		URI endpoint = URI.create(args[0]);
+		Clock clock = Clock.fixed(Instant.parse(args[2]), ZoneOffset.UTC);
+		boolean journaled = "journaled".equals(args[3]);
+		boolean batch = "BatchMeterUsage".equals(args[4]);
+		FileUsageLedger ledger = ledger(Path.of(args[1]), clock);
+		MarketplaceMeteringClient client = ReporterCrashChild.client(endpoint);
+		MeteringTemplate template = new MeteringTemplate(client, PRODUCT, new UsageRecorder(ledger, Set.of()));
+		OWN_USAGE.forEach((team, quantity) -> template.record("scans", quantity,
+				team.isEmpty() ? Map.of() : Map.of("team", team), null));
+		template.record("scans", CUSTOMER_USAGE, Map.of(), CUSTOMER);
+		UsageLedger reporting = journaled ? new PauseAfterMove(ledger, batch) : ledger;
+		MeteringOperations gateway = journaled ? template : new PauseAfterAnswer(template, batch);
+		new UsageReporter(reporting, gateway, ReporterCrashChild.fastRetry(), ReportingFixture.unlimited(), clock,
+				ReportingSettings.defaults())
+			.report(true);
+		print("NOT PAUSED");
+	}
+
+	static FileUsageLedger ledger(Path directory, Clock clock) {
+		return FileUsageLedger.builder(directory).clock(clock).productCode(PRODUCT).reportingIdentity("pod-1").build();
+	}
+
+	private static void pause(String what) {
+		print("PAUSED " + what);
+		while (true) {
+			// Killed here.
+			LockSupport.park();
+		}
+	}
+
+	private static void print(String line) {
+		out.println(line);
+		out.flush();
+	}
+
+	/**
+	 * Stops the reporting thread right after AWS answered a call of one operation.
+	 */
+	private static final class PauseAfterAnswer implements MeteringOperations {
+
+		private final MeteringOperations delegate;
+
+		private final boolean batch;
+
+		PauseAfterAnswer(MeteringOperations delegate, boolean batch) {
+			this.delegate = delegate;
+			this.batch = batch;
+		}
+
+		@Override
+		public void record(String dimension, long quantity) {
+			this.delegate.record(dimension, quantity);
+		}
+
+		@Override
+		public void record(String dimension, long quantity, Map<String, String> tags, String customer) {
+			this.delegate.record(dimension, quantity, tags, customer);
+		}
+
+		@Override
+		public MeterUsageResponse meterUsage(MeterUsageRequest request) {
+			return answered(!this.batch, () -> this.delegate.meterUsage(request));
+		}
+
+		@Override
+		public BatchMeterUsageResponse batchMeterUsage(BatchMeterUsageRequest request) {
+			return answered(this.batch, () -> this.delegate.batchMeterUsage(request));
+		}
+
+		@Override
+		public RegisterUsageResponse registerUsage(RegisterUsageRequest request) {
+			return this.delegate.registerUsage(request);
+		}
+
+		@Override
+		public ResolveCustomerResponse resolveCustomer(String registrationToken) {
+			return this.delegate.resolveCustomer(registrationToken);
+		}
+
+		private static <T> T answered(boolean pause, Supplier<T> call) {
+			if (!pause) {
+				return call.get();
+			}
+			String answer = "answered";
+			try {
+				call.get();
+			}
+			catch (RuntimeException ex) {
+				answer += " " + ex.getMessage();
+			}
+			pause(answer);
+			return null;
+		}
+
+	}
+
+	/**
+	 * Stops the reporting thread right after the ledger journaled the move of one
+	 * operation's report.
+	 */
+	private static final class PauseAfterMove implements UsageLedger {
+
+		private final UsageLedger delegate;
+
+		private final boolean batch;
+
+		PauseAfterMove(UsageLedger delegate, boolean batch) {
+			this.delegate = delegate;
+			this.batch = batch;
+		}
+
+		@Override
+		public void moveForward(String reportId, String reason) {
+			boolean customer = this.delegate.pendingReports()
+				.stream()
+				.anyMatch((report) -> report.id().equals(reportId) && report.customer() != null);
+			this.delegate.moveForward(reportId, reason);
+			if (customer == this.batch) {
+				pause("journaled");
+			}
+		}
+
+		@Override
+		public void record(UsageKey key, long quantity) {
+			this.delegate.record(key, quantity);
+		}
+
+		@Override
+		public List<UsageReport> seal(Instant before) {
+			return this.delegate.seal(before);
+		}
+
+		@Override
+		public List<UsageReport> pendingReports() {
+			return this.delegate.pendingReports();
+		}
+
+		@Override
+		public void markSending(String reportId) {
+			this.delegate.markSending(reportId);
+		}
+
+		@Override
+		public void markReported(String reportId, String meteringRecordId) {
+			this.delegate.markReported(reportId, meteringRecordId);
+		}
+
+		@Override
+		public void carryForward(String reportId, String reason) {
+			this.delegate.carryForward(reportId, reason);
+		}
+
+		@Override
+		public void deadLetter(String reportId, String reason) {
+			this.delegate.deadLetter(reportId, reason);
+		}
+
+		@Override
+		public LedgerView view() {
+			return this.delegate.view();
+		}
+
+		@Override
+		public void close() {
+			throw new UnsupportedOperationException();
+		}
+
+	}
+
+}
