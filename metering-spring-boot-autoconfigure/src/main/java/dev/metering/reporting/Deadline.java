@@ -10,8 +10,8 @@ import java.util.concurrent.TimeUnit;
  * When a report run must end. Past it the run starts no attempt, and it never waits
  * (backoff, rate-limiter permit) beyond it; a call in flight is not interrupted (GUIDE
  * R9), so the run ends at its next attempt boundary and what is not confirmed stays
- * pending in the ledger. The reporter's stop {@link #cut() cuts} a deadline short, which
- * also wakes a run that waits between attempts.
+ * pending in the ledger. The reporter's stop cuts a deadline short by counting down its
+ * latch, which also wakes a run that waits between attempts.
  *
  * @author metering-spring-boot
  */
@@ -77,14 +77,6 @@ final class Deadline {
 		}
 		this.pause.pause(wait, this);
 		return !hasPassed();
-	}
-
-	/**
-	 * Cut this deadline short, with every deadline that shares its latch, and wake the
-	 * runs that wait on them.
-	 */
-	void cut() {
-		this.cut.countDown();
 	}
 
 	/**

@@ -82,7 +82,6 @@ final class ResilientCall {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-			deadline.cut();
 		}
 		if (logger.isDebugEnabled()) {
 			logger.debug("No answer from AWS Marketplace within the attempts and the deadline of this run"

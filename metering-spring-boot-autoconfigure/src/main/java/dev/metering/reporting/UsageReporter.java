@@ -115,7 +115,7 @@ public class UsageReporter implements SmartLifecycle {
 		return report(includeCurrentHour, runDeadline(this.clock.instant()));
 	}
 
-	Cycle report(boolean includeCurrentHour, Deadline deadline) {
+	private Cycle report(boolean includeCurrentHour, Deadline deadline) {
 		Cycle cycle = run(includeCurrentHour, deadline);
 		if (cycle.pending() > 0) {
 			logger.warn(cycle.pending() + " usage reports are still pending after this run (throttled, no answer "
