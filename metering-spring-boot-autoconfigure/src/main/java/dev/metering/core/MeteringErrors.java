@@ -27,7 +27,12 @@ public final class MeteringErrors {
 			Map.entry("AccessDeniedException", MeteringOutcome.UNAUTHORIZED),
 			Map.entry("UnrecognizedClientException", MeteringOutcome.UNAUTHORIZED),
 			Map.entry("InvalidClientTokenId", MeteringOutcome.UNAUTHORIZED),
-			Map.entry("MissingAuthenticationTokenException", MeteringOutcome.UNAUTHORIZED));
+			Map.entry("MissingAuthenticationTokenException", MeteringOutcome.UNAUTHORIZED),
+			Map.entry("NotAuthorized", MeteringOutcome.UNAUTHORIZED),
+			Map.entry("IncompleteSignature", MeteringOutcome.UNAUTHORIZED),
+			Map.entry("OptInRequired", MeteringOutcome.UNAUTHORIZED),
+			Map.entry("RequestTimeoutException", MeteringOutcome.RETRYABLE),
+			Map.entry("RequestAbortedException", MeteringOutcome.RETRYABLE));
 
 	/**
 	 * Error names AWS answers with two meanings: an operation's own error, and a refusal

@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -75,13 +74,39 @@ class MeteringErrorsTest {
 
 	/**
 	 * The errors any AWS API may answer whatever its model says (AWS's "Common Errors" of
-	 * the JSON protocols): refusals of the request or of the caller.
+	 * the JSON protocols), with their HTTP status and their outcome on MeterUsage: a
+	 * refusal of the caller is never a verdict on the usage, and an aborted or timed-out
+	 * request is resent.
 	 */
-	private static final Set<String> COMMON_ERRORS = Set.of("AccessDeniedException", "ExpiredTokenException",
-			"IncompleteSignature", "InternalFailure", "MalformedHttpRequestException", "NotAuthorized", "OptInRequired",
-			"RequestAbortedException", "RequestEntityTooLargeException", "RequestExpired", "RequestTimeoutException",
-			"ServiceUnavailable", "ThrottlingException", "UnrecognizedClientException", "UnknownOperationException",
-			"ValidationError");
+	private static final Map<String, Map.Entry<Integer, MeteringOutcome>> COMMON_ERRORS = Map.ofEntries(
+			Map.entry("AccessDeniedException", Map.entry(400, MeteringOutcome.UNAUTHORIZED)),
+			Map.entry("ExpiredTokenException", Map.entry(403, MeteringOutcome.UNAUTHORIZED)),
+			Map.entry("IncompleteSignature", Map.entry(403, MeteringOutcome.UNAUTHORIZED)),
+			Map.entry("InternalFailure", Map.entry(500, MeteringOutcome.RETRYABLE)),
+			Map.entry("MalformedHttpRequestException", Map.entry(400, MeteringOutcome.REJECTED)),
+			Map.entry("NotAuthorized", Map.entry(401, MeteringOutcome.UNAUTHORIZED)),
+			Map.entry("OptInRequired", Map.entry(403, MeteringOutcome.UNAUTHORIZED)),
+			Map.entry("RequestAbortedException", Map.entry(400, MeteringOutcome.RETRYABLE)),
+			Map.entry("RequestEntityTooLargeException", Map.entry(413, MeteringOutcome.REJECTED)),
+			Map.entry("RequestExpired", Map.entry(400, MeteringOutcome.RETRYABLE)),
+			Map.entry("RequestTimeoutException", Map.entry(408, MeteringOutcome.RETRYABLE)),
+			Map.entry("ServiceUnavailable", Map.entry(503, MeteringOutcome.RETRYABLE)),
+			Map.entry("ThrottlingException", Map.entry(400, MeteringOutcome.RETRYABLE)),
+			Map.entry("UnrecognizedClientException", Map.entry(403, MeteringOutcome.UNAUTHORIZED)),
+			Map.entry("UnknownOperationException", Map.entry(404, MeteringOutcome.REJECTED)),
+			Map.entry("ValidationError", Map.entry(400, MeteringOutcome.REJECTED)));
+
+	@Test
+	void everyCommonAwsErrorHasItsOutcome() {
+		COMMON_ERRORS.forEach((error, answer) -> {
+			AwsServiceException exception = MarketplaceMeteringException.builder()
+				.statusCode(answer.getKey())
+				.awsErrorDetails(AwsErrorDetails.builder().errorCode(error).build())
+				.build();
+			assertThat(MeteringErrors.translate("MeterUsage", exception).getOutcome()).as(error)
+				.isEqualTo(answer.getValue());
+		});
+	}
 
 	@Test
 	void everyErrorOfTheServiceModelHasItsOutcome() throws IOException {
@@ -106,7 +131,7 @@ class MeteringErrorsTest {
 	void theErrorNamesOfTheModelThatAnyAwsCallMayGetAreExactlyThese() throws IOException {
 		TreeSet<String> shared = new TreeSet<>();
 		errorsByOperation(loadModel()).values().forEach(shared::addAll);
-		shared.retainAll(COMMON_ERRORS);
+		shared.retainAll(COMMON_ERRORS.keySet());
 		assertThat(shared).as("names of the model that AWS also answers to any call")
 			.containsExactly("ExpiredTokenException", "ThrottlingException");
 	}
