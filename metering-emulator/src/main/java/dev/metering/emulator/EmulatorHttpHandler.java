@@ -86,6 +86,11 @@ final class EmulatorHttpHandler implements HttpHandler {
 			answerError(exchange, new AwsException("ThrottlingException", "Rate exceeded (injected)"));
 			return;
 		}
+		if (faults.roll(faults.expiredCredentialsRate())) {
+			answerError(exchange, new AwsException("ExpiredTokenException",
+					"The security token included in the request is expired (injected)"));
+			return;
+		}
 		if (faults.roll(faults.serverErrorRate())) {
 			answerError(exchange,
 					new AwsException("InternalServiceErrorException", 500, "Internal service error (injected)"));

@@ -22,6 +22,8 @@ public final class Faults {
 
 	private volatile double unprocessedRate;
 
+	private volatile double expiredCredentialsRate;
+
 	private volatile Duration latency = Duration.ZERO;
 
 	private Long seed;
@@ -91,6 +93,18 @@ public final class Faults {
 	}
 
 	/**
+	 * Fraction of AWS requests refused with {@code ExpiredTokenException} without
+	 * processing, as AWS answers a call signed with temporary credentials that expired (a
+	 * failed refresh of the role's session).
+	 * @param rate between 0 and 1
+	 * @return this
+	 */
+	public Faults expiredCredentialsRate(double rate) {
+		this.expiredCredentialsRate = checkRate("expiredCredentialsRate", rate);
+		return this;
+	}
+
+	/**
 	 * Delay added before every AWS answer.
 	 * @param latency a non-negative duration
 	 * @return this
@@ -155,6 +169,14 @@ public final class Faults {
 	}
 
 	/**
+	 * Return the expired credentials rate.
+	 * @return the rate
+	 */
+	public double expiredCredentialsRate() {
+		return this.expiredCredentialsRate;
+	}
+
+	/**
 	 * Return the latency added before answers.
 	 * @return the latency
 	 */
@@ -182,6 +204,7 @@ public final class Faults {
 		this.dropConnectionRate = other.dropConnectionRate;
 		this.lostResponseRate = other.lostResponseRate;
 		this.unprocessedRate = other.unprocessedRate;
+		this.expiredCredentialsRate = other.expiredCredentialsRate;
 		this.latency = other.latency;
 		Long otherSeed = other.seed();
 		this.seed = otherSeed;
@@ -215,7 +238,8 @@ public final class Faults {
 	public String toString() {
 		return "Faults[throttleRate=" + this.throttleRate + ", serverErrorRate=" + this.serverErrorRate
 				+ ", dropConnectionRate=" + this.dropConnectionRate + ", lostResponseRate=" + this.lostResponseRate
-				+ ", unprocessedRate=" + this.unprocessedRate + ", latency=" + this.latency + ", seed=" + seed() + "]";
+				+ ", unprocessedRate=" + this.unprocessedRate + ", expiredCredentialsRate="
+				+ this.expiredCredentialsRate + ", latency=" + this.latency + ", seed=" + seed() + "]";
 	}
 
 }

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
+import software.amazon.awssdk.services.marketplacemetering.model.ExpiredTokenException;
 import software.amazon.awssdk.services.marketplacemetering.model.InternalServiceErrorException;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.ThrottlingException;
@@ -50,6 +51,22 @@ class FaultsSdkTests {
 			.isThrownBy(() -> this.client.registerUsage((r) -> r.productCode("p").publicKeyVersion(1)));
 		assertThat(this.emulator.records()).isEmpty();
 		assertThat(this.emulator.counters().rejected("ThrottlingException")).isEqualTo(2);
+	}
+
+	@Test
+	void expiredCredentialsAreRefusedOnEveryOperationWithoutProcessing() {
+		this.emulator.faults().expiredCredentialsRate(1);
+		assertThatExceptionOfType(ExpiredTokenException.class).isThrownBy(() -> this.client.meterUsage(request(1)))
+			.satisfies((ex) -> assertThat(ex.awsErrorDetails().errorCode()).isEqualTo("ExpiredTokenException"));
+		assertThatExceptionOfType(ExpiredTokenException.class)
+			.isThrownBy(() -> this.client.batchMeterUsage((r) -> r.productCode("p")));
+		assertThatExceptionOfType(ExpiredTokenException.class)
+			.isThrownBy(() -> this.client.registerUsage((r) -> r.productCode("p").publicKeyVersion(1)));
+		assertThat(this.emulator.records()).isEmpty();
+		assertThat(this.emulator.counters().rejected("ExpiredTokenException")).isEqualTo(3);
+		this.emulator.faults().expiredCredentialsRate(0);
+		this.client.meterUsage(request(1));
+		assertThat(this.emulator.records()).hasSize(1);
 	}
 
 	@Test

@@ -45,6 +45,7 @@ class FaultsTests {
 			.dropConnectionRate(0.3)
 			.lostResponseRate(0.4)
 			.unprocessedRate(0.5)
+			.expiredCredentialsRate(0.6)
 			.latency(Duration.ofMillis(6))
 			.seed(7);
 		Faults copy = faults.copy();
@@ -53,6 +54,7 @@ class FaultsTests {
 		assertThat(copy.dropConnectionRate()).isEqualTo(0.3);
 		assertThat(copy.lostResponseRate()).isEqualTo(0.4);
 		assertThat(copy.unprocessedRate()).isEqualTo(0.5);
+		assertThat(copy.expiredCredentialsRate()).isEqualTo(0.6);
 		assertThat(copy.latency()).isEqualTo(Duration.ofMillis(6));
 		assertThat(copy.seed()).isEqualTo(7L);
 		assertThat(rolls(copy)).isEqualTo(rolls(Faults.none().seed(7)));

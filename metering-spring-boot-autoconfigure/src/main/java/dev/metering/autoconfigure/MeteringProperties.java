@@ -372,12 +372,15 @@ public class MeteringProperties {
 		private Duration offset = Duration.ofMinutes(1);
 
 		/**
-		 * How often to try again while reports are pending (throttling, outage).
+		 * How often to try again while reports are pending (throttling, outage). A run
+		 * retries no report past the start of the next one.
 		 */
 		private Duration retryInterval = Duration.ofMinutes(1);
 
 		/**
-		 * How long the report at shutdown may take.
+		 * How long the stop of the reporter may take, retries and waits included; a call
+		 * in flight when it runs out adds at most one api-call-timeout. Keep their sum
+		 * below the platform's grace period.
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
 

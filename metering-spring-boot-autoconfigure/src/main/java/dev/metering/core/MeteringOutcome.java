@@ -2,7 +2,8 @@ package dev.metering.core;
 
 /**
  * What a caller must do with a refused or failed Metering Service call. Every error the
- * service can answer maps to exactly one outcome (see {@link MeteringErrors#outcomeOf}).
+ * service can answer maps to exactly one outcome for each operation (see
+ * {@link MeteringErrors#outcomeOf(String, String, int)}).
  *
  * @author metering-spring-boot
  */

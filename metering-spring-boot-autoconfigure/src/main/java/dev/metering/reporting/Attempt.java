@@ -31,10 +31,12 @@ sealed interface Attempt<T> {
 	}
 
 	/**
-	 * No answer that settles the request: retries are used up for this cycle.
+	 * No answer that settles the request: retries are used up for this run, or its
+	 * deadline passed.
 	 *
 	 * @param <T> the type of the answer
-	 * @param failure the last failure
+	 * @param failure the last failure, or {@code null} when the deadline passed before
+	 * the first attempt
 	 */
 	record Unanswered<T>(Exception failure) implements Attempt<T> {
 

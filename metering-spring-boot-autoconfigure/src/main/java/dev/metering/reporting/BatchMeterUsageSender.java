@@ -1,5 +1,6 @@
 package dev.metering.reporting;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -53,25 +54,41 @@ final class BatchMeterUsageSender {
 		this.outcomes = outcomes;
 	}
 
-	void send(List<UsageReport> reports) {
+	/**
+	 * Send reports, in batches in the given order, until the run's deadline passes; the
+	 * reports not sent by then stay pending for the next run.
+	 * @param reports the reports
+	 * @param deadline the deadline of the run
+	 */
+	void send(List<UsageReport> reports, Deadline deadline) {
 		List<Pending> batch = new ArrayList<>();
 		for (UsageReport report : reports) {
+			if (deadline.hasPassed()) {
+				return;
+			}
 			if (!this.outcomes.mayStart(report)) {
 				continue;
 			}
 			Pending pending = new Pending(report, fitting(report));
 			if (batch.size() == MAX_RECORDS || size(append(batch, pending)) >= MAX_BYTES) {
-				sendBatch(batch);
+				sendBatch(batch, deadline);
 				batch = new ArrayList<>();
 			}
 			batch.add(pending);
 		}
 		if (!batch.isEmpty()) {
-			sendBatch(batch);
+			sendBatch(batch, deadline);
 		}
 	}
 
-	private void sendBatch(List<Pending> batch) {
+	private void sendBatch(List<Pending> batch, Deadline deadline) {
+		if (deadline.hasPassed()) {
+			return;
+		}
+		Instant retryUntil = batch.stream()
+			.map((pending) -> this.outcomes.acceptedUntil(pending.report()))
+			.min(Instant::compareTo)
+			.orElseThrow();
 		batch.forEach((pending) -> this.ledger.markSending(pending.report().id()));
 		List<Pending> remaining = new ArrayList<>(batch);
 		Attempt<Void> attempt = this.calls.call(() -> {
@@ -90,13 +107,13 @@ final class BatchMeterUsageSender {
 						MeteringOutcome.RETRYABLE, "UnprocessedRecords", null);
 			}
 			return null;
-		});
+		}, deadline, retryUntil);
 		if (attempt instanceof Attempt.Refused<Void> refused) {
 			MeteringException failure = refused.failure();
 			if (failure.getOutcome() == MeteringOutcome.EXPIRED && remaining.size() > 1) {
 				logger.warn("A batch of " + remaining.size()
 						+ " records was refused because one left the acceptance window; sending them one by one");
-				remaining.forEach((pending) -> sendBatch(List.of(pending)));
+				remaining.forEach((pending) -> sendBatch(List.of(pending), deadline));
 				return;
 			}
 			remaining.forEach((pending) -> this.outcomes.refused(pending.report(), failure));

@@ -32,18 +32,28 @@ final class MeterUsageSender {
 		this.outcomes = outcomes;
 	}
 
-	void send(List<UsageReport> reports) {
+	/**
+	 * Send reports, in the given order, until the run's deadline passes; the reports not
+	 * sent by then stay pending for the next run.
+	 * @param reports the reports
+	 * @param deadline the deadline of the run
+	 */
+	void send(List<UsageReport> reports, Deadline deadline) {
 		for (UsageReport report : reports) {
+			if (deadline.hasPassed()) {
+				return;
+			}
 			if (this.outcomes.mayStart(report)) {
-				send(report);
+				send(report, deadline);
 			}
 		}
 	}
 
-	private void send(UsageReport report) {
+	private void send(UsageReport report, Deadline deadline) {
 		MeterUsageRequest request = UsageRequests.meterUsage(report);
 		this.ledger.markSending(report.id());
-		Attempt<MeterUsageResponse> attempt = this.calls.call(() -> this.metering.meterUsage(request));
+		Attempt<MeterUsageResponse> attempt = this.calls.call(() -> this.metering.meterUsage(request), deadline,
+				this.outcomes.acceptedUntil(report));
 		if (attempt instanceof Attempt.Answered<MeterUsageResponse> answered) {
 			this.outcomes.reported(report, answered.value().meteringRecordId());
 		}

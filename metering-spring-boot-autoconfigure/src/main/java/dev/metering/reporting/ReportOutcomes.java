@@ -2,6 +2,7 @@ package dev.metering.reporting;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 
 import dev.metering.core.MeteringErrors;
@@ -76,6 +77,16 @@ final class ReportOutcomes {
 			return false;
 		}
 		return true;
+	}
+
+	/**
+	 * Return until when AWS accepts the hour of a report: a run never retries it later (a
+	 * report already sent is still resent once per run, for AWS to settle it).
+	 * @param report the report
+	 * @return the end of the report's acceptance window
+	 */
+	Instant acceptedUntil(UsageReport report) {
+		return report.hour().plus(this.acceptanceWindow);
 	}
 
 	void reported(UsageReport report, String meteringRecordId) {

@@ -7,7 +7,8 @@ import java.util.Set;
  * How the {@link UsageReporter} runs.
  *
  * @param offset how long after each hour boundary the closed hour is reported
- * @param retryInterval how often to try again while reports are pending
+ * @param retryInterval how often to try again while reports are pending; a run retries no
+ * report past the start of the next one
  * @param reportOnShutdown whether a graceful shutdown also seals and reports the current
  * partial hour
  * @param expiredUsage what to do with usage AWS no longer accepts
@@ -15,7 +16,8 @@ import java.util.Set;
  * @param acceptanceWindow how far in the past AWS accepts an hour
  * @param lastSendMargin how long before the end of the acceptance window a first attempt
  * is no longer started
- * @param shutdownTimeout how long the report at shutdown may take
+ * @param shutdownTimeout how long the stop of the reporter may take, retries and waits
+ * included (a call in flight when it runs out adds at most one API call timeout)
  * @author metering-spring-boot
  */
 public record ReportingSettings(Duration offset, Duration retryInterval, boolean reportOnShutdown,

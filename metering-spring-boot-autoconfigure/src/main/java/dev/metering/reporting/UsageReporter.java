@@ -4,9 +4,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -27,16 +30,23 @@ import org.springframework.context.SmartLifecycle;
  * <p>
  * It owns one named scheduler thread. Shortly after each hour boundary (the
  * {@link ReportingSettings#offset() offset}) it seals the hours that ended and sends
- * their reports; while anything is pending (throttling, an outage) it runs again every
- * {@link ReportingSettings#retryInterval() retry interval}. Runs never overlap, and a run
- * never throws. Own usage goes out with MeterUsage, customers' usage with
- * BatchMeterUsage, each call through the {@code marketplaceMetering} Resilience4j
+ * their reports, oldest first; while anything is pending (throttling, an outage) it runs
+ * again every {@link ReportingSettings#retryInterval() retry interval}. Runs never
+ * overlap, and a run never throws. Own usage goes out with MeterUsage, customers' usage
+ * with BatchMeterUsage, each call through the {@code marketplaceMetering} Resilience4j
  * {@link RateLimiter} and {@link Retry}.
+ * <p>
+ * Each run has a budget: it starts no attempt and waits for no backoff or permit past the
+ * time the next run is due, nor past a report's acceptance window. What is left waits for
+ * the next run, which so starts on time whatever AWS does.
  * <p>
  * It stops after the web server (a late phase), so that the usage of requests still in
  * flight is recorded; on stop it reports what is pending and, when
  * {@link ReportingSettings#reportOnShutdown()}, seals and reports the current partial
- * hour as well. Usage recorded after that moves on to the next hour.
+ * hour as well. Usage recorded after that moves on to the next hour. The stop takes at
+ * most {@link ReportingSettings#shutdownTimeout()} plus the call in flight (one API call
+ * timeout); what AWS has not confirmed by then stays pending in the ledger, as after a
+ * crash, and goes out after the next start. No thread is ever interrupted (GUIDE R9).
  *
  * @author metering-spring-boot
  */
@@ -53,6 +63,8 @@ public class UsageReporter implements SmartLifecycle {
 
 	private final ReportingSettings settings;
 
+	private final Pause pause;
+
 	private final ReportingStatistics statistics = new ReportingStatistics();
 
 	private final ReportOutcomes outcomes;
@@ -62,6 +74,8 @@ public class UsageReporter implements SmartLifecycle {
 	private final BatchMeterUsageSender batchMeterUsage;
 
 	private final ReentrantLock running = new ReentrantLock();
+
+	private volatile CountDownLatch stopping = new CountDownLatch(1);
 
 	private volatile ScheduledExecutorService scheduler;
 
@@ -76,9 +90,15 @@ public class UsageReporter implements SmartLifecycle {
 	 */
 	public UsageReporter(UsageLedger ledger, MeteringOperations metering, Retry retry, RateLimiter rateLimiter,
 			Clock clock, ReportingSettings settings) {
+		this(ledger, metering, retry, rateLimiter, clock, settings, Pause.REAL_TIME);
+	}
+
+	UsageReporter(UsageLedger ledger, MeteringOperations metering, Retry retry, RateLimiter rateLimiter, Clock clock,
+			ReportingSettings settings, Pause pause) {
 		this.ledger = ledger;
 		this.clock = clock;
 		this.settings = settings;
+		this.pause = pause;
 		ResilientCall calls = new ResilientCall(retry, rateLimiter, this.statistics);
 		this.outcomes = new ReportOutcomes(ledger, settings, clock, this.statistics);
 		this.meterUsage = new MeterUsageSender(ledger, metering, calls, this.outcomes);
@@ -88,27 +108,40 @@ public class UsageReporter implements SmartLifecycle {
 	/**
 	 * Report every hour that has ended now and, optionally, the current hour, which is
 	 * then sealed: usage recorded later in it moves on to the next hour. Waits for a
-	 * report already running.
+	 * report already running. Like a scheduled run, it retries no report past the time
+	 * the next run is due.
 	 * @param includeCurrentHour whether to seal and report the current partial hour
 	 * @return what this report did
 	 */
 	public Cycle report(boolean includeCurrentHour) {
+		return report(includeCurrentHour, runDeadline(this.clock.instant()));
+	}
+
+	private Cycle report(boolean includeCurrentHour, Deadline deadline) {
+		Cycle cycle = run(includeCurrentHour, deadline);
+		if (cycle.pending() > 0) {
+			logger.warn(cycle.pending() + " usage reports are still pending after this run (throttled, no answer "
+					+ "from AWS Marketplace, or the run's time was up); they are sent again at the next run");
+		}
+		return cycle;
+	}
+
+	private Cycle run(boolean includeCurrentHour, Deadline deadline) {
 		this.running.lock();
 		try {
 			Instant started = this.clock.instant();
 			long reportedBefore = this.statistics.count(ReportOutcome.REPORTED);
 			this.settings.zeroUsageDimensions().forEach((dimension) -> this.ledger.record(UsageKey.of(dimension), 0));
 			this.ledger.seal(includeCurrentHour ? started : started.truncatedTo(ChronoUnit.HOURS));
-			List<UsageReport> pending = this.ledger.pendingReports();
-			this.meterUsage.send(pending.stream().filter((report) -> report.customer() == null).toList());
-			this.batchMeterUsage.send(pending.stream().filter((report) -> report.customer() != null).toList());
+			List<UsageReport> pending = this.ledger.pendingReports()
+				.stream()
+				.sorted(Comparator.comparing(UsageReport::hour))
+				.toList();
+			this.meterUsage.send(pending.stream().filter((report) -> report.customer() == null).toList(), deadline);
+			this.batchMeterUsage.send(pending.stream().filter((report) -> report.customer() != null).toList(),
+					deadline);
 			int reported = (int) (this.statistics.count(ReportOutcome.REPORTED) - reportedBefore);
-			int stillPending = this.ledger.pendingReports().size();
-			if (stillPending > 0) {
-				logger.warn(stillPending + " usage reports are still pending after this run (throttled or no answer "
-						+ "from AWS Marketplace); they are sent again at the next run");
-			}
-			Cycle cycle = new Cycle(started, this.clock.instant(), reported, stillPending, null);
+			Cycle cycle = new Cycle(started, this.clock.instant(), reported, this.ledger.pendingReports().size(), null);
 			this.statistics.cycleEnded(cycle);
 			return cycle;
 		}
@@ -142,33 +175,67 @@ public class UsageReporter implements SmartLifecycle {
 				: untilNextHour;
 	}
 
+	/**
+	 * Run as scheduled: report the hours that ended, until the next run is due.
+	 * @return when the next run is due: a retry interval after this one started while
+	 * reports are pending, else shortly after the next hour
+	 */
+	Instant scheduledRun() {
+		Instant started = this.clock.instant();
+		Deadline deadline = runDeadline(started);
+		boolean pending = true;
+		try {
+			pending = report(false, deadline).pending() > 0;
+		}
+		catch (RuntimeException ex) {
+			logger.error("Reporting usage to AWS Marketplace failed; trying again at the next run", ex);
+			this.statistics.cycleEnded(new Cycle(started, this.clock.instant(), 0, -1, ex.toString()));
+		}
+		Instant now = this.clock.instant();
+		return pending ? deadline.at() : now.plus(nextRunDelay(now, false));
+	}
+
+	/**
+	 * Return the deadline of a run starting now: the time the next run is due while
+	 * reports are pending. It is cut short when the reporter stops.
+	 */
+	private Deadline runDeadline(Instant now) {
+		return new Deadline(this.clock, now.plus(nextRunDelay(now, true)), this.stopping, this.pause);
+	}
+
 	@Override
 	public void start() {
-		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, (runnable) -> {
 			Thread thread = new Thread(runnable, "marketplace-metering-reporter");
 			thread.setDaemon(true);
 			return thread;
 		});
+		scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		this.stopping = new CountDownLatch(1);
 		this.scheduler = scheduler;
-		scheduler.execute(this::scheduledRun);
+		scheduler.execute(this::runAndReschedule);
 	}
 
-	private void scheduledRun() {
-		boolean pending = true;
-		try {
-			pending = report(false).pending() > 0;
-		}
-		catch (RuntimeException ex) {
-			logger.error("Reporting usage to AWS Marketplace failed; trying again at the next run", ex);
-			this.statistics.cycleEnded(new Cycle(this.clock.instant(), this.clock.instant(), 0, -1, ex.toString()));
-		}
+	private void runAndReschedule() {
+		Instant next = scheduledRun();
 		ScheduledExecutorService scheduler = this.scheduler;
-		if (scheduler != null && !scheduler.isShutdown()) {
-			long delay = nextRunDelay(this.clock.instant(), pending).toMillis();
-			scheduler.schedule(this::scheduledRun, delay, TimeUnit.MILLISECONDS);
+		if (scheduler != null) {
+			long delay = Math.max(0, Duration.between(this.clock.instant(), next).toMillis());
+			try {
+				scheduler.schedule(this::runAndReschedule, delay, TimeUnit.MILLISECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				// Stopping: the stop reports what is pending.
+			}
 		}
 	}
 
+	/**
+	 * Stop within the shutdown timeout plus the call in flight: the scheduled run ends at
+	 * its next attempt boundary, then the pending reports and, when configured, the
+	 * current hour are reported until the shutdown timeout runs out. No thread is
+	 * interrupted; what is not confirmed stays pending in the ledger for the next start.
+	 */
 	@Override
 	public void stop() {
 		ScheduledExecutorService scheduler = this.scheduler;
@@ -176,13 +243,28 @@ public class UsageReporter implements SmartLifecycle {
 			return;
 		}
 		this.scheduler = null;
-		scheduler.shutdownNow();
+		Duration timeout = this.settings.shutdownTimeout();
+		Deadline deadline = new Deadline(this.clock, this.clock.instant().plus(timeout), new CountDownLatch(1),
+				this.pause);
+		this.stopping.countDown();
+		scheduler.shutdown();
 		try {
-			scheduler.awaitTermination(this.settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
-			Cycle last = report(this.settings.reportOnShutdown());
-			if (last.pending() > 0) {
-				logger.warn(last.pending() + " usage reports could not be sent before shutdown; they stay in the "
-						+ "ledger and are sent after the next start");
+			int pending;
+			if (this.running.tryLock(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS)) {
+				try {
+					pending = run(this.settings.reportOnShutdown(), deadline).pending();
+				}
+				finally {
+					this.running.unlock();
+				}
+			}
+			else {
+				pending = this.ledger.pendingReports().size();
+			}
+			if (pending > 0) {
+				logger.warn(pending + " usage reports are left pending in the ledger at shutdown (AWS Marketplace "
+						+ "throttled or did not answer within the shutdown timeout of " + timeout
+						+ "); they go out after the next start");
 			}
 		}
 		catch (InterruptedException ex) {

@@ -2,7 +2,10 @@ package dev.metering.core;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 
@@ -41,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for {@link MeteringErrors}: every error of the service model and every record
- * status has the outcome GUIDE §3 R4 gives it.
+ * status has the outcome GUIDE §3 R4 gives it, on each operation that answers it.
  */
 class MeteringErrorsTest {
 
@@ -69,6 +72,42 @@ class MeteringErrorsTest {
 			Map.entry("InvalidUsageDimensionException", MeteringOutcome.REJECTED),
 			Map.entry("PlatformNotSupportedException", MeteringOutcome.REJECTED));
 
+	/**
+	 * The errors any AWS API may answer whatever its model says (AWS's "Common Errors" of
+	 * the JSON protocols), with their HTTP status and their outcome on MeterUsage: a
+	 * refusal of the caller is never a verdict on the usage, and an aborted or timed-out
+	 * request is resent.
+	 */
+	private static final Map<String, Map.Entry<Integer, MeteringOutcome>> COMMON_ERRORS = Map.ofEntries(
+			Map.entry("AccessDeniedException", Map.entry(400, MeteringOutcome.UNAUTHORIZED)),
+			Map.entry("ExpiredTokenException", Map.entry(403, MeteringOutcome.UNAUTHORIZED)),
+			Map.entry("IncompleteSignature", Map.entry(403, MeteringOutcome.UNAUTHORIZED)),
+			Map.entry("InternalFailure", Map.entry(500, MeteringOutcome.RETRYABLE)),
+			Map.entry("MalformedHttpRequestException", Map.entry(400, MeteringOutcome.REJECTED)),
+			Map.entry("NotAuthorized", Map.entry(401, MeteringOutcome.UNAUTHORIZED)),
+			Map.entry("OptInRequired", Map.entry(403, MeteringOutcome.UNAUTHORIZED)),
+			Map.entry("RequestAbortedException", Map.entry(400, MeteringOutcome.RETRYABLE)),
+			Map.entry("RequestEntityTooLargeException", Map.entry(413, MeteringOutcome.REJECTED)),
+			Map.entry("RequestExpired", Map.entry(400, MeteringOutcome.RETRYABLE)),
+			Map.entry("RequestTimeoutException", Map.entry(408, MeteringOutcome.RETRYABLE)),
+			Map.entry("ServiceUnavailable", Map.entry(503, MeteringOutcome.RETRYABLE)),
+			Map.entry("ThrottlingException", Map.entry(400, MeteringOutcome.RETRYABLE)),
+			Map.entry("UnrecognizedClientException", Map.entry(403, MeteringOutcome.UNAUTHORIZED)),
+			Map.entry("UnknownOperationException", Map.entry(404, MeteringOutcome.REJECTED)),
+			Map.entry("ValidationError", Map.entry(400, MeteringOutcome.REJECTED)));
+
+	@Test
+	void everyCommonAwsErrorHasItsOutcome() {
+		COMMON_ERRORS.forEach((error, answer) -> {
+			AwsServiceException exception = MarketplaceMeteringException.builder()
+				.statusCode(answer.getKey())
+				.awsErrorDetails(AwsErrorDetails.builder().errorCode(error).build())
+				.build();
+			assertThat(MeteringErrors.translate("MeterUsage", exception).getOutcome()).as(error)
+				.isEqualTo(answer.getValue());
+		});
+	}
+
 	@Test
 	void everyErrorOfTheServiceModelHasItsOutcome() throws IOException {
 		JsonNode model = loadModel();
@@ -79,10 +118,58 @@ class MeteringErrorsTest {
 			}
 		});
 		assertThat(modelErrors).as("error shapes of the model").isEqualTo(new TreeSet<>(EXPECTED.keySet()));
-		for (String error : modelErrors) {
-			int status = model.get("shapes").get(error).path("fault").asBoolean() ? 500 : 400;
-			assertThat(MeteringErrors.outcomeOf(error, status)).as(error).isEqualTo(EXPECTED.get(error));
+		errorsByOperation(model).forEach((operation, errors) -> {
+			for (String error : errors) {
+				int status = model.get("shapes").get(error).path("fault").asBoolean() ? 500 : 400;
+				assertThat(MeteringErrors.outcomeOf(operation, error, status)).as(operation + " " + error)
+					.isEqualTo(EXPECTED.get(error));
+			}
+		});
+	}
+
+	@Test
+	void theErrorNamesOfTheModelThatAnyAwsCallMayGetAreExactlyThese() throws IOException {
+		TreeSet<String> shared = new TreeSet<>();
+		errorsByOperation(loadModel()).values().forEach(shared::addAll);
+		shared.retainAll(COMMON_ERRORS.keySet());
+		assertThat(shared).as("names of the model that AWS also answers to any call")
+			.containsExactly("ExpiredTokenException", "ThrottlingException");
+	}
+
+	@Test
+	void expiredTokenIsTheBuyersTokenOnResolveCustomerAndTheCallersCredentialsElsewhere() {
+		assertThat(MeteringErrors.outcomeOf("ResolveCustomer", "ExpiredTokenException", 400))
+			.isEqualTo(MeteringOutcome.REJECTED);
+		for (String operation : new String[] { "MeterUsage", "BatchMeterUsage", "RegisterUsage" }) {
+			for (int status : new int[] { 400, 403 }) {
+				assertThat(MeteringErrors.outcomeOf(operation, "ExpiredTokenException", status))
+					.as(operation + " HTTP " + status)
+					.isEqualTo(MeteringOutcome.UNAUTHORIZED);
+			}
 		}
+		assertThat(MeteringErrors.outcomeOf("ExpiredTokenException", 400)).as("operation unknown")
+			.isEqualTo(MeteringOutcome.UNAUTHORIZED);
+	}
+
+	@Test
+	void throttlingMeansTheSameOnEveryOperation() throws IOException {
+		for (String operation : errorsByOperation(loadModel()).keySet()) {
+			assertThat(MeteringErrors.outcomeOf(operation, "ThrottlingException", 400)).as(operation)
+				.isEqualTo(MeteringOutcome.RETRYABLE);
+		}
+	}
+
+	@Test
+	void anExpiredTokenTranslatedFromTheSdkDependsOnTheOperation() {
+		AwsServiceException expired = ExpiredTokenException.builder()
+			.message("The security token included in the request is expired")
+			.statusCode(400)
+			.awsErrorDetails(AwsErrorDetails.builder().errorCode("ExpiredTokenException").build())
+			.build();
+		assertThat(MeteringErrors.translate("BatchMeterUsage", expired).getOutcome())
+			.isEqualTo(MeteringOutcome.UNAUTHORIZED);
+		assertThat(MeteringErrors.translate("ResolveCustomer", expired).getOutcome())
+			.isEqualTo(MeteringOutcome.REJECTED);
 	}
 
 	@Test
@@ -105,17 +192,18 @@ class MeteringErrorsTest {
 
 	@ParameterizedTest
 	@MethodSource("sdkExceptions")
-	void translatesEverySdkExceptionClass(AwsServiceException.Builder builder, String errorCode) {
+	void translatesEverySdkExceptionClass(AwsServiceException.Builder builder, String errorCode) throws IOException {
 		boolean fault = errorCode.equals("InternalServiceErrorException");
 		AwsServiceException exception = builder.message("refused")
 			.statusCode(fault ? 500 : 400)
 			.awsErrorDetails(AwsErrorDetails.builder().errorCode(errorCode).errorMessage("refused").build())
 			.build();
-		MeteringException translated = MeteringErrors.translate("MeterUsage", exception);
+		String operation = operationOf(errorCode);
+		MeteringException translated = MeteringErrors.translate(operation, exception);
 		assertThat(translated.getOutcome()).isEqualTo(EXPECTED.get(errorCode));
 		assertThat(translated.getErrorCode()).isEqualTo(errorCode);
 		assertThat(translated.getCause()).isSameAs(exception);
-		assertThat(translated.getMessage()).startsWith("MeterUsage failed with " + errorCode)
+		assertThat(translated.getMessage()).startsWith(operation + " failed with " + errorCode)
 			.contains(EXPECTED.get(errorCode).name());
 	}
 
@@ -171,6 +259,25 @@ class MeteringErrorsTest {
 		MeteringException timedOut = MeteringErrors.translate("BatchMeterUsage",
 				ApiCallTimeoutException.create(10_000));
 		assertThat(timedOut.getOutcome()).isEqualTo(MeteringOutcome.RETRYABLE);
+	}
+
+	private static String operationOf(String error) throws IOException {
+		return errorsByOperation(loadModel()).entrySet()
+			.stream()
+			.filter((operation) -> operation.getValue().contains(error))
+			.map(Map.Entry::getKey)
+			.findFirst()
+			.orElseThrow();
+	}
+
+	private static Map<String, List<String>> errorsByOperation(JsonNode model) {
+		Map<String, List<String>> errors = new TreeMap<>();
+		model.get("operations").fields().forEachRemaining((operation) -> {
+			List<String> names = new ArrayList<>();
+			operation.getValue().path("errors").forEach((error) -> names.add(error.get("shape").asText()));
+			errors.put(operation.getKey(), names);
+		});
+		return errors;
 	}
 
 	static JsonNode loadModel() throws IOException {
