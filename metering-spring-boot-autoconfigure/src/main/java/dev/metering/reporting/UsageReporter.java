@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -141,11 +141,13 @@ public class UsageReporter implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
+		ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1, (runnable) -> {
 			Thread thread = new Thread(runnable, "marketplace-metering-reporter");
 			thread.setDaemon(true);
 			return thread;
 		});
+		// stop cancels the next scheduled run and lets a running one finish (GUIDE R9)
+		scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
 		this.scheduler = scheduler;
 		scheduler.execute(this::scheduledRun);
 	}
@@ -173,7 +175,8 @@ public class UsageReporter implements SmartLifecycle {
 			return;
 		}
 		this.scheduler = null;
-		scheduler.shutdownNow();
+		// never interrupt: a report writes the ledger, and NIO closes a file on interrupt
+		scheduler.shutdown();
 		try {
 			scheduler.awaitTermination(this.settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
 			Cycle last = report(this.settings.reportOnShutdown());
