@@ -110,6 +110,7 @@ public class MeteringHealthIndicator extends AbstractHealthIndicator {
 		putIfPresent(details, "error", storage.failure());
 		details.put("heldUnits", storage.heldUnits());
 		details.put("heldKeys", storage.heldKeys());
+		details.put("holdLimit", storage.holdLimit());
 		details.put("lostUnits", storage.lostUnits());
 		if (storage.failure() != null) {
 			problems.add("the usage ledger cannot write: " + storage.failure());

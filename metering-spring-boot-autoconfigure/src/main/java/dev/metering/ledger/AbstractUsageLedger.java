@@ -367,7 +367,8 @@ abstract class AbstractUsageLedger implements UsageLedger {
 
 	@Override
 	public LedgerStorage storage() {
-		return new LedgerStorage(null, -1, null, this.held.units(), this.held.keys(), this.held.lost());
+		return new LedgerStorage(null, -1, null, this.held.units(), this.held.keys(), this.held.limit(),
+				this.held.lost());
 	}
 
 	/**

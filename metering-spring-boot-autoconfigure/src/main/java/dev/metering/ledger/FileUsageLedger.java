@@ -177,7 +177,7 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 	public LedgerStorage storage() {
 		LedgerStorage held = super.storage();
 		return new LedgerStorage(this.directory, usableSpace(), failure(), held.heldUnits(), held.heldKeys(),
-				held.lostUnits());
+				held.holdLimit(), held.lostUnits());
 	}
 
 	private long usableSpace() {

@@ -14,11 +14,12 @@ import org.springframework.lang.Nullable;
  * @param failure why the ledger cannot write now, or {@code null} if it can
  * @param heldUnits the units recorded and held in memory, not yet durable
  * @param heldKeys the keys (and hours) of the held units
+ * @param holdLimit the most keys whose usage is held; usage of more is lost
  * @param lostUnits the units refused since the ledger opened: neither written nor held
  * @author metering-spring-boot
  */
 public record LedgerStorage(@Nullable Path directory, long usableSpace, @Nullable String failure, long heldUnits,
-		int heldKeys, long lostUnits) {
+		int heldKeys, int holdLimit, long lostUnits) {
 
 	/**
 	 * Whether every recorded unit is durable and none was lost, and the ledger can write.

@@ -94,7 +94,7 @@ public interface UsageLedger extends Closeable {
 	 * @return the storage state
 	 */
 	default LedgerStorage storage() {
-		return new LedgerStorage(null, -1, null, 0, 0, 0);
+		return new LedgerStorage(null, -1, null, 0, 0, 0, 0);
 	}
 
 }
