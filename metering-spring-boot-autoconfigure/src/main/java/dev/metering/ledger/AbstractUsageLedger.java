@@ -372,14 +372,6 @@ abstract class AbstractUsageLedger implements UsageLedger {
 	}
 
 	/**
-	 * Return the usage held in memory because it could not be written.
-	 * @return the held usage
-	 */
-	HeldUsage held() {
-		return this.held;
-	}
-
-	/**
 	 * Write what is held in memory a last time (what cannot be written is lost, and said
 	 * so), then close the resources.
 	 */
