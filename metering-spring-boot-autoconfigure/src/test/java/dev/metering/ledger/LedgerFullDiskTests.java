@@ -178,6 +178,30 @@ class LedgerFullDiskTests {
 	}
 
 	@Test
+	void usageHeldWhileItsHourIsSealedMovesToTheNextOpenHourOnce() {
+		FileUsageLedger ledger = FileUsageLedger.builder(this.temp.resolve("ledger"))
+			.clock(this.clock)
+			.productCode(EmulatedReporting.PRODUCT)
+			.reportingIdentity("pod-a")
+			.syncInterval(Duration.ofHours(1))
+			.io(this.io)
+			.build();
+		this.resources.add(ledger);
+		ledger.record(UsageKey.of("scans", null, key(0)), 1);
+		this.io.fullFrom("keys", 1, false);
+		ledger.record(UsageKey.of("scans", null, key(1)), 5);
+		assertThat(ledger.storage().heldUnits()).isEqualTo(5);
+		assertThat(allocations(ledger.seal(ELEVEN))).containsExactly(Map.entry("k0", 1L));
+		this.io.heal();
+		this.clock.set(ELEVEN.plusSeconds(60));
+		ledger.record(UsageKey.of("scans", null, key(0)), 2);
+		assertThat(ledger.storage().heldUnits()).isZero();
+		List<UsageReport> eleven = ledger.seal(ELEVEN.plus(Duration.ofHours(1)));
+		assertThat(eleven).extracting(UsageReport::hour).containsOnly(ELEVEN);
+		assertThat(allocations(eleven)).containsOnly(Map.entry("k0", 2L), Map.entry("k1", 5L));
+	}
+
+	@Test
 	void withOnFailureFailAMeteredCallThrowsWhileTheDiskIsFullAndSucceedsOnceSpaceReturns() {
 		FileUsageLedger ledger = open(0);
 		UsageRecorder recorder = new UsageRecorder(ledger, Set.of(), UsageRecorder.OnFailure.FAIL);
