@@ -1,5 +1,6 @@
 package dev.metering.actuate;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import dev.metering.entitlement.EntitlementStatus;
+import dev.metering.ledger.LedgerStorage;
 import dev.metering.ledger.LedgerView;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageReport;
@@ -22,18 +24,21 @@ import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.lang.Nullable;
 import org.springframework.util.Assert;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Health of AWS Marketplace metering, from local state only: the ledger, the reporter's
  * last report and the startup entitlement result. A probe never calls AWS.
  * <p>
- * {@code DOWN} when the buyer is not entitled; when the ledger holds a dead-lettered
- * report (until the ledger compacts it, after its retention); when the oldest unreported
- * hour has less than the expiry warning left of AWS's acceptance window; or when usage
- * has kept moving forward because AWS already held other records for it (a lost ledger
- * directory, a second writer) for longer than that window. Otherwise {@code UP}, also
- * when the entitlement was not checked or a report run failed (the reporter tries again,
- * and the expiry warning catches a lasting failure).
+ * {@code DOWN} when the ledger cannot write (a full disk, a read-only directory), holds
+ * usage in memory that is not durable, or lost usage since it opened; when the ledger
+ * directory's free space is below the minimum; when the buyer is not entitled; when the
+ * ledger holds a dead-lettered report (until the ledger compacts it, after its
+ * retention); when the oldest unreported hour has less than the expiry warning left of
+ * AWS's acceptance window; or when usage has kept moving forward because AWS already held
+ * other records for it (a lost ledger directory, a second writer) for longer than that
+ * window. Otherwise {@code UP}, also when the entitlement was not checked or a report run
+ * failed (the reporter tries again, and the expiry warning catches a lasting failure).
  *
  * @author metering-spring-boot
  */
@@ -47,26 +52,33 @@ public class MeteringHealthIndicator extends AbstractHealthIndicator {
 
 	private final Duration expiryWarning;
 
+	private final DataSize minFreeSpace;
+
 	/**
 	 * Create a new indicator.
 	 * @param state what metering holds locally
 	 * @param clock the clock to measure the age of unreported usage
 	 * @param expiryWarning how long before unreported usage leaves the acceptance window
 	 * the health turns {@code DOWN}
+	 * @param minFreeSpace the free space of the ledger directory below which the health
+	 * turns {@code DOWN}
 	 */
-	public MeteringHealthIndicator(MeteringState state, Clock clock, Duration expiryWarning) {
+	public MeteringHealthIndicator(MeteringState state, Clock clock, Duration expiryWarning, DataSize minFreeSpace) {
 		super("AWS Marketplace metering health check failed");
 		Assert.notNull(state, "'state' must not be null");
 		Assert.notNull(clock, "'clock' must not be null");
 		Assert.isTrue(expiryWarning != null && !expiryWarning.isNegative(), "'expiryWarning' must not be negative");
+		Assert.isTrue(minFreeSpace != null && !minFreeSpace.isNegative(), "'minFreeSpace' must not be negative");
 		this.state = state;
 		this.clock = clock;
 		this.expiryWarning = expiryWarning;
+		this.minFreeSpace = minFreeSpace;
 	}
 
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		List<String> problems = new ArrayList<>();
+		builder.withDetail("ledger", storage(this.state.ledger().storage(), problems));
 		LedgerView view = this.state.ledger().view();
 		EntitlementStatus entitlement = this.state.entitlement();
 		if (entitlement != null) {
@@ -88,6 +100,36 @@ public class MeteringHealthIndicator extends AbstractHealthIndicator {
 		else {
 			builder.down().withDetail("problems", problems);
 		}
+	}
+
+	private Map<String, Object> storage(LedgerStorage storage, List<String> problems) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		putIfPresent(details, "directory", storage.directory());
+		if (storage.usableSpace() >= 0) {
+			details.put("freeSpace", storage.usableSpace());
+			details.put("minFreeSpace", this.minFreeSpace.toBytes());
+			if (storage.usableSpace() < this.minFreeSpace.toBytes()) {
+				problems.add("the usage ledger directory has " + storage.usableSpace()
+						+ " bytes of free space, less than the minimum " + this.minFreeSpace.toBytes());
+			}
+		}
+		putIfPresent(details, "error", storage.failure());
+		details.put("heldUnits", storage.heldUnits());
+		details.put("heldKeys", storage.heldKeys());
+		details.put("holdLimit", storage.holdLimit());
+		details.put("lostUnits", storage.lostUnits());
+		if (storage.failure() != null) {
+			problems.add("the usage ledger cannot write: " + storage.failure());
+		}
+		if (storage.heldUnits() > 0) {
+			problems.add(storage.heldUnits() + " units of usage are held in memory, not durable, until the usage "
+					+ "ledger can write again");
+		}
+		if (storage.lostUnits() > 0) {
+			problems.add(storage.lostUnits() + " units of usage were lost: the usage ledger could neither write "
+					+ "nor hold them");
+		}
+		return details;
 	}
 
 	private Map<String, Object> entitlement(EntitlementStatus status, List<String> problems) {
@@ -195,7 +237,7 @@ public class MeteringHealthIndicator extends AbstractHealthIndicator {
 
 	private static void putIfPresent(Map<String, Object> details, String name, @Nullable Object value) {
 		if (value != null) {
-			details.put(name, (value instanceof Instant) ? value.toString() : value);
+			details.put(name, (value instanceof Instant || value instanceof Path) ? value.toString() : value);
 		}
 	}
 

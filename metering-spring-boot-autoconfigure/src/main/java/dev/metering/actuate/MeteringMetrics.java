@@ -27,6 +27,10 @@ import org.springframework.util.Assert;
  * {@code dimension}): quantity recorded</li>
  * <li>{@code marketplace.metering.usage.pending} (gauge, units): quantity recorded and
  * not yet confirmed by AWS</li>
+ * <li>{@code marketplace.metering.usage.held} (gauge, units): quantity recorded and held
+ * in memory, not durable, because the ledger cannot write</li>
+ * <li>{@code marketplace.metering.usage.lost} (counter, units): quantity that could not
+ * be recorded at all: the ledger could neither write nor hold it</li>
  * <li>{@code marketplace.metering.usage.carried.forward} (gauge, units): quantity of
  * hours that left AWS's acceptance window and moved into a later hour, as kept in the
  * ledger</li>
@@ -72,6 +76,14 @@ public class MeteringMetrics implements MeterBinder {
 		UsageLedger ledger = this.state.ledger();
 		Gauge.builder(PREFIX + "usage.pending", ledger, MeteringMetrics::pendingUsage)
 			.description("Usage recorded and not yet confirmed by AWS")
+			.baseUnit(UNITS)
+			.register(registry);
+		Gauge.builder(PREFIX + "usage.held", ledger, (held) -> held.storage().heldUnits())
+			.description("Usage held in memory, not durable, because the ledger cannot write")
+			.baseUnit(UNITS)
+			.register(registry);
+		FunctionCounter.builder(PREFIX + "usage.lost", ledger, (lost) -> lost.storage().lostUnits())
+			.description("Usage that could not be recorded: the ledger could neither write nor hold it")
 			.baseUnit(UNITS)
 			.register(registry);
 		Gauge.builder(PREFIX + "usage.carried.forward", ledger, MeteringMetrics::carriedForwardUsage)

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
+import dev.metering.core.UsageNotRecordedException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.aspectj.lang.ProceedingJoinPoint;
@@ -31,7 +32,10 @@ import org.springframework.util.Assert;
  * that is negative or not a whole number, an invalid tag or customer, an exception from
  * the ledger) is counted ({@link #getFailureCount()}) and logged at WARN with the method
  * and the dimension. The log is rate-limited per method and dimension: the 1st, 2nd, 4th,
- * 8th, ... failure is logged, with the count so far.
+ * 8th, ... failure is logged, with the count so far. The one exception: an application
+ * that opted into failing calls ({@code capture.on-failure=fail}) gets a
+ * {@link UsageNotRecordedException} from a call that returned normally and whose usage
+ * the ledger could not record (a call that failed keeps its own exception).
  * <p>
  * Order: by default {@link #DEFAULT_ORDER} ({@code LOWEST_PRECEDENCE - 100}), a higher
  * precedence than, so outside of, Resilience4j's {@code @Retry} aspect
@@ -98,7 +102,10 @@ public class MeteredUsageAspect implements Ordered {
 			recordOnCompletion(method, arguments, stage);
 		}
 		else {
-			record(method, MeteredInvocation.success(method, arguments, result));
+			UsageNotRecordedException unrecorded = record(method, MeteredInvocation.success(method, arguments, result));
+			if (unrecorded != null) {
+				throw unrecorded;
+			}
 		}
 		return result;
 	}
@@ -131,7 +138,13 @@ public class MeteredUsageAspect implements Ordered {
 		return (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
 	}
 
-	private void record(MeteredMethod method, MeteredInvocation invocation) {
+	/**
+	 * Record each dimension of a call; a failure is counted and logged, never thrown.
+	 * @return the first usage the ledger could not record when the application opted into
+	 * failing calls, or {@code null}
+	 */
+	private UsageNotRecordedException record(MeteredMethod method, MeteredInvocation invocation) {
+		UsageNotRecordedException unrecorded = null;
 		for (MeteredDimension dimension : method.dimensions()) {
 			try {
 				dimension.recordIfBilled(invocation);
@@ -139,8 +152,12 @@ public class MeteredUsageAspect implements Ordered {
 			catch (Exception | LinkageError | AssertionError ex) {
 				failed(dimension, () -> "Usage of dimension \"" + dimension.dimension() + "\" by " + dimension.method()
 						+ " was not recorded", ex);
+				if (unrecorded == null && ex instanceof UsageNotRecordedException notRecorded) {
+					unrecorded = notRecorded;
+				}
 			}
 		}
+		return unrecorded;
 	}
 
 	private void failed(Object source, Supplier<String> message, Throwable ex) {

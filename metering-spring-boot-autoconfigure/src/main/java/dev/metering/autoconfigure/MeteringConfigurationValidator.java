@@ -5,6 +5,7 @@ import java.util.List;
 import dev.metering.core.MeteringRequestValidator;
 
 import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Checks the {@code aws.marketplace.metering.*} properties against the rules of the
@@ -20,6 +21,10 @@ final class MeteringConfigurationValidator {
 
 	static final String DIMENSIONS = "aws.marketplace.metering.dimensions";
 
+	static final String HOLD_LIMIT = "aws.marketplace.metering.capture.hold-limit";
+
+	static final String MIN_FREE_SPACE = "aws.marketplace.metering.ledger.min-free-space";
+
 	private MeteringConfigurationValidator() {
 	}
 
@@ -31,6 +36,16 @@ final class MeteringConfigurationValidator {
 		failOn(PRODUCT_CODE, MeteringRequestValidator.productCodeViolations(PRODUCT_CODE, productCode));
 		for (String dimension : properties.getDimensions()) {
 			failOn(DIMENSIONS, MeteringRequestValidator.dimensionViolations(DIMENSIONS, dimension));
+		}
+		int holdLimit = properties.getCapture().getHoldLimit();
+		if (holdLimit < 0) {
+			throw new InvalidMeteringConfigurationException(HOLD_LIMIT,
+					HOLD_LIMIT + " is " + holdLimit + "; it must be at least 0 (keys of usage held in memory)");
+		}
+		DataSize minFreeSpace = properties.getLedger().getMinFreeSpace();
+		if (minFreeSpace == null || minFreeSpace.isNegative()) {
+			throw new InvalidMeteringConfigurationException(MIN_FREE_SPACE,
+					MIN_FREE_SPACE + " is " + minFreeSpace + "; it must be at least 0B");
 		}
 	}
 

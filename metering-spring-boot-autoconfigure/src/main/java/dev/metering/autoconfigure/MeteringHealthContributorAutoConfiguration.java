@@ -38,7 +38,8 @@ public class MeteringHealthContributorAutoConfiguration {
 	MeteringHealthIndicator meteringHealthIndicator(UsageLedger ledger, ObjectProvider<UsageReporter> reporter,
 			ObjectProvider<EntitlementCheck> entitlementCheck, MeteringProperties properties) {
 		MeteringState state = new MeteringState(ledger, reporter.getIfAvailable(), entitlementCheck.getIfAvailable());
-		return new MeteringHealthIndicator(state, Clock.systemUTC(), properties.getHealth().getExpiryWarning());
+		return new MeteringHealthIndicator(state, Clock.systemUTC(), properties.getHealth().getExpiryWarning(),
+				properties.getLedger().getMinFreeSpace());
 	}
 
 }

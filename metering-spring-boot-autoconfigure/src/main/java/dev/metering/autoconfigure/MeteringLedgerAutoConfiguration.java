@@ -47,13 +47,22 @@ public class MeteringLedgerAutoConfiguration {
 			.reportingIdentity(identity)
 			.syncInterval(ledger.getSyncInterval())
 			.retention(ledger.getRetention())
+			.holdLimit(holdLimit(properties.getCapture()))
 			.build();
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	UsageRecorder usageRecorder(UsageLedger ledger, MeteringProperties properties) {
-		return new UsageRecorder(ledger, properties.getDimensions());
+		return new UsageRecorder(ledger, properties.getDimensions(), properties.getCapture().getOnFailure());
+	}
+
+	/**
+	 * An application that opted into failing calls holds nothing in memory: its calls
+	 * fail as soon as the ledger cannot write.
+	 */
+	private static int holdLimit(MeteringProperties.Capture capture) {
+		return (capture.getOnFailure() == UsageRecorder.OnFailure.FAIL) ? 0 : capture.getHoldLimit();
 	}
 
 	static String reportingIdentity(MeteringProperties properties) {

@@ -7,12 +7,15 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 import dev.metering.core.ProductType;
+import dev.metering.core.UsageRecorder;
 import dev.metering.entitlement.OnEntitlementFailure;
+import dev.metering.ledger.FileUsageLedger;
 import dev.metering.aop.MeteredUsageAspect;
 import dev.metering.reporting.ExpiredUsage;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.io.Resource;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties for AWS Marketplace metering.
@@ -88,6 +91,8 @@ public class MeteringProperties {
 	private int aspectOrder = MeteredUsageAspect.DEFAULT_ORDER;
 
 	private final Ledger ledger = new Ledger();
+
+	private final Capture capture = new Capture();
 
 	private final Reporting reporting = new Reporting();
 
@@ -189,6 +194,10 @@ public class MeteringProperties {
 
 	public Ledger getLedger() {
 		return this.ledger;
+	}
+
+	public Capture getCapture() {
+		return this.capture;
 	}
 
 	public Reporting getReporting() {
@@ -309,6 +318,12 @@ public class MeteringProperties {
 		 */
 		private Duration retention = Duration.ofDays(7);
 
+		/**
+		 * Free space of the ledger directory's volume below which the metering health is
+		 * DOWN, before a full disk keeps usage from the ledger (4 segments of 16MB).
+		 */
+		private DataSize minFreeSpace = DataSize.ofMegabytes(64);
+
 		public LedgerType getType() {
 			return this.type;
 		}
@@ -339,6 +354,52 @@ public class MeteringProperties {
 
 		public void setRetention(Duration retention) {
 			this.retention = retention;
+		}
+
+		public DataSize getMinFreeSpace() {
+			return this.minFreeSpace;
+		}
+
+		public void setMinFreeSpace(DataSize minFreeSpace) {
+			this.minFreeSpace = minFreeSpace;
+		}
+
+	}
+
+	/**
+	 * How recorded usage is captured when the ledger cannot write it (a full disk, a
+	 * read-only directory).
+	 */
+	public static class Capture {
+
+		/**
+		 * Most keys (a dimension, customer and tag set, in an hour) whose usage is held
+		 * in memory while the ledger cannot write; usage of more keys is lost, and
+		 * counted.
+		 */
+		private int holdLimit = FileUsageLedger.DEFAULT_HOLD_LIMIT;
+
+		/**
+		 * What a metered call does when the ledger cannot write its usage. 'hold' holds
+		 * it in memory up to the hold limit and lets the call succeed; 'fail' holds
+		 * nothing and throws UsageNotRecordedException from the call.
+		 */
+		private UsageRecorder.OnFailure onFailure = UsageRecorder.OnFailure.HOLD;
+
+		public int getHoldLimit() {
+			return this.holdLimit;
+		}
+
+		public void setHoldLimit(int holdLimit) {
+			this.holdLimit = holdLimit;
+		}
+
+		public UsageRecorder.OnFailure getOnFailure() {
+			return this.onFailure;
+		}
+
+		public void setOnFailure(UsageRecorder.OnFailure onFailure) {
+			this.onFailure = onFailure;
 		}
 
 	}

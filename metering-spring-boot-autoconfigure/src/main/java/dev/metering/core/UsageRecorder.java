@@ -1,5 +1,6 @@
 package dev.metering.core;
 
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
@@ -27,6 +29,11 @@ import org.springframework.util.Assert;
  * {@link InvalidMeteringRequestException} naming the field, the value and the rule.
  * Callers that validated a key once, at startup, use {@link #validatedKey} and then
  * {@link #recordValidated}, which skips the validation on the hot path.
+ * <p>
+ * When the ledger can neither write usage nor hold it in memory (a full disk, past the
+ * hold limit), the usage is lost and counted so by the ledger; the call then goes on with
+ * a WARN ({@link OnFailure#HOLD}, the default) or throws
+ * {@link UsageNotRecordedException} ({@link OnFailure#FAIL}).
  * <p>
  * It also counts the quantity recorded per dimension since it was created, for metrics;
  * see {@link #recordedQuantity} and {@link #onNewDimension}.
@@ -55,6 +62,10 @@ public class UsageRecorder {
 
 	private final List<Consumer<String>> newDimensionListeners = new CopyOnWriteArrayList<>();
 
+	private final OnFailure onFailure;
+
+	private final AtomicLong failures = new AtomicLong();
+
 	/**
 	 * Create a new recorder.
 	 * @param ledger the ledger usage is recorded into
@@ -62,9 +73,23 @@ public class UsageRecorder {
 	 * allow any name the service model accepts
 	 */
 	public UsageRecorder(UsageLedger ledger, Set<String> allowedDimensions) {
+		this(ledger, allowedDimensions, OnFailure.HOLD);
+	}
+
+	/**
+	 * Create a new recorder.
+	 * @param ledger the ledger usage is recorded into
+	 * @param allowedDimensions the dimension names usage may be recorded for, empty to
+	 * allow any name the service model accepts
+	 * @param onFailure what a call does when the ledger can neither write nor hold its
+	 * usage
+	 */
+	public UsageRecorder(UsageLedger ledger, Set<String> allowedDimensions, OnFailure onFailure) {
 		Assert.notNull(ledger, "'ledger' must not be null");
 		Assert.notNull(allowedDimensions, "'allowedDimensions' must not be null");
+		Assert.notNull(onFailure, "'onFailure' must not be null");
 		this.ledger = ledger;
+		this.onFailure = onFailure;
 		this.allowedDimensions = Set.copyOf(allowedDimensions);
 		this.allowedDimensions.forEach((dimension) -> this.recorded.put(dimension, new LongAdder()));
 	}
@@ -77,6 +102,8 @@ public class UsageRecorder {
 	 * @param customer the customer identifier or AWS account id (SaaS products), or
 	 * {@code null} for the product's own usage
 	 * @throws InvalidMeteringRequestException if an argument breaks a rule
+	 * @throws UsageNotRecordedException if the ledger could neither write nor hold the
+	 * usage, with {@link OnFailure#FAIL}
 	 */
 	public void record(String dimension, long quantity, Map<String, String> tags, String customer) {
 		List<String> violations = quantityViolations(quantity);
@@ -84,8 +111,7 @@ public class UsageRecorder {
 		if (!violations.isEmpty()) {
 			throw new InvalidMeteringRequestException(OPERATION, violations);
 		}
-		this.ledger.record(UsageKey.of(dimension, customer, tags), quantity);
-		count(dimension, quantity);
+		recordIntoLedger(UsageKey.of(dimension, customer, tags), quantity);
 	}
 
 	/**
@@ -111,13 +137,31 @@ public class UsageRecorder {
 	 * @param validatedKey a key returned by {@link #validatedKey}
 	 * @param quantity the quantity, at least 0
 	 * @throws InvalidMeteringRequestException if the quantity is negative
+	 * @throws UsageNotRecordedException if the ledger could neither write nor hold the
+	 * usage, with {@link OnFailure#FAIL}
 	 */
 	public void recordValidated(UsageKey validatedKey, long quantity) {
 		if (quantity < 0) {
 			throw new InvalidMeteringRequestException(OPERATION, quantityViolations(quantity));
 		}
-		this.ledger.record(validatedKey, quantity);
-		count(validatedKey.dimension(), quantity);
+		recordIntoLedger(validatedKey, quantity);
+	}
+
+	private void recordIntoLedger(UsageKey key, long quantity) {
+		try {
+			this.ledger.record(key, quantity);
+		}
+		catch (UncheckedIOException ex) {
+			if (this.onFailure == OnFailure.FAIL) {
+				throw new UsageNotRecordedException(ex.getMessage(), ex);
+			}
+			long count = this.failures.incrementAndGet();
+			if (Long.bitCount(count) == 1 && logger.isWarnEnabled()) {
+				logger.warn(ex.getMessage() + " (" + count + " usage records lost so far)", ex);
+			}
+			return;
+		}
+		count(key.dimension(), quantity);
 	}
 
 	/**
@@ -217,6 +261,26 @@ public class UsageRecorder {
 		}
 		return "\"" + value.substring(0, value.offsetByCodePoints(0, DISPLAYED_VALUE_MAX - 3)) + "...\" (" + length
 				+ " characters)";
+	}
+
+	/**
+	 * What a call does when the ledger can neither write its usage nor hold it in memory
+	 * (past the hold limit, or with a hold limit of 0).
+	 */
+	public enum OnFailure {
+
+		/**
+		 * Hold usage in memory up to the ledger's hold limit; past it, log and count the
+		 * usage as lost, and let the call succeed (GUIDE R5).
+		 */
+		HOLD,
+
+		/**
+		 * Throw {@link UsageNotRecordedException} from the call, so the application can
+		 * refuse work it cannot bill; the ledger holds nothing in memory then.
+		 */
+		FAIL
+
 	}
 
 }

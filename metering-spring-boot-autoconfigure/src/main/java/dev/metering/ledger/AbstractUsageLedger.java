@@ -1,6 +1,7 @@
 package dev.metering.ledger;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,9 +13,13 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.util.Assert;
 
@@ -29,10 +34,17 @@ import org.springframework.util.Assert;
  * a racing record is counted in the sealed hour or moves on to the next open one. Every
  * other change of state happens under one lock and is {@link #persist persisted} before
  * it is applied.
+ * <p>
+ * A record that cannot be made durable (a hook throws {@link UncheckedIOException}: a
+ * full disk, a failed write) is held in memory per key and hour, up to the hold limit of
+ * keys, and written at the next record, seal or {@link #writeHeld()} that finds the files
+ * writable again; past the limit it is refused and counted as lost (GUIDE R5).
  *
  * @author metering-spring-boot
  */
 abstract class AbstractUsageLedger implements UsageLedger {
+
+	private static final Log logger = LogFactory.getLog(UsageLedger.class);
 
 	private static final int NOT_SEALED = Integer.MIN_VALUE;
 
@@ -54,10 +66,18 @@ abstract class AbstractUsageLedger implements UsageLedger {
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
-	AbstractUsageLedger(Clock clock, String productCode, String reportingIdentity) {
+	private final HeldUsage held;
+
+	private final ReentrantLock writingHeld = new ReentrantLock();
+
+	private final AtomicLong holds = new AtomicLong();
+
+	AbstractUsageLedger(Clock clock, String productCode, String reportingIdentity, int holdLimit) {
 		Assert.notNull(clock, "'clock' must not be null");
 		Assert.hasText(productCode, "'productCode' must not be empty");
 		Assert.hasText(reportingIdentity, "'reportingIdentity' must not be empty");
+		Assert.isTrue(holdLimit >= 0, () -> "'holdLimit' must not be negative, was " + holdLimit);
+		this.held = new HeldUsage(holdLimit);
 		this.clock = clock;
 		this.assembler = new ReportAssembler(productCode, reportingIdentity);
 	}
@@ -70,8 +90,25 @@ abstract class AbstractUsageLedger implements UsageLedger {
 					"'quantity' must be from 0 to " + MAX_RECORD_QUANTITY + ", was " + quantity);
 		}
 		Assert.state(!this.closed.get(), "The usage ledger is closed");
+		if (!this.held.isEmpty()) {
+			writeHeld();
+		}
+		int hour = openHour();
+		try {
+			recordDurably(key, hour, quantity);
+		}
+		catch (UncheckedIOException ex) {
+			holdOrLose(key, hour, quantity, ex);
+		}
+	}
+
+	/**
+	 * Record usage into an hour, or the first open hour after it; all of it or, if it
+	 * throws, nothing.
+	 */
+	private void recordDurably(UsageKey key, int fromHour, long quantity) {
 		KeyRef ref = this.keys.intern(key);
-		int hour = Math.max(Hours.of(this.clock.instant()), this.openFrom);
+		int hour = Math.max(fromHour, this.openFrom);
 		while (true) {
 			HourBucket bucket = bucketFor(hour);
 			int ticket = bucket.enter();
@@ -94,6 +131,66 @@ abstract class AbstractUsageLedger implements UsageLedger {
 		}
 	}
 
+	private void holdOrLose(UsageKey key, int hour, long quantity, UncheckedIOException ex) {
+		String what = quantity + " units of dimension \"" + key.dimension() + "\"";
+		if (!this.held.hold(key, hour, quantity)) {
+			throw new UncheckedIOException(what + " were lost: the usage ledger cannot write them ("
+					+ ex.getCause().getMessage() + ") and already holds the usage of " + this.held.limit()
+					+ " keys in memory, its hold limit", ex.getCause());
+		}
+		long holds = this.holds.incrementAndGet();
+		if (Long.bitCount(holds) == 1 && logger.isWarnEnabled()) {
+			logger.warn(what + " are held in memory, not durable: the usage ledger cannot write them ("
+					+ ex.getMessage() + "). Held now: " + this.held.units() + " units of " + this.held.keys()
+					+ " keys (limit " + this.held.limit() + " keys); they are written as soon as the ledger can "
+					+ "write again, and lost if the process stops before (" + holds + " usage records held so far)",
+					ex);
+		}
+	}
+
+	/**
+	 * Write the usage held in memory into the ledger, as far as it can be written now; a
+	 * quantity recorded in an hour sealed since goes into the first open hour.
+	 * @return whether nothing is held any more
+	 */
+	boolean writeHeld() {
+		if (this.held.isEmpty()) {
+			return true;
+		}
+		if (!this.writingHeld.tryLock()) {
+			return false;
+		}
+		try {
+			return writeHeldNow();
+		}
+		finally {
+			this.writingHeld.unlock();
+		}
+	}
+
+	private boolean writeHeldNow() {
+		for (Map.Entry<HeldUsage.Slot, Long> entry : this.held.entries().entrySet()) {
+			HeldUsage.Slot slot = entry.getKey();
+			long remaining = entry.getValue();
+			while (remaining > 0) {
+				long part = Math.min(remaining, MAX_RECORD_QUANTITY);
+				try {
+					recordDurably(slot.key(), slot.hour(), part);
+				}
+				catch (UncheckedIOException ex) {
+					return false;
+				}
+				this.held.written(slot, part);
+				remaining -= part;
+			}
+		}
+		boolean empty = this.held.isEmpty();
+		if (empty) {
+			logger.warn("The usage held in memory was written to the usage ledger; it is durable again");
+		}
+		return empty;
+	}
+
 	private HourBucket bucketFor(int hour) {
 		HourBucket bucket = this.latest;
 		if (bucket == null || bucket.hour() != hour) {
@@ -106,6 +203,7 @@ abstract class AbstractUsageLedger implements UsageLedger {
 	@Override
 	public List<UsageReport> seal(Instant before) {
 		Assert.notNull(before, "'before' must not be null");
+		writeHeld();
 		int sealTo = Hours.ceiling(before);
 		this.lock.lock();
 		try {
@@ -274,8 +372,29 @@ abstract class AbstractUsageLedger implements UsageLedger {
 	}
 
 	@Override
+	public LedgerStorage storage() {
+		return new LedgerStorage(null, -1, null, this.held.units(), this.held.keys(), this.held.limit(),
+				this.held.lost());
+	}
+
+	/**
+	 * Write what is held in memory a last time (what cannot be written is lost, and said
+	 * so), then close the resources.
+	 */
+	@Override
 	public void close() throws IOException {
 		if (this.closed.compareAndSet(false, true)) {
+			this.writingHeld.lock();
+			try {
+				if (!this.held.isEmpty() && !writeHeldNow()) {
+					long lost = this.held.loseAll();
+					logger.error(lost + " units of usage held in memory were lost: the usage ledger closes and "
+							+ "still cannot write them");
+				}
+			}
+			finally {
+				this.writingHeld.unlock();
+			}
 			closeResources();
 		}
 	}

@@ -3,25 +3,28 @@ package dev.metering.ledger;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
  * The append-only {@code audit.log}: one tab-separated line per final report compacted
  * out of the ledger (hour, dimension, customer, quantity, state, record id or reason), so
- * that what was billed stays traceable after the ledger forgot it.
+ * that what was billed stays traceable after the ledger forgot it. An append that fails
+ * is cut back, so the log holds whole lines only.
  *
  * @author metering-spring-boot
  */
 final class AuditLog implements Closeable {
 
-	private final FileChannel channel;
+	private final LedgerChannel channel;
 
-	AuditLog(Path file) throws IOException {
-		this.channel = LedgerFiles.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+	private long length;
+
+	AuditLog(Path file, LedgerIo io) throws IOException {
+		this.channel = new LedgerChannel(file, io);
+		this.length = Files.size(file);
 	}
 
 	/**
@@ -29,7 +32,7 @@ final class AuditLog implements Closeable {
 	 * @param reports the reports
 	 * @throws IOException on failure
 	 */
-	void append(List<UsageReport> reports) throws IOException {
+	synchronized void append(List<UsageReport> reports) throws IOException {
 		StringBuilder lines = new StringBuilder();
 		for (UsageReport report : reports) {
 			lines.append(report.hour())
@@ -45,12 +48,22 @@ final class AuditLog implements Closeable {
 				.append((report.state() == ReportState.REPORTED) ? report.meteringRecordId() : report.reason())
 				.append('\n');
 		}
-		LedgerFiles.writeFully(this.channel, ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8)));
-		this.channel.force(true);
+		ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
+		long start = this.length;
+		this.channel.run((channel) -> {
+			if (channel.size() != start) {
+				channel.truncate(start);
+			}
+			bytes.rewind();
+			this.channel.io().writeFully(this.channel.path(), channel, bytes);
+			this.channel.io().force(this.channel.path(), channel);
+			return null;
+		});
+		this.length = start + bytes.limit();
 	}
 
 	@Override
-	public void close() throws IOException {
+	public synchronized void close() throws IOException {
 		this.channel.close();
 	}
 

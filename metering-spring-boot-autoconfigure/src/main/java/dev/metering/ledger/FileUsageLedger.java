@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,16 @@ import org.springframework.util.Assert;
  * <p>
  * Damaged files found at startup are handled by recovery (see {@link #recovery()}).
  * <p>
+ * <strong>Machine faults</strong> (GUIDE R9): an interrupt of any thread never closes a
+ * file for the others, and never changes the thread's interrupt status; an append that
+ * fails is cut back to the last whole record; a segment's space is written whole before
+ * it is used, so a full disk shows when the spare segment is prepared, not in the middle
+ * of a record. Usage that cannot be written is held in memory up to the
+ * {@link Builder#holdLimit hold limit} and written once the disk takes writes again (the
+ * sync thread tries every {@code syncInterval}); {@link #storage()} says so. The ledger
+ * does not start with less free space than two segments
+ * ({@link InsufficientLedgerSpaceException}).
+ * <p>
  * The directory is held while the ledger is open ({@link DirectoryLock}): another ledger,
  * in this JVM or another process, is refused with a
  * {@link LedgerDirectoryInUseException}.
@@ -55,7 +67,16 @@ import org.springframework.util.Assert;
  */
 public final class FileUsageLedger extends AbstractUsageLedger {
 
+	/** The default {@link Builder#holdLimit hold limit}, in keys. */
+	public static final int DEFAULT_HOLD_LIMIT = 10_000;
+
 	private static final Log logger = LogFactory.getLog(FileUsageLedger.class);
+
+	private static final String KEYS = "keys.log";
+
+	private static final String JOURNAL = "state.journal";
+
+	private static final String SYNC = "the sync to disk";
 
 	private final Path directory;
 
@@ -79,21 +100,29 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 
 	private final ScheduledExecutorService syncer;
 
+	private final LedgerIo io;
+
+	/** Why the last write of a file failed, by file; removed when it is written again. */
+	private final Map<String, String> failures = new ConcurrentHashMap<>();
+
 	private FileUsageLedger(Builder builder) throws IOException {
-		super(builder.clock, builder.productCode, builder.reportingIdentity);
+		super(builder.clock, builder.productCode, builder.reportingIdentity, builder.holdLimit);
 		this.directory = builder.directory;
 		this.retention = builder.retention;
+		this.io = builder.io;
 		LedgerFiles.createDirectory(this.directory);
 		DirectoryLock acquired = DirectoryLock.acquire(this.directory);
 		this.lock = acquired;
 		try {
+			long neededSpace = 2L * builder.segmentBytes;
+			requireSpace(neededSpace, null);
 			LedgerRecovery reader = new LedgerRecovery(builder.clock);
-			Path keyFile = this.directory.resolve("keys.log");
+			Path keyFile = this.directory.resolve(KEYS);
 			reader.readKeys(keyFile).forEach(this::restoreKey);
-			this.keys = new RecordFile(keyFile);
-			Path journalFile = this.directory.resolve("state.journal");
+			this.keys = new RecordFile(keyFile, builder.io);
+			Path journalFile = this.directory.resolve(JOURNAL);
 			JournalCodec.Snapshot state = reader.readJournal(journalFile);
-			this.journal = new RecordFile(journalFile);
+			this.journal = new RecordFile(journalFile, builder.io);
 			this.journaledCarries = new ArrayList<>(state.carries());
 			restoreState(state.openFrom(), state.reports(), state.carries());
 			this.syncer = Executors.newSingleThreadScheduledExecutor((task) -> {
@@ -101,10 +130,16 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 				thread.setDaemon(true);
 				return thread;
 			});
-			this.segments = new SegmentLog(this.directory, builder.segmentBytes,
-					reader.readSegments(this.directory, state.openFrom(), this::restoreUsage), this.syncer);
+			List<Segment> recovered = reader.readSegments(this.directory, state.openFrom(), this::restoreUsage);
+			try {
+				this.segments = new SegmentLog(this.directory, builder.segmentBytes, recovered, this.syncer, this.io);
+			}
+			catch (IOException ex) {
+				requireSpace(neededSpace, ex);
+				throw ex;
+			}
 			this.counters = new DurableCounters(this.segments);
-			this.audit = new AuditLog(this.directory.resolve("audit.log"));
+			this.audit = new AuditLog(this.directory.resolve("audit.log"), builder.io);
 			this.recovery = reader.report(state.reports().size());
 			locked(this::compact);
 			long interval = builder.syncInterval.toNanos();
@@ -113,6 +148,13 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		catch (IOException | RuntimeException ex) {
 			acquired.close();
 			throw ex;
+		}
+	}
+
+	private void requireSpace(long neededSpace, IOException failure) throws IOException {
+		long usable = this.io.usableSpace(this.directory);
+		if (usable < neededSpace) {
+			throw new InsufficientLedgerSpaceException(this.directory, usable, neededSpace, failure);
 		}
 	}
 
@@ -134,11 +176,45 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 	}
 
 	@Override
+	public LedgerStorage storage() {
+		LedgerStorage held = super.storage();
+		return new LedgerStorage(this.directory, usableSpace(), failure(), held.heldUnits(), held.heldKeys(),
+				held.holdLimit(), held.lostUnits());
+	}
+
+	private long usableSpace() {
+		try {
+			return this.io.usableSpace(this.directory);
+		}
+		catch (IOException ex) {
+			return -1;
+		}
+	}
+
+	private String failure() {
+		IOException spare = this.segments.spareFailure();
+		if (spare != null) {
+			return "the next usage segment could not be created: " + message(spare);
+		}
+		return this.failures.values().stream().findFirst().orElse(null);
+	}
+
+	private boolean failed(String file, Exception ex) {
+		return this.failures.put(file, file + " could not be written: " + message(ex)) == null;
+	}
+
+	private static String message(Exception ex) {
+		return (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+	}
+
+	@Override
 	void keyDefined(KeyRef key) {
 		try {
 			this.keys.append(JournalCodec.encodeKey(key));
+			this.failures.remove(KEYS);
 		}
 		catch (IOException ex) {
+			failed(KEYS, ex);
 			throw new UncheckedIOException("Could not write the usage key " + key.key(), ex);
 		}
 	}
@@ -152,8 +228,10 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 	void persist(LedgerEvent event) {
 		try {
 			this.journal.appendAndForce(JournalCodec.encode(event));
+			this.failures.remove(JOURNAL);
 		}
 		catch (IOException ex) {
+			failed(JOURNAL, ex);
 			throw new UncheckedIOException("Could not write the usage ledger journal in " + this.directory, ex);
 		}
 		this.journaledCarries.addAll(event.carries());
@@ -200,14 +278,23 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		}
 	}
 
+	/**
+	 * Force the files to disk, prepare a spare segment if there is none yet (on a full
+	 * disk), and write the usage held in memory if the files take it again.
+	 */
 	private void sync() {
 		try {
 			this.keys.force();
 			this.segments.force();
+			this.failures.remove(SYNC);
 		}
 		catch (IOException | RuntimeException ex) {
-			logger.error("Could not force the usage ledger in " + this.directory + " to disk", ex);
+			if (failed(SYNC, ex)) {
+				logger.error("Could not force the usage ledger in " + this.directory + " to disk", ex);
+			}
 		}
+		this.segments.ensureSpare();
+		writeHeld();
 	}
 
 	/**
@@ -250,6 +337,10 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		private Duration retention = Duration.ofDays(7);
 
 		private int segmentBytes = 16 * 1024 * 1024;
+
+		private LedgerIo io = LedgerIo.DIRECT;
+
+		private int holdLimit = DEFAULT_HOLD_LIMIT;
 
 		private Builder(Path directory) {
 			Assert.notNull(directory, "'directory' must not be null");
@@ -325,17 +416,48 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		}
 
 		/**
+		 * Set how many keys (each in its hour) of usage are held in memory while the
+		 * ledger cannot write; more usage is refused and counted as lost. 10,000 by
+		 * default; 0 refuses usage at once.
+		 * @param holdLimit the number of keys, at least 0
+		 * @return this builder
+		 */
+		public Builder holdLimit(int holdLimit) {
+			Assert.isTrue(holdLimit >= 0, () -> "'holdLimit' must not be negative, was " + holdLimit);
+			this.holdLimit = holdLimit;
+			return this;
+		}
+
+		/**
+		 * Set the file I/O; tests inject faults of the machine through it.
+		 * @param io the file I/O
+		 * @return this builder
+		 */
+		Builder io(LedgerIo io) {
+			this.io = io;
+			return this;
+		}
+
+		/**
 		 * Open the directory, recovering what an earlier run left, and start the sync
 		 * thread.
 		 * @return the ledger
 		 * @throws UncheckedIOException if the directory cannot be used
 		 */
 		public FileUsageLedger build() {
+			// opened with the interrupt status cleared, so that an interrupted thread
+			// can open it; the status is kept
+			boolean interrupted = Thread.interrupted();
 			try {
 				return new FileUsageLedger(this);
 			}
 			catch (IOException ex) {
 				throw new UncheckedIOException("Could not open the usage ledger in " + this.directory, ex);
+			}
+			finally {
+				if (interrupted) {
+					Thread.currentThread().interrupt();
+				}
 			}
 		}
 

@@ -2,12 +2,14 @@ package dev.metering.ledger;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
  * The framing of the ledger's small record files (keys and state journal): each record is
- * {@code [int length][int crc32c][payload]}, so a torn or damaged record is detected.
+ * {@code [int length][int crc32c][payload]} with a payload of at least one byte, so a
+ * torn or damaged record is detected.
  *
  * @author metering-spring-boot
  */
@@ -27,26 +29,47 @@ final class Frames {
 	}
 
 	/**
-	 * Read the records of a file's content up to the first damaged one.
+	 * Read the whole records of a file's content. Damage (a torn or corrupted record) is
+	 * skipped, and the records after it are found again and kept: a record is where a
+	 * header's length fits and its checksum matches.
 	 * @param content the content
-	 * @return the records, and the offset where damage starts (or the length)
+	 * @return the records, and where damage starts
 	 */
 	static Read read(byte[] content) {
-		List<byte[]> payloads = new ArrayList<>();
-		ByteBuffer buffer = ByteBuffer.wrap(content);
-		while (buffer.remaining() >= HEADER_BYTES) {
-			int start = buffer.position();
-			int length = buffer.getInt();
-			int crc = buffer.getInt();
-			if (length < 0 || length > MAX_PAYLOAD || length > buffer.remaining()
-					|| crc(content, buffer.position(), length) != crc) {
-				return new Read(payloads, start);
+		List<Frame> frames = new ArrayList<>();
+		int firstDamage = -1;
+		int position = 0;
+		while (position < content.length) {
+			int length = payloadLengthAt(content, position);
+			if (length >= 0) {
+				int start = position + HEADER_BYTES;
+				frames.add(new Frame(position, Arrays.copyOfRange(content, start, start + length)));
+				position = start + length;
 			}
-			byte[] payload = new byte[length];
-			buffer.get(payload);
-			payloads.add(payload);
+			else {
+				if (firstDamage < 0) {
+					firstDamage = position;
+				}
+				position++;
+			}
 		}
-		return new Read(payloads, content.length - buffer.remaining());
+		return new Read(frames, firstDamage);
+	}
+
+	/**
+	 * Return the payload length of a whole record starting at a position, or -1.
+	 */
+	private static int payloadLengthAt(byte[] content, int position) {
+		if (content.length - position < HEADER_BYTES) {
+			return -1;
+		}
+		ByteBuffer header = ByteBuffer.wrap(content, position, HEADER_BYTES);
+		int length = header.getInt();
+		int crc = header.getInt();
+		if (length <= 0 || length > MAX_PAYLOAD || length > content.length - position - HEADER_BYTES) {
+			return -1;
+		}
+		return (crc(content, position + HEADER_BYTES, length) == crc) ? length : -1;
 	}
 
 	private static int crc(byte[] bytes, int offset, int length) {
@@ -56,12 +79,22 @@ final class Frames {
 	}
 
 	/**
-	 * The valid records of a file.
+	 * A whole record of a file.
 	 *
-	 * @param payloads the payloads, in order
-	 * @param validLength the length of the valid prefix; damage starts there
+	 * @param offset where it starts
+	 * @param payload its payload
 	 */
-	record Read(List<byte[]> payloads, int validLength) {
+	record Frame(int offset, byte[] payload) {
+
+	}
+
+	/**
+	 * The whole records of a file.
+	 *
+	 * @param frames the records, in order
+	 * @param firstDamage the offset where the first damage starts, or -1 if none
+	 */
+	record Read(List<Frame> frames, int firstDamage) {
 
 	}
 

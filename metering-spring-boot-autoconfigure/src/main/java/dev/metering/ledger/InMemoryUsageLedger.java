@@ -24,7 +24,7 @@ public class InMemoryUsageLedger extends AbstractUsageLedger {
 	 * part of each report's client token
 	 */
 	public InMemoryUsageLedger(Clock clock, String productCode, String reportingIdentity) {
-		super(clock, productCode, reportingIdentity);
+		super(clock, productCode, reportingIdentity, 0);
 	}
 
 	@Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -21,9 +22,10 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * Reads a ledger directory back: key definitions, the state journal and the usage
- * segments. Damage never silently loses data: every valid record is kept, the damaged
- * file is copied aside as {@code <name>.corrupt-<millis>}, the damage is removed from the
- * original (so the ledger keeps running) and reported at ERROR with the file and offset.
+ * segments. Damage never silently loses data: every valid record is kept (also the ones
+ * after a damaged record), the damaged file is copied aside as
+ * {@code <name>.corrupt-<millis>}, the damage is removed from the original (so the ledger
+ * keeps running) and reported at ERROR with the file and offset.
  *
  * @author metering-spring-boot
  */
@@ -170,26 +172,44 @@ final class LedgerRecovery {
 		if (!Files.exists(file)) {
 			return List.of();
 		}
-		byte[] content = Files.readAllBytes(file);
-		Frames.Read read = Frames.read(content);
+		Frames.Read read = Frames.read(Files.readAllBytes(file));
 		List<T> records = new ArrayList<>();
-		long offset = 0;
+		List<byte[]> kept = new ArrayList<>();
+		long offset = read.firstDamage();
 		String problem = "a torn or corrupted record";
-		for (byte[] payload : read.payloads()) {
+		for (Frames.Frame frame : read.frames()) {
 			try {
-				records.add(decoder.decode(payload));
+				records.add(decoder.decode(frame.payload()));
+				kept.add(frame.payload());
 			}
 			catch (IOException | RuntimeException ex) {
-				problem = "an undecodable record (" + ex + ")";
-				break;
+				if (offset < 0 || frame.offset() < offset) {
+					offset = frame.offset();
+					problem = "an undecodable record (" + ex + ")";
+				}
 			}
-			offset += Frames.HEADER_BYTES + payload.length;
 		}
-		if (offset < content.length) {
+		if (offset >= 0) {
 			damage(file, offset, problem);
-			truncate(file, offset);
+			rewrite(file, kept);
 		}
 		return records;
+	}
+
+	/**
+	 * Replace a damaged file by its valid records, atomically.
+	 */
+	private static void rewrite(Path file, List<byte[]> payloads) throws IOException {
+		Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
+		try (FileChannel channel = LedgerFiles.open(temporary, StandardOpenOption.WRITE,
+				StandardOpenOption.TRUNCATE_EXISTING)) {
+			for (byte[] payload : payloads) {
+				LedgerFiles.writeFully(channel, Frames.frame(payload));
+			}
+			channel.force(true);
+		}
+		Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		LedgerFiles.forceDirectory(file.getParent());
 	}
 
 	private Path damage(Path file, long offset, String problem) throws IOException {

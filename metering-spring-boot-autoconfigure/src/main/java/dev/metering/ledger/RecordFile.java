@@ -2,6 +2,7 @@ package dev.metering.ledger;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,27 +12,59 @@ import java.nio.file.StandardOpenOption;
 /**
  * An append-only file of {@link Frames framed} records: the key definitions and the state
  * journal.
+ * <p>
+ * It ends with whole frames only: an append that fails or is cut off halfway (a full
+ * disk) is cut back at once, and if even that fails, before the next append, so no torn
+ * frame ever lies before a later record. An interrupt of a writing thread neither closes
+ * the file ({@link LedgerChannel}) nor changes the thread's interrupt status.
  *
  * @author metering-spring-boot
  */
 final class RecordFile implements Closeable {
 
-	private final Path path;
+	private final LedgerChannel channel;
 
-	private volatile FileChannel channel;
+	/** The end of the last whole frame. */
+	private long length;
 
-	RecordFile(Path path) throws IOException {
-		this.path = path;
-		this.channel = LedgerFiles.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+	RecordFile(Path path, LedgerIo io) throws IOException {
+		this.channel = new LedgerChannel(path, io);
+		this.length = Files.size(path);
 	}
 
 	/**
 	 * Append a record to the page cache (it survives the process, not the OS).
 	 * @param payload the record
-	 * @throws IOException on failure
+	 * @throws IOException on failure; the file then ends with its last whole record
 	 */
 	synchronized void append(byte[] payload) throws IOException {
-		LedgerFiles.writeFully(this.channel, Frames.frame(payload));
+		ByteBuffer frame = Frames.frame(payload);
+		long start = this.length;
+		try {
+			this.channel.run((channel) -> {
+				cutBack(channel, start);
+				frame.rewind();
+				this.channel.io().writeFully(this.channel.path(), channel, frame);
+				return null;
+			});
+		}
+		catch (IOException ex) {
+			try {
+				this.channel.run((channel) -> cutBack(channel, start));
+			}
+			catch (IOException cutFailed) {
+				ex.addSuppressed(cutFailed);
+			}
+			throw ex;
+		}
+		this.length = start + frame.limit();
+	}
+
+	private static Void cutBack(FileChannel channel, long length) throws IOException {
+		if (channel.size() != length) {
+			channel.truncate(length);
+		}
+		return null;
 	}
 
 	/**
@@ -41,7 +74,7 @@ final class RecordFile implements Closeable {
 	 */
 	synchronized void appendAndForce(byte[] payload) throws IOException {
 		append(payload);
-		this.channel.force(true);
+		this.channel.force();
 	}
 
 	/**
@@ -49,7 +82,7 @@ final class RecordFile implements Closeable {
 	 * @throws IOException on failure
 	 */
 	void force() throws IOException {
-		this.channel.force(true);
+		this.channel.force();
 	}
 
 	/**
@@ -59,26 +92,35 @@ final class RecordFile implements Closeable {
 	 * @throws IOException on failure
 	 */
 	synchronized void replace(byte[] payload) throws IOException {
-		Path temporary = this.path.resolveSibling(this.path.getFileName() + ".tmp");
-		try (FileChannel out = LedgerFiles.open(temporary, StandardOpenOption.WRITE,
-				StandardOpenOption.TRUNCATE_EXISTING)) {
-			LedgerFiles.writeFully(out, Frames.frame(payload));
-			out.force(true);
-		}
-		this.channel.close();
+		Path path = this.channel.path();
+		LedgerIo io = this.channel.io();
+		Path temporary = path.resolveSibling(path.getFileName() + ".tmp");
+		ByteBuffer frame = Frames.frame(payload);
 		try {
-			Files.move(temporary, this.path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			LedgerFiles.forceDirectory(this.path.getParent());
+			Uninterruptibly.call(() -> {
+				try (FileChannel out = LedgerFiles.open(temporary, StandardOpenOption.WRITE,
+						StandardOpenOption.TRUNCATE_EXISTING)) {
+					frame.rewind();
+					io.writeFully(temporary, out, frame);
+					io.force(temporary, out);
+				}
+				return null;
+			});
+			Files.move(temporary, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 		}
-		finally {
-			// appends go on, to the new file or (if the rename failed) to the old one
-			this.channel = LedgerFiles.open(this.path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+		catch (IOException ex) {
+			Files.deleteIfExists(temporary);
+			throw ex;
 		}
+		// appends go on, to the new file
+		this.length = frame.limit();
+		this.channel.reopen();
+		LedgerFiles.forceDirectory(path.getParent());
 	}
 
 	@Override
 	public synchronized void close() throws IOException {
-		this.channel.force(true);
+		this.channel.force();
 		this.channel.close();
 	}
 

@@ -3,9 +3,11 @@ package dev.metering.ledger;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,6 +53,8 @@ final class Segment {
 
 	private static final int PAGE_BYTES = 4096;
 
+	private static final int RESERVE_CHUNK_BYTES = 64 * 1024;
+
 	private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
 	private final Path path;
@@ -75,19 +79,42 @@ final class Segment {
 	}
 
 	/**
-	 * Create and map a new segment file.
+	 * Create and map a new segment file. Its space is reserved first, by writing it
+	 * whole, so that a full disk fails here, with an {@link IOException}, and never
+	 * later, when a counter is written through the mapping (which would crash the JVM). A
+	 * segment that cannot be created leaves no file.
 	 * @param path the file
 	 * @param sequence its sequence number
 	 * @param bytes its size, rounded down to whole entries
+	 * @param io the file I/O
 	 * @return the segment
 	 * @throws IOException on failure
 	 */
-	static Segment create(Path path, long sequence, int bytes) throws IOException {
+	static Segment create(Path path, long sequence, int bytes, LedgerIo io) throws IOException {
 		int capacity = bytes / ENTRY_BYTES;
-		try (FileChannel channel = LedgerFiles.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-				StandardOpenOption.WRITE)) {
-			MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, (long) capacity * ENTRY_BYTES);
+		long size = (long) capacity * ENTRY_BYTES;
+		try {
+			MappedByteBuffer buffer = Uninterruptibly.call(() -> {
+				try (FileChannel channel = LedgerFiles.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE,
+						StandardOpenOption.TRUNCATE_EXISTING)) {
+					reserve(path, channel, size, io);
+					return channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
+				}
+			});
 			return new Segment(path, sequence, buffer, capacity, false);
+		}
+		catch (IOException | RuntimeException ex) {
+			Files.deleteIfExists(path);
+			throw ex;
+		}
+	}
+
+	private static void reserve(Path path, FileChannel channel, long size, LedgerIo io) throws IOException {
+		ByteBuffer zeros = ByteBuffer.allocate(RESERVE_CHUNK_BYTES);
+		long reserved = 0;
+		while (reserved < size) {
+			zeros.clear().limit((int) Math.min(RESERVE_CHUNK_BYTES, size - reserved));
+			reserved += io.write(path, channel, zeros);
 		}
 	}
 

@@ -16,7 +16,10 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>
  * The next segment is created and its pages faulted in the background, so that a writer
  * neither creates a file nor faults a page; only when the spare is not ready yet does a
- * writer roll to a segment it creates itself.
+ * writer roll to a segment it creates itself. This is the ledger's reserve of space: a
+ * full disk shows when the spare cannot be prepared ({@link #spareFailure()}), while
+ * writers still have the current segment, and the sync thread tries again
+ * ({@link #ensureSpare()}).
  *
  * @author metering-spring-boot
  */
@@ -28,6 +31,8 @@ final class SegmentLog {
 
 	private final Executor preparer;
 
+	private final LedgerIo io;
+
 	private final List<Segment> segments = new CopyOnWriteArrayList<>();
 
 	private final Object rollLock = new Object();
@@ -38,18 +43,23 @@ final class SegmentLog {
 
 	private long nextSequence;
 
+	private volatile IOException spareFailure;
+
 	/**
 	 * Create a log whose first segment of this run is ready to be appended to.
 	 * @param directory the directory
 	 * @param segmentBytes the size of a segment
 	 * @param recovered the segments of earlier runs
 	 * @param preparer runs the preparation of the spare segment
+	 * @param io the file I/O
 	 * @throws IOException on failure
 	 */
-	SegmentLog(Path directory, int segmentBytes, List<Segment> recovered, Executor preparer) throws IOException {
+	SegmentLog(Path directory, int segmentBytes, List<Segment> recovered, Executor preparer, LedgerIo io)
+			throws IOException {
 		this.directory = directory;
 		this.segmentBytes = segmentBytes;
 		this.preparer = preparer;
+		this.io = io;
 		this.segments.addAll(recovered);
 		this.nextSequence = recovered.isEmpty() ? 1 : recovered.get(recovered.size() - 1).sequence() + 1;
 		Segment first = newSegment(takeSequence());
@@ -91,14 +101,18 @@ final class SegmentLog {
 
 	private void requestSpare() {
 		try {
-			this.preparer.execute(this::prepareSpare);
+			this.preparer.execute(this::ensureSpare);
 		}
 		catch (RejectedExecutionException ex) {
 			// closing: a writer rolls to a segment of its own if it must
 		}
 	}
 
-	private void prepareSpare() {
+	/**
+	 * Prepare the spare segment if there is none (its preparation failed, on a full
+	 * disk); called on the preparer's thread.
+	 */
+	void ensureSpare() {
 		synchronized (this.rollLock) {
 			if (this.spare != null) {
 				return;
@@ -110,10 +124,19 @@ final class SegmentLog {
 			synchronized (this.rollLock) {
 				this.spare = prepared;
 			}
+			this.spareFailure = null;
 		}
 		catch (IOException ex) {
-			throw new UncheckedIOException("Could not prepare the next usage log segment", ex);
+			this.spareFailure = ex;
 		}
+	}
+
+	/**
+	 * Return why the last preparation of the spare segment failed.
+	 * @return the failure, or {@code null} if the spare is ready or being prepared
+	 */
+	IOException spareFailure() {
+		return this.spareFailure;
 	}
 
 	private long takeSequence() {
@@ -124,7 +147,7 @@ final class SegmentLog {
 
 	private Segment newSegment(long sequence) throws IOException {
 		return Segment.create(this.directory.resolve(String.format("segment-%012d.log", sequence)), sequence,
-				this.segmentBytes);
+				this.segmentBytes, this.io);
 	}
 
 	/**

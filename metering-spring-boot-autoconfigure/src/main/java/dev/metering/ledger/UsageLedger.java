@@ -33,6 +33,9 @@ public interface UsageLedger extends Closeable {
 	 * @param key what the usage is for
 	 * @param quantity the quantity, from 0 to {@link #MAX_RECORD_QUANTITY}
 	 * @throws IllegalArgumentException if the quantity is out of that range
+	 * @throws java.io.UncheckedIOException if the quantity could neither be made durable
+	 * nor held in memory (see {@link #storage()}); nothing of it was recorded, and it was
+	 * counted as lost
 	 */
 	void record(UsageKey key, long quantity);
 
@@ -93,5 +96,14 @@ public interface UsageLedger extends Closeable {
 	 * @return the view
 	 */
 	LedgerView view();
+
+	/**
+	 * Return whether the ledger can make usage durable now, and what it holds in memory
+	 * or lost because it could not. A ledger that never fails to write says so.
+	 * @return the storage state
+	 */
+	default LedgerStorage storage() {
+		return new LedgerStorage(null, -1, null, 0, 0, 0, 0);
+	}
 
 }

@@ -15,6 +15,7 @@ import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageReque
 
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -157,11 +158,14 @@ class MeteringHealthIndicatorTests {
 	}
 
 	private Health health(Duration expiryWarning) {
-		return new MeteringHealthIndicator(this.fixture.state(), this.fixture.clock, expiryWarning).health();
+		return new MeteringHealthIndicator(this.fixture.state(), this.fixture.clock, expiryWarning, DataSize.ofBytes(0))
+			.health();
 	}
 
 	private Health health(EntitlementCheck check) {
-		return new MeteringHealthIndicator(this.fixture.state(check), this.fixture.clock, Duration.ofHours(1)).health();
+		return new MeteringHealthIndicator(this.fixture.state(check), this.fixture.clock, Duration.ofHours(1),
+				DataSize.ofBytes(0))
+			.health();
 	}
 
 	@SuppressWarnings("unchecked")

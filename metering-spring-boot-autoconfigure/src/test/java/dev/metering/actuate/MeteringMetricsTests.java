@@ -97,7 +97,7 @@ class MeteringMetricsTests {
 	void everyMeterHasADescriptionABaseUnitAndLowCardinalityTags() {
 		new MeteringMetrics(this.fixture.recorder, this.fixture.state()).bindTo(this.registry);
 		this.fixture.recorder.record("scans", 1, null, MeteringFixture.SUBSCRIBED);
-		assertThat(this.registry.getMeters()).hasSize(2 + 3 + 5 + 1).allSatisfy((meter) -> {
+		assertThat(this.registry.getMeters()).hasSize(2 + 5 + 5 + 1).allSatisfy((meter) -> {
 			Meter.Id id = meter.getId();
 			assertThat(id.getName()).startsWith("marketplace.metering.");
 			assertThat(id.getDescription()).isNotBlank();

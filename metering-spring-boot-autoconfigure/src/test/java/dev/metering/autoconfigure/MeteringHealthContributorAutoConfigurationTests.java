@@ -1,5 +1,6 @@
 package dev.metering.autoconfigure;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 import dev.metering.actuate.MeteringHealthIndicator;
@@ -7,6 +8,7 @@ import dev.metering.core.UsageRecorder;
 import dev.metering.entitlement.EntitlementCheck;
 import dev.metering.entitlement.EntitlementStatus;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthContributor;
@@ -16,6 +18,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,6 +51,20 @@ class MeteringHealthContributorAutoConfigurationTests {
 				.as("an open hour always has less than 6 h of its window left")
 				.isEqualTo(Status.DOWN);
 		});
+	}
+
+	@Test
+	void theMinimumFreeSpaceOfTheLedgerIsBoundFromProperties(@TempDir Path directory) {
+		this.contextRunner
+			.withPropertyValues("aws.marketplace.metering.ledger.type=file",
+					"aws.marketplace.metering.ledger.directory=" + directory,
+					"aws.marketplace.metering.ledger.min-free-space=1000TB")
+			.run((context) -> {
+				Health health = context.getBean(MeteringHealthIndicator.class).health();
+				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(health.getDetails().get("problems")).asString()
+					.contains("less than the minimum " + DataSize.ofTerabytes(1000).toBytes());
+			});
 	}
 
 	@Test

@@ -1,11 +1,13 @@
 package dev.metering.autoconfigure;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.metering.core.UsageNotRecordedException;
 import dev.metering.core.UsageRecorder;
 import dev.metering.ledger.FileUsageLedger;
 import dev.metering.ledger.InMemoryUsageLedger;
@@ -23,7 +25,11 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.mock;
 
 /**
@@ -106,6 +112,56 @@ class MeteringLedgerAutoConfigurationTests {
 				.rootCause()
 				.isInstanceOf(InvalidMeteringConfigurationException.class)
 				.hasMessageContaining("product-code is required"));
+	}
+
+	@Test
+	void theHoldLimitIsBoundFromProperties() {
+		this.contextRunner
+			.withPropertyValues("aws.marketplace.metering.ledger.directory=" + this.directory.resolve("ledger"),
+					"aws.marketplace.metering.capture.hold-limit=25")
+			.run((context) -> assertThat(context.getBean(UsageLedger.class).storage().holdLimit()).isEqualTo(25));
+	}
+
+	@Test
+	void onFailureFailHoldsNothingAndFailsTheCall() {
+		this.contextRunner
+			.withPropertyValues("aws.marketplace.metering.ledger.directory=" + this.directory.resolve("ledger"),
+					"aws.marketplace.metering.capture.on-failure=fail")
+			.run((context) -> assertThat(context.getBean(UsageLedger.class).storage().holdLimit()).isZero());
+		this.contextRunner.withPropertyValues("aws.marketplace.metering.capture.on-failure=fail")
+			.withUserConfiguration(FullLedgerConfiguration.class)
+			.run((context) -> assertThatExceptionOfType(UsageNotRecordedException.class)
+				.isThrownBy(() -> context.getBean(UsageRecorder.class).record("scans", 1, null, null))
+				.withMessage("1 units were lost"));
+	}
+
+	@Test
+	void onFailureHoldLetsTheCallSucceed() {
+		this.contextRunner.withUserConfiguration(FullLedgerConfiguration.class)
+			.run((context) -> context.getBean(UsageRecorder.class).record("scans", 1, null, null));
+	}
+
+	@Test
+	void aNegativeHoldLimitFailsStartup() {
+		this.contextRunner.withPropertyValues("aws.marketplace.metering.capture.hold-limit=-1")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidMeteringConfigurationException.class)
+				.hasMessageContaining("aws.marketplace.metering.capture.hold-limit is -1; it must be at least 0"));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class FullLedgerConfiguration {
+
+		@Bean
+		UsageLedger fullLedger() {
+			UsageLedger ledger = mock(UsageLedger.class);
+			willThrow(new UncheckedIOException("1 units were lost", new IOException("No space left on device")))
+				.given(ledger)
+				.record(any(), anyLong());
+			return ledger;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

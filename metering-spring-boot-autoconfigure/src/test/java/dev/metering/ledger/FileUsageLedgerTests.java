@@ -347,7 +347,7 @@ class FileUsageLedgerTests {
 	}
 
 	@Test
-	void aCorruptedJournalRecordIsCopiedAsideWithWhatFollows() throws IOException {
+	void aCorruptedJournalRecordIsCopiedAsideAndTheRecordsAfterItAreKept() throws IOException {
 		FileUsageLedger ledger = open();
 		ledger.record(SCANS, 1);
 		UsageReport report = ledger.seal(ELEVEN).get(0);
@@ -362,10 +362,15 @@ class FileUsageLedgerTests {
 			file.write(original[(int) sealed + 12] ^ 0x01);
 		}
 		FileUsageLedger reopened = open();
-		assertThat(reopened.pendingReports()).containsExactly(report);
+		assertThat(reopened.pendingReports()).isEmpty();
+		assertThat(reopened.view().reports()).singleElement()
+			.extracting(UsageReport::state, UsageReport::meteringRecordId)
+			.containsExactly(ReportState.REPORTED, "rec-1");
 		RecoveryReport.Damage damage = reopened.recovery().damages().get(0);
 		assertThat(damage.offset()).isEqualTo(sealed);
 		assertThat(Files.size(damage.copy())).isEqualTo(original.length);
+		reopened.close();
+		assertThat(open().recovery().isClean()).isTrue();
 	}
 
 	/**

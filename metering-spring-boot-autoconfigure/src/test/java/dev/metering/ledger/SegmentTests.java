@@ -22,8 +22,8 @@ class SegmentTests {
 
 	@Test
 	void aCounterTakesARecordWholeOrNotAtAll() throws IOException {
-		Segment segment = Segment.create(this.directory.resolve("segment-000000000001.log"), 1,
-				4 * Segment.ENTRY_BYTES);
+		Segment segment = Segment.create(this.directory.resolve("segment-000000000001.log"), 1, 4 * Segment.ENTRY_BYTES,
+				LedgerIo.DIRECT);
 		Segment.Counter counter = segment.allocate(7, 100);
 		assertThat(counter.add(Segment.MAX_QUANTITY - 1)).isTrue();
 		assertThat(counter.add(5)).isFalse();
@@ -34,8 +34,8 @@ class SegmentTests {
 
 	@Test
 	void anAllocatedCounterReadsAsAnEntryOfZeroAndAFullSegmentAllocatesNothing() throws IOException {
-		Segment segment = Segment.create(this.directory.resolve("segment-000000000001.log"), 1,
-				2 * Segment.ENTRY_BYTES);
+		Segment segment = Segment.create(this.directory.resolve("segment-000000000001.log"), 1, 2 * Segment.ENTRY_BYTES,
+				LedgerIo.DIRECT);
 		segment.allocate(1, 100);
 		segment.allocate(2, 100).add(3);
 		assertThat(segment.allocate(3, 100)).isNull();

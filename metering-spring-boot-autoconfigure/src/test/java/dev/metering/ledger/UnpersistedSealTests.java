@@ -52,7 +52,7 @@ class UnpersistedSealTests {
 		private boolean failed;
 
 		JournalFailingOnce(MutableClock clock) {
-			super(clock, "prod-1", "pod-a");
+			super(clock, "prod-1", "pod-a", 0);
 		}
 
 		@Override

@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.marketplacemetering.model.ExpiredTokenExc
 
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -60,7 +61,7 @@ class ExpiredTokenReportingTests {
 		assertThat(this.fixture.reporter.getStatistics().count(ReportOutcome.DEAD_LETTERED)).isZero();
 		this.fixture.clock.advance(Duration.ofMinutes(30));
 		Health health = new MeteringHealthIndicator(new MeteringState(this.fixture.ledger, this.fixture.reporter, null),
-				this.fixture.clock, Duration.ofHours(1))
+				this.fixture.clock, Duration.ofHours(1), DataSize.ofBytes(0))
 			.health();
 		assertThat(health.getStatus()).isEqualTo(Status.UP);
 		assertThat(health.getDetails().get("pending")).asInstanceOf(map(String.class, Object.class))
