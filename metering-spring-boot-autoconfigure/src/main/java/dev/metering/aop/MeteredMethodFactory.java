@@ -74,7 +74,7 @@ final class MeteredMethodFactory {
 		Class<?> userClass = ClassUtils.getUserClass(targetClass);
 		Method specificMethod = AopUtils.getMostSpecificMethod(method, userClass);
 		try {
-			return !declarations(specificMethod, describe(specificMethod, userClass)).isEmpty();
+			return !declarations(specificMethod, userClass).isEmpty();
 		}
 		catch (InvalidMeteredUsageException ex) {
 			// metered, and refused with this message by the startup validation
@@ -90,7 +90,7 @@ final class MeteredMethodFactory {
 		SpelExpressionParser parser = new SpelExpressionParser(
 				new SpelParserConfiguration(SpelCompilerMode.MIXED, userClass.getClassLoader()));
 		List<MeteredDimension> dimensions = new ArrayList<>();
-		for (MeteredUsage annotation : declarations(specificMethod, description)) {
+		for (MeteredUsage annotation : declarations(specificMethod, userClass)) {
 			dimensions.add(dimension(annotation, description, parser));
 		}
 		return new MeteredMethod(description, argumentVariables(specificMethod), List.copyOf(dimensions),
@@ -132,16 +132,16 @@ final class MeteredMethodFactory {
 	 * wins for a dimension; two different declarations of one dimension on the same level
 	 * contradict each other and are refused.
 	 * @param method the method of the bean's class
-	 * @param description the method, for messages
+	 * @param userClass the bean's class, for messages
 	 * @return the declarations, nearest first
 	 * @throws InvalidMeteredUsageException on a contradiction
 	 */
-	private static List<MeteredUsage> declarations(Method method, String description) {
+	private static List<MeteredUsage> declarations(Method method, Class<?> userClass) {
 		Map<String, Declaration> byDimension = new LinkedHashMap<>();
 		MergedAnnotations.from(method, SearchStrategy.TYPE_HIERARCHY)
 			.stream(MeteredUsage.class)
 			.forEach((found) -> add(byDimension, new Declaration(found, (found.getAggregateIndex() == 0) ? 0 : 1),
-					description));
+					method, userClass));
 		int modifiers = method.getModifiers();
 		if (Modifier.isPublic(modifiers) && !Modifier.isStatic(modifiers) && !ReflectionUtils.isObjectMethod(method)) {
 			MergedAnnotations.from(method.getDeclaringClass(), SearchStrategy.TYPE_HIERARCHY)
@@ -149,22 +149,22 @@ final class MeteredMethodFactory {
 				.filter((found) -> found.getAggregateIndex() == 0
 						|| ClassUtils.hasMethod((Class<?>) found.getSource(), method))
 				.forEach((found) -> add(byDimension, new Declaration(found, (found.getAggregateIndex() == 0) ? 2 : 3),
-						description));
+						method, userClass));
 		}
 		return byDimension.values().stream().map(Declaration::annotation).toList();
 	}
 
-	private static void add(Map<String, Declaration> byDimension, Declaration declaration, String description) {
+	private static void add(Map<String, Declaration> byDimension, Declaration declaration, Method method,
+			Class<?> userClass) {
 		Declaration nearer = byDimension.putIfAbsent(declaration.annotation().dimension(), declaration);
 		if (nearer == null || nearer.level() < declaration.level()
 				|| nearer.annotation().equals(declaration.annotation())) {
 			return;
 		}
-		throw new InvalidMeteredUsageException(
-				"@MeteredUsage(dimension = \"" + declaration.annotation().dimension() + "\") applies to " + description
-						+ " twice, differently, with the same precedence: on " + nameOf(nearer.source()) + " and on "
-						+ nameOf(declaration.source()) + "; declare it on the method of the class to choose",
-				null);
+		throw new InvalidMeteredUsageException("@MeteredUsage(dimension = \"" + declaration.annotation().dimension()
+				+ "\") applies to " + describe(method, userClass) + " twice, differently, with the same precedence: on "
+				+ nameOf(nearer.source()) + " and on " + nameOf(declaration.source())
+				+ "; declare it on the method of the class to choose", null);
 	}
 
 	private static String nameOf(Object source) {
