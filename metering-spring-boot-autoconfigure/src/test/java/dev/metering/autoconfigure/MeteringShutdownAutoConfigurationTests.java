@@ -14,7 +14,9 @@ import dev.metering.core.MeteringOperations;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.ledger.FileUsageLedger;
+import dev.metering.ledger.InMemoryUsageLedger;
 import dev.metering.ledger.LedgerView;
+import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.reporting.ReportingSettings;
 import dev.metering.reporting.UsageReporter;
@@ -103,6 +105,43 @@ class MeteringShutdownAutoConfigurationTests {
 	}
 
 	@Test
+	void stoppingTheContextWithoutClosingItLeavesTheExecutorRunning() {
+		this.contextRunner()
+			.withPropertyValues("spring.task.execution.shutdown.await-termination=true")
+			.run((context) -> {
+				awaitFirstRun(context);
+				context.stop();
+				assertThat(context.getBean("applicationTaskExecutor", ThreadPoolTaskExecutor.class)
+					.getThreadPoolExecutor()
+					.isShutdown()).isFalse();
+			});
+	}
+
+	@Test
+	void unreportedUsageOfTheInMemoryLedgerIsLoggedAsLost(CapturedOutput output) throws Exception {
+		InMemoryUsageLedger ledger = new InMemoryUsageLedger(this.clock, "prod-abc123", "shutdown-test");
+		ledger.record(UsageKey.of("scans"), 5);
+		new LateUsageWarning(ledger, true).destroy();
+		assertThat(output).contains(
+				"WARN " + LateUsageWarning.class.getName() + " -- 5 units of usage are not reported and are lost");
+	}
+
+	@Test
+	void currentHourKeptWithoutReportOnShutdownIsLoggedAtInfo(CapturedOutput output) throws Exception {
+		try (FileUsageLedger ledger = FileUsageLedger.builder(this.directory.resolve("ledger"))
+			.clock(this.clock)
+			.productCode("prod-abc123")
+			.reportingIdentity("shutdown-test")
+			.build()) {
+			ledger.record(UsageKey.of("scans"), 7);
+			new LateUsageWarning(ledger, false).destroy();
+		}
+		assertThat(output).contains("INFO " + LateUsageWarning.class.getName()
+				+ " -- 7 units of usage of the current hour or later stay in the ledger and are reported after the "
+				+ "next start (aws.marketplace.metering.report-on-shutdown=false)");
+	}
+
+	@Test
 	void asyncUsageAwaitedAtShutdownIsInTheFinalReport(CapturedOutput output) {
 		MarketplaceMeteringEmulator[] emulator = new MarketplaceMeteringEmulator[1];
 		this.contextRunner()
@@ -141,7 +180,8 @@ class MeteringShutdownAutoConfigurationTests {
 				assertThat(scans.awaitStarted()).isTrue();
 			});
 		assertThat(emulator[0].records()).isEmpty();
-		assertThat(output).contains("18 units of usage were recorded after the final report; they stay in the ledger "
+		assertThat(output).contains("WARN " + LateUsageWarning.class.getName()
+				+ " -- 18 units of usage were recorded after the final report; they stay in the ledger "
 				+ "and are reported after the next start");
 
 		this.clock.set(this.hour.plus(Duration.ofHours(2)).plus(Duration.ofMinutes(5)));
