@@ -13,13 +13,32 @@ import java.lang.annotation.Target;
  * Expressions are SpEL over the method arguments, by parameter name ({@code #request},
  * which needs classes compiled with {@code -parameters}) or by position ({@code #p0},
  * {@code #a0}), over {@code #result} (the return value, or the completion value of a
- * returned {@link java.util.concurrent.CompletionStage}) and, after a failure, over
- * {@code #exception}. Constants are literals: {@code "10"}, {@code "'gold'"}.
+ * returned {@link java.util.concurrent.CompletionStage} or {@code Mono}), over
+ * {@code #count} (the elements a returned {@code Flux} emitted) and, after a failure,
+ * over {@code #exception}. Constants are literals: {@code "10"}, {@code "'gold'"}.
  * <p>
- * Repeatable: one method may bill several dimensions. On a type, it applies to the type's
- * public methods; an annotation on a method wins over one on its type for the same
- * dimension. The dimension, constant tags and every expression are validated at startup.
- * Recording never breaks the call: a failure while recording is logged and counted.
+ * Repeatable: one method may bill several dimensions. It is found where Spring finds
+ * {@code @Transactional}. For each dimension the nearest declaration wins, in this order:
+ * <ol>
+ * <li>on the method of the bean's class;</li>
+ * <li>on a method it overrides or implements, in a superclass or an interface;</li>
+ * <li>on the class that declares the method (then it applies to the class's public
+ * methods);</li>
+ * <li>on a superclass or interface of that class, for the public methods that type
+ * declares.</li>
+ * </ol>
+ * Two different declarations of one dimension at the same level (say on two interfaces
+ * the class implements) are refused at startup. The dimension, constant tags and every
+ * expression are validated at startup.
+ * <p>
+ * Only calls through the Spring proxy are billed: a public, non-final method of a Spring
+ * bean, called through the bean (not through {@code this}). A returned
+ * {@link java.util.concurrent.CompletionStage} is billed when it completes, a reactive
+ * type (Reactor's {@code Mono} and {@code Flux}, and whatever Spring's
+ * {@code ReactiveAdapterRegistry} adapts) when the publisher completes, once per
+ * subscription, and never when it is cancelled first; for a {@code Flux}, {@code #count}
+ * is the number of elements. Recording never breaks the call: a failure while recording
+ * is logged and counted.
  *
  * @author metering-spring-boot
  */
@@ -75,13 +94,14 @@ public @interface MeteredUsage {
 	enum When {
 
 		/**
-		 * Only calls that return normally (or whose returned stage completes normally).
+		 * Only calls that return normally (or whose returned stage or publisher completes
+		 * normally).
 		 */
 		SUCCESS,
 
 		/**
-		 * Every call, also those that throw (or whose returned stage completes
-		 * exceptionally).
+		 * Every call, also those that throw (or whose returned stage or publisher
+		 * completes with an error); never a publisher cancelled before it completed.
 		 */
 		ALWAYS
 

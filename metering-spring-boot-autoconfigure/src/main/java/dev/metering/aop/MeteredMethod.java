@@ -10,11 +10,12 @@ import java.util.List;
  * @param argumentVariables per argument, the variables it is bound to: {@code p0},
  * {@code a0} and, when the class was compiled with {@code -parameters}, its name
  * @param dimensions the dimensions billed, empty when the method is not metered
- * @param returnsCompletionStage whether usage is recorded when the returned stage
- * completes
+ * @param mayCompleteLater whether the returned object may be a
+ * {@link java.util.concurrent.CompletionStage} or a reactive publisher, whose usage is
+ * recorded when it completes: false when the declared return type rules it out
  * @author metering-spring-boot
  */
 record MeteredMethod(String description, String[][] argumentVariables, List<MeteredDimension> dimensions,
-		boolean returnsCompletionStage) {
+		boolean mayCompleteLater) {
 
 }

@@ -47,7 +47,7 @@ public class MeteredMethodCache {
 			return;
 		}
 		for (Method method : ReflectionUtils.getUniqueDeclaredMethods(userClass,
-				(candidate) -> !candidate.isBridge() && MeteredMethodFactory.isMetered(candidate))) {
+				(candidate) -> !candidate.isBridge() && MeteredMethodFactory.isMetered(candidate, userClass))) {
 			get(method, userClass);
 		}
 	}

@@ -21,6 +21,10 @@ import dev.metering.ledger.UsageKey;
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.core.ReactiveAdapterRegistry;
+import org.springframework.core.annotation.MergedAnnotation;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ParseException;
 import org.springframework.expression.spel.SpelCompilerMode;
@@ -32,9 +36,9 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Builds the {@link MeteredMethod} of a method from its {@code @MeteredUsage} annotations
- * and those of its declaring type: parses every expression, resolves constants and
- * validates them with the {@link UsageRecorder}'s rules, failing with an
+ * Builds the {@link MeteredMethod} of a method from the {@code @MeteredUsage} annotations
+ * that apply to it (see {@link #declarations}): parses every expression, resolves
+ * constants and validates them with the {@link UsageRecorder}'s rules, failing with an
  * {@link InvalidMeteredUsageException} that names the method, the dimension and the rule.
  *
  * @author metering-spring-boot
@@ -60,13 +64,22 @@ final class MeteredMethodFactory {
 	}
 
 	/**
-	 * Return whether a method is metered: annotated itself, or a public instance method
-	 * of an annotated type.
-	 * @param method the method
+	 * Return whether calls of a method on a class are metered: a {@code @MeteredUsage}
+	 * applies to it (see {@link #declarations}).
+	 * @param method the method, possibly declared by an interface or a superclass
+	 * @param targetClass the class of the bean
 	 * @return whether calls of the method are billed
 	 */
-	static boolean isMetered(Method method) {
-		return !annotationsOf(method).isEmpty();
+	static boolean isMetered(Method method, Class<?> targetClass) {
+		Class<?> userClass = ClassUtils.getUserClass(targetClass);
+		Method specificMethod = AopUtils.getMostSpecificMethod(method, userClass);
+		try {
+			return !declarations(specificMethod, userClass).isEmpty();
+		}
+		catch (InvalidMeteredUsageException ex) {
+			// metered, and refused with this message by the startup validation
+			return true;
+		}
 	}
 
 	MeteredMethod create(Method method, Class<?> targetClass) {
@@ -77,11 +90,24 @@ final class MeteredMethodFactory {
 		SpelExpressionParser parser = new SpelExpressionParser(
 				new SpelParserConfiguration(SpelCompilerMode.MIXED, userClass.getClassLoader()));
 		List<MeteredDimension> dimensions = new ArrayList<>();
-		for (MeteredUsage annotation : annotationsOf(specificMethod)) {
+		for (MeteredUsage annotation : declarations(specificMethod, userClass)) {
 			dimensions.add(dimension(annotation, description, parser));
 		}
 		return new MeteredMethod(description, argumentVariables(specificMethod), List.copyOf(dimensions),
-				CompletionStage.class.isAssignableFrom(specificMethod.getReturnType()));
+				mayCompleteLater(specificMethod.getReturnType()));
+	}
+
+	/**
+	 * Whether a value of the declared type may be a {@link CompletionStage} or a reactive
+	 * publisher at run time, so that the aspect checks the returned object: not for a
+	 * primitive, {@code void}, or a final class that is neither.
+	 */
+	private static boolean mayCompleteLater(Class<?> returnType) {
+		if (returnType.isPrimitive()) {
+			return false;
+		}
+		return !Modifier.isFinal(returnType.getModifiers()) || CompletionStage.class.isAssignableFrom(returnType)
+				|| ReactiveAdapterRegistry.getSharedInstance().getAdapter(returnType) != null;
 	}
 
 	/**
@@ -98,22 +124,66 @@ final class MeteredMethodFactory {
 	}
 
 	/**
-	 * The method's own annotations, then those of its declaring type for other dimensions
-	 * when the method is a public instance method.
+	 * The {@code @MeteredUsage} declarations that apply to a method, found where Spring
+	 * finds {@code @Transactional}, one per dimension. Nearest first, the levels are: the
+	 * method itself; the methods it overrides or implements (superclasses and
+	 * interfaces); for a public instance method, its declaring class; then the
+	 * superclasses and interfaces of that class that declare the method. A nearer level
+	 * wins for a dimension; two different declarations of one dimension on the same level
+	 * contradict each other and are refused.
+	 * @param method the method of the bean's class
+	 * @param userClass the bean's class, for messages
+	 * @return the declarations, nearest first
+	 * @throws InvalidMeteredUsageException on a contradiction
 	 */
-	private static List<MeteredUsage> annotationsOf(Method method) {
-		List<MeteredUsage> annotations = new ArrayList<>(
-				Arrays.asList(method.getAnnotationsByType(MeteredUsage.class)));
+	private static List<MeteredUsage> declarations(Method method, Class<?> userClass) {
+		Map<String, Declaration> byDimension = new LinkedHashMap<>();
+		MergedAnnotations.from(method, SearchStrategy.TYPE_HIERARCHY)
+			.stream(MeteredUsage.class)
+			.forEach((found) -> add(byDimension, new Declaration(found, (found.getAggregateIndex() == 0) ? 0 : 1),
+					method, userClass));
 		int modifiers = method.getModifiers();
 		if (Modifier.isPublic(modifiers) && !Modifier.isStatic(modifiers) && !ReflectionUtils.isObjectMethod(method)) {
-			Set<String> ownDimensions = annotations.stream().map(MeteredUsage::dimension).collect(Collectors.toSet());
-			for (MeteredUsage typeAnnotation : method.getDeclaringClass().getAnnotationsByType(MeteredUsage.class)) {
-				if (!ownDimensions.contains(typeAnnotation.dimension())) {
-					annotations.add(typeAnnotation);
-				}
-			}
+			MergedAnnotations.from(method.getDeclaringClass(), SearchStrategy.TYPE_HIERARCHY)
+				.stream(MeteredUsage.class)
+				.filter((found) -> found.getAggregateIndex() == 0
+						|| ClassUtils.hasMethod((Class<?>) found.getSource(), method))
+				.forEach((found) -> add(byDimension, new Declaration(found, (found.getAggregateIndex() == 0) ? 2 : 3),
+						method, userClass));
 		}
-		return annotations;
+		return byDimension.values().stream().map(Declaration::annotation).toList();
+	}
+
+	private static void add(Map<String, Declaration> byDimension, Declaration declaration, Method method,
+			Class<?> userClass) {
+		Declaration nearer = byDimension.putIfAbsent(declaration.annotation().dimension(), declaration);
+		if (nearer == null || nearer.level() < declaration.level()
+				|| nearer.annotation().equals(declaration.annotation())) {
+			return;
+		}
+		throw new InvalidMeteredUsageException("@MeteredUsage(dimension = \"" + declaration.annotation().dimension()
+				+ "\") applies to " + describe(method, userClass) + " twice, differently, with the same precedence: on "
+				+ nameOf(nearer.source()) + " and on " + nameOf(declaration.source())
+				+ "; declare it on the method of the class to choose", null);
+	}
+
+	private static String nameOf(Object source) {
+		if (source instanceof Method method) {
+			return describe(method, method.getDeclaringClass());
+		}
+		return ((Class<?>) source).getName();
+	}
+
+	/**
+	 * A {@code @MeteredUsage} found for a method, with where it was declared and its
+	 * precedence level, 0 the nearest.
+	 */
+	private record Declaration(MeteredUsage annotation, Object source, int level) {
+
+		Declaration(MergedAnnotation<MeteredUsage> found, int level) {
+			this(found.synthesize(), found.getSource(), level);
+		}
+
 	}
 
 	private MeteredDimension dimension(MeteredUsage annotation, String method, SpelExpressionParser parser) {

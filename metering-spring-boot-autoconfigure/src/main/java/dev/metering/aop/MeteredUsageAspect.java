@@ -10,22 +10,35 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import dev.metering.core.UsageNotRecordedException;
+import org.aopalliance.aop.Advice;
+import org.aopalliance.intercept.MethodInterceptor;
+import org.aopalliance.intercept.MethodInvocation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.aspectj.lang.ProceedingJoinPoint;
-import org.aspectj.lang.annotation.Around;
-import org.aspectj.lang.annotation.Aspect;
-import org.aspectj.lang.reflect.MethodSignature;
 
+import org.springframework.aop.Pointcut;
+import org.springframework.aop.PointcutAdvisor;
+import org.springframework.aop.support.StaticMethodMatcherPointcut;
 import org.springframework.core.Ordered;
 import org.springframework.util.Assert;
+import org.springframework.util.ClassUtils;
 
 /**
- * Records the usage of methods annotated with
- * {@link dev.metering.annotation.MeteredUsage @MeteredUsage}, or declared by a type
- * annotated with it, after each call, through the {@link dev.metering.core.UsageRecorder}
- * of the {@link MeteredMethodCache}. A returned {@link CompletionStage} is recorded when
- * it completes; the stage itself is returned unchanged.
+ * Records the usage of the methods a {@link dev.metering.annotation.MeteredUsage
+ *
+ * @MeteredUsage} applies to, after each call, through the
+ * {@link dev.metering.core.UsageRecorder} of the {@link MeteredMethodCache}: an advisor
+ * that the application's auto-proxy creator applies, as it applies
+ * {@code @Transactional}. The annotation is found on the method, on the methods it
+ * implements or overrides, and on their types (see
+ * {@link dev.metering.annotation.MeteredUsage}).
+ * <p>
+ * What the method returns decides when the call is billed, by its type at run time: a
+ * {@link CompletionStage} when it completes, a reactive type that Spring's
+ * {@link org.springframework.core.ReactiveAdapterRegistry} adapts (with Reactor on the
+ * classpath) when the publisher completes, once per subscription; anything else when the
+ * method returns. The returned object is returned unchanged, or for a reactive type
+ * decorated.
  * <p>
  * Metering never breaks the business call: the method's return value or exception passes
  * through unchanged, and a failure while recording (an expression that fails, a quantity
@@ -43,11 +56,9 @@ import org.springframework.util.Assert;
  * ({@code LOWEST_PRECEDENCE}). One business call is then billed once however often it is
  * retried, and only after its transaction committed: a commit that fails is a failed
  * call.
- *
  * @author metering-spring-boot
  */
-@Aspect
-public class MeteredUsageAspect implements Ordered {
+public class MeteredUsageAspect implements PointcutAdvisor, MethodInterceptor, Ordered {
 
 	/**
 	 * The default order: outside of {@code @Retry} and {@code @Transactional}.
@@ -56,7 +67,14 @@ public class MeteredUsageAspect implements Ordered {
 
 	private static final Log logger = LogFactory.getLog(MeteredUsageAspect.class);
 
+	private static final boolean REACTOR_PRESENT = ClassUtils.isPresent("reactor.core.publisher.Flux",
+			MeteredUsageAspect.class.getClassLoader());
+
 	private final MeteredMethodCache methods;
+
+	private final Pointcut pointcut;
+
+	private final ReactiveCompletion reactive = REACTOR_PRESENT ? new ReactiveCompletion() : null;
 
 	private final LongAdder failures = new LongAdder();
 
@@ -72,47 +90,67 @@ public class MeteredUsageAspect implements Ordered {
 	public MeteredUsageAspect(MeteredMethodCache methods) {
 		Assert.notNull(methods, "'methods' must not be null");
 		this.methods = methods;
+		this.pointcut = new StaticMethodMatcherPointcut() {
+
+			@Override
+			public boolean matches(Method method, Class<?> targetClass) {
+				return MeteredMethodFactory.isMetered(method, targetClass);
+			}
+
+		};
+	}
+
+	@Override
+	public Pointcut getPointcut() {
+		return this.pointcut;
+	}
+
+	@Override
+	public Advice getAdvice() {
+		return this;
 	}
 
 	/**
 	 * Record the usage of a call of a metered method.
-	 * @param joinPoint the call
+	 * @param invocation the call
 	 * @return what the method returned
 	 * @throws Throwable what the method threw
 	 */
-	@Around("execution(@dev.metering.annotation.MeteredUsage * *(..))"
-			+ " || execution(@dev.metering.annotation.MeteredUsages * *(..))"
-			+ " || execution(public * (@dev.metering.annotation.MeteredUsage *).*(..))"
-			+ " || execution(public * (@dev.metering.annotation.MeteredUsages *).*(..))")
-	public Object recordUsage(ProceedingJoinPoint joinPoint) throws Throwable {
-		MeteredMethod method = meteredMethod(joinPoint);
+	@Override
+	public Object invoke(MethodInvocation invocation) throws Throwable {
+		MeteredMethod method = meteredMethod(invocation);
 		if (method == null || method.dimensions().isEmpty()) {
-			return joinPoint.proceed();
+			return invocation.proceed();
 		}
-		Object[] arguments = joinPoint.getArgs();
+		Object[] arguments = invocation.getArguments();
 		Object result;
 		try {
-			result = joinPoint.proceed();
+			result = invocation.proceed();
 		}
 		catch (Throwable ex) {
 			record(method, MeteredInvocation.failure(method, arguments, ex));
 			throw ex;
 		}
-		if (method.returnsCompletionStage() && result instanceof CompletionStage<?> stage) {
-			recordOnCompletion(method, arguments, stage);
-		}
-		else {
-			UsageNotRecordedException unrecorded = record(method, MeteredInvocation.success(method, arguments, result));
-			if (unrecorded != null) {
-				throw unrecorded;
+		if (method.mayCompleteLater() && result != null) {
+			if (result instanceof CompletionStage<?> stage) {
+				recordOnCompletion(method, arguments, stage);
+				return result;
 			}
+			Object decorated = recordOnCompletion(method, arguments, result);
+			if (decorated != null) {
+				return decorated;
+			}
+		}
+		UsageNotRecordedException unrecorded = record(method, MeteredInvocation.success(method, arguments, result));
+		if (unrecorded != null) {
+			throw unrecorded;
 		}
 		return result;
 	}
 
-	private MeteredMethod meteredMethod(ProceedingJoinPoint joinPoint) {
-		Method method = ((MethodSignature) joinPoint.getSignature()).getMethod();
-		Object target = joinPoint.getTarget();
+	private MeteredMethod meteredMethod(MethodInvocation invocation) {
+		Method method = invocation.getMethod();
+		Object target = invocation.getThis();
 		Class<?> targetClass = (target != null) ? target.getClass() : method.getDeclaringClass();
 		try {
 			return this.methods.get(method, targetClass);
@@ -131,6 +169,25 @@ public class MeteredUsageAspect implements Ordered {
 		}
 		catch (Exception | LinkageError | AssertionError ex) {
 			failed(method, () -> "Usage of " + method.description() + " was not recorded", ex);
+		}
+	}
+
+	/**
+	 * Decorate a reactive result to record on completion; {@code null} when it is not
+	 * reactive, or when decorating failed and the usage was recorded now.
+	 */
+	private Object recordOnCompletion(MeteredMethod method, Object[] arguments, Object result) {
+		if (this.reactive == null) {
+			return null;
+		}
+		try {
+			return this.reactive.recordOnCompletion(result, method, arguments,
+					(invocation) -> record(method, invocation));
+		}
+		catch (Exception | LinkageError | AssertionError ex) {
+			failed(method, () -> "Usage of " + method.description() + " could not wait for the returned "
+					+ result.getClass().getName() + " to complete; it is recorded now", ex);
+			return null;
 		}
 	}
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.aop.aspectj.annotation.AspectJProxyFactory;
+import org.springframework.aop.framework.ProxyFactory;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -205,10 +205,10 @@ class LedgerFullDiskTests {
 	void withOnFailureFailAMeteredCallThrowsWhileTheDiskIsFullAndSucceedsOnceSpaceReturns() {
 		FileUsageLedger ledger = open(0);
 		UsageRecorder recorder = new UsageRecorder(ledger, Set.of(), UsageRecorder.OnFailure.FAIL);
-		AspectJProxyFactory proxies = new AspectJProxyFactory(new ScanService());
+		ProxyFactory proxies = new ProxyFactory(new ScanService());
 		proxies.setProxyTargetClass(true);
-		proxies.addAspect(new MeteredUsageAspect(new MeteredMethodCache(recorder)));
-		ScanService service = proxies.getProxy();
+		proxies.addAdvisor(new MeteredUsageAspect(new MeteredMethodCache(recorder)));
+		ScanService service = (ScanService) proxies.getProxy();
 		this.io.fullFrom("keys", 1, false);
 		assertThatExceptionOfType(UsageNotRecordedException.class).isThrownBy(() -> service.scan("doc"))
 			.withMessageContaining("1 units of dimension \"scans\" were lost")
