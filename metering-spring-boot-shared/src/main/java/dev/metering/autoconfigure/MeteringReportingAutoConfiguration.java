@@ -8,8 +8,6 @@ import dev.metering.reporting.ReportingSettings;
 import dev.metering.reporting.UsageReporter;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
-import io.github.resilience4j.springboot3.ratelimiter.autoconfigure.RateLimiterAutoConfiguration;
-import io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -23,13 +21,18 @@ import org.springframework.context.annotation.Bean;
  * Auto-configuration of the hourly {@link UsageReporter}: it reports the ledger's usage
  * through the {@code marketplaceMetering} Resilience4j {@code Retry} and
  * {@code RateLimiter}, which users tune with the standard {@code resilience4j.*}
- * properties.
+ * properties. Resilience4j's auto-configurations are named, not referenced, so that this
+ * class serves both {@code resilience4j-spring-boot3} and
+ * {@code resilience4j-spring-boot4}.
  *
  * @author metering-spring-boot
  */
-@AutoConfiguration(after = { MeteringAutoConfiguration.class, MeteringLedgerAutoConfiguration.class,
-		RetryAutoConfiguration.class, RateLimiterAutoConfiguration.class })
-@ConditionalOnClass({ RetryRegistry.class, RateLimiterRegistry.class, RetryAutoConfiguration.class })
+@AutoConfiguration(after = { MeteringAutoConfiguration.class, MeteringLedgerAutoConfiguration.class },
+		afterName = { "io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration",
+				"io.github.resilience4j.springboot3.ratelimiter.autoconfigure.RateLimiterAutoConfiguration",
+				"io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration",
+				"io.github.resilience4j.springboot.ratelimiter.autoconfigure.RateLimiterAutoConfiguration" })
+@ConditionalOnClass({ RetryRegistry.class, RateLimiterRegistry.class })
 @ConditionalOnBean({ UsageLedger.class, MeteringOperations.class, RetryRegistry.class, RateLimiterRegistry.class })
 @ConditionalOnProperty(prefix = "aws.marketplace.metering.reporting", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(MeteringProperties.class)

@@ -3,15 +3,14 @@ package dev.metering.actuate;
 import java.time.Duration;
 import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.metering.actuate.MeteringEndpoint.ReportDescriptor;
+import dev.metering.autoconfigure.BootLine;
 import dev.metering.core.ProductType;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.entitlement.EntitlementStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.actuate.autoconfigure.endpoint.jackson.JacksonEndpointAutoConfiguration;
 import org.springframework.boot.test.json.BasicJsonTester;
 import org.springframework.boot.test.json.JsonContent;
 
@@ -97,9 +96,8 @@ class MeteringEndpointTests {
 		return new MeteringEndpoint(MeteringFixture.PRODUCT, ProductType.SAAS, this.fixture.state(() -> entitled));
 	}
 
-	private JsonContent<Object> json(Object body) throws JsonProcessingException {
-		String written = new JacksonEndpointAutoConfiguration().endpointObjectMapper().get().writeValueAsString(body);
-		return this.json.from(written);
+	private JsonContent<Object> json(Object body) throws Exception {
+		return this.json.from(BootLine.endpointJson(body));
 	}
 
 }

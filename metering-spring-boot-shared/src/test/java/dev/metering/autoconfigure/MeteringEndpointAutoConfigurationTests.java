@@ -5,8 +5,6 @@ import dev.metering.actuate.MeteringState;
 import dev.metering.core.ProductType;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.reporting.UsageReporter;
-import io.github.resilience4j.springboot3.ratelimiter.autoconfigure.RateLimiterAutoConfiguration;
-import io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -27,10 +25,10 @@ class MeteringEndpointAutoConfigurationTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withInitializer(
 				(context) -> new MeteringResilienceDefaults().postProcessEnvironment(context.getEnvironment(), null))
+		.withConfiguration(BootLine.RESILIENCE)
 		.withConfiguration(AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class,
-				RetryAutoConfiguration.class, RateLimiterAutoConfiguration.class, MeteringAutoConfiguration.class,
-				MeteringLedgerAutoConfiguration.class, MeteringReportingAutoConfiguration.class,
-				MeteringEndpointAutoConfiguration.class))
+				MeteringAutoConfiguration.class, MeteringLedgerAutoConfiguration.class,
+				MeteringReportingAutoConfiguration.class, MeteringEndpointAutoConfiguration.class))
 		.withPropertyValues("aws.marketplace.metering.product-code=prod-abc123",
 				"aws.marketplace.metering.region=us-east-1", "aws.marketplace.metering.product-type=saas",
 				"aws.marketplace.metering.ledger.type=memory");

@@ -4,17 +4,10 @@ import dev.metering.actuate.MeteringMetrics;
 import dev.metering.actuate.MeteringState;
 import dev.metering.core.UsageRecorder;
 import dev.metering.ledger.UsageLedger;
-import io.github.resilience4j.springboot3.ratelimiter.autoconfigure.RateLimiterAutoConfiguration;
-import io.github.resilience4j.springboot3.ratelimiter.autoconfigure.RateLimiterMetricsAutoConfiguration;
-import io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration;
-import io.github.resilience4j.springboot3.retry.autoconfigure.RetryMetricsAutoConfiguration;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.MetricsAutoConfiguration;
-import org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -33,13 +26,11 @@ class MeteringMetricsAutoConfigurationTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withInitializer(
 				(context) -> new MeteringResilienceDefaults().postProcessEnvironment(context.getEnvironment(), null))
-		.withConfiguration(
-				AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class, MetricsAutoConfiguration.class,
-						SimpleMetricsExportAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-						RetryAutoConfiguration.class, RateLimiterAutoConfiguration.class,
-						RetryMetricsAutoConfiguration.class, RateLimiterMetricsAutoConfiguration.class,
-						MeteringAutoConfiguration.class, MeteringLedgerAutoConfiguration.class,
-						MeteringReportingAutoConfiguration.class, MeteringMetricsAutoConfiguration.class))
+		.withConfiguration(BootLine.RESILIENCE)
+		.withConfiguration(BootLine.METRICS)
+		.withConfiguration(AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class,
+				MeteringAutoConfiguration.class, MeteringLedgerAutoConfiguration.class,
+				MeteringReportingAutoConfiguration.class, MeteringMetricsAutoConfiguration.class))
 		.withPropertyValues("aws.marketplace.metering.product-code=prod-abc123",
 				"aws.marketplace.metering.region=us-east-1", "aws.marketplace.metering.product-type=saas",
 				"aws.marketplace.metering.dimensions=scans", "aws.marketplace.metering.ledger.type=memory");

@@ -10,8 +10,6 @@ import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
-import io.github.resilience4j.springboot3.ratelimiter.autoconfigure.RateLimiterAutoConfiguration;
-import io.github.resilience4j.springboot3.retry.autoconfigure.RetryAutoConfiguration;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -32,9 +30,10 @@ class MeteringReportingAutoConfigurationTests {
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withInitializer(
 				(context) -> new MeteringResilienceDefaults().postProcessEnvironment(context.getEnvironment(), null))
-		.withConfiguration(AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class,
-				RetryAutoConfiguration.class, RateLimiterAutoConfiguration.class, MeteringAutoConfiguration.class,
-				MeteringLedgerAutoConfiguration.class, MeteringReportingAutoConfiguration.class))
+		.withConfiguration(BootLine.RESILIENCE)
+		.withConfiguration(
+				AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class, MeteringAutoConfiguration.class,
+						MeteringLedgerAutoConfiguration.class, MeteringReportingAutoConfiguration.class))
 		.withPropertyValues("aws.marketplace.metering.product-code=prod-abc123",
 				"aws.marketplace.metering.region=us-east-1", "aws.marketplace.metering.ledger.type=memory");
 
@@ -116,7 +115,7 @@ class MeteringReportingAutoConfigurationTests {
 
 	@Test
 	void isOffWithoutResilience4j() {
-		this.contextRunner.withClassLoader(new FilteredClassLoader(RetryAutoConfiguration.class))
+		this.contextRunner.withClassLoader(new FilteredClassLoader(RetryRegistry.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(UsageReporter.class));
 	}
 

@@ -12,15 +12,12 @@ import dev.metering.entitlement.EntitlementStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.actuate.health.Health;
-import org.springframework.boot.actuate.health.Status;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Clock-driven tests of {@link MeteringHealthIndicator}.
+ * Clock-driven tests of {@link MeteringHealth}.
  */
-class MeteringHealthIndicatorTests {
+class MeteringHealthTests {
 
 	private static final Instant HOUR_10 = MeteringFixture.HOUR_10;
 
@@ -33,9 +30,9 @@ class MeteringHealthIndicatorTests {
 
 	@Test
 	void upWithNothingPendingAndNoEntitlementCheck() {
-		Health health = health(Duration.ofHours(1));
-		assertThat(health.getStatus()).isEqualTo(Status.UP);
-		assertThat(health.getDetails()).doesNotContainKeys("entitlement", "lastReport", "problems");
+		MeteringHealth.Check health = health(Duration.ofHours(1));
+		assertThat(health.up()).isTrue();
+		assertThat(health.details()).doesNotContainKeys("entitlement", "lastReport", "problems");
 		assertThat(detail(health, "pending")).containsEntry("reports", 0).containsEntry("openHours", 0L);
 		assertThat(detail(health, "deadLetters")).containsEntry("count", 0);
 	}
@@ -44,16 +41,16 @@ class MeteringHealthIndicatorTests {
 	void downWhenTheOldestUnreportedHourHasLessThanTheWarningLeft() {
 		this.fixture.recorder.record("scans", 3, null, null);
 		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(5)).minusSeconds(1));
-		Health health = health(Duration.ofHours(1));
-		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		MeteringHealth.Check health = health(Duration.ofHours(1));
+		assertThat(health.up()).isTrue();
 		assertThat(detail(health, "pending")).containsEntry("openHours", 1L)
 			.containsEntry("oldestUnreportedHour", "2026-03-01T10:00:00Z")
 			.containsEntry("expiresAt", "2026-03-01T16:00:00Z")
 			.containsEntry("timeLeft", "PT1H1S");
 		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(5)).plusSeconds(1));
 		health = health(Duration.ofHours(1));
-		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-		assertThat((List<?>) health.getDetails().get("problems")).singleElement()
+		assertThat(health.up()).isFalse();
+		assertThat((List<?>) health.details().get("problems")).singleElement()
 			.asString()
 			.contains("hour 2026-03-01T10:00:00Z", "2026-03-01T16:00:00Z");
 	}
@@ -62,8 +59,8 @@ class MeteringHealthIndicatorTests {
 	void theExpiryWarningIsConfigurable() {
 		this.fixture.recorder.record("scans", 3, null, null);
 		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(3)));
-		assertThat(health(Duration.ofHours(1)).getStatus()).isEqualTo(Status.UP);
-		assertThat(health(Duration.ofHours(4)).getStatus()).isEqualTo(Status.DOWN);
+		assertThat(health(Duration.ofHours(1)).up()).isTrue();
+		assertThat(health(Duration.ofHours(4)).up()).isFalse();
 	}
 
 	@Test
@@ -72,8 +69,8 @@ class MeteringHealthIndicatorTests {
 		this.fixture.clock.set(HOUR_10.plus(Duration.ofMinutes(61)));
 		this.fixture.reporter.report(false);
 		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(5).plusMinutes(30)));
-		Health health = health(Duration.ofHours(1));
-		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		MeteringHealth.Check health = health(Duration.ofHours(1));
+		assertThat(health.up()).isTrue();
 		assertThat(detail(health, "pending")).containsEntry("reports", 0).doesNotContainKey("oldestUnreportedHour");
 		assertThat(detail(health, "lastReport")).containsEntry("started", "2026-03-01T11:01:00Z")
 			.containsEntry("reported", 1)
@@ -87,11 +84,11 @@ class MeteringHealthIndicatorTests {
 		this.fixture.recorder.record("scans", 5, null, MeteringFixture.SUBSCRIBED);
 		this.fixture.clock.set(HOUR_10.plus(Duration.ofMinutes(61)));
 		this.fixture.reporter.report(false);
-		Health health = health(Duration.ofHours(1));
-		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		MeteringHealth.Check health = health(Duration.ofHours(1));
+		assertThat(health.up()).isFalse();
 		assertThat(detail(health, "deadLetters")).containsEntry("count", 1)
 			.containsEntry("lastReasons", List.of("2026-03-01T10:00:00Z scans: NOT_ENTITLED CustomerNotSubscribed"));
-		assertThat(health.getDetails().toString()).as("no customer in health details").doesNotContain("customer-");
+		assertThat(health.details().toString()).as("no customer in health details").doesNotContain("customer-");
 	}
 
 	@Test
@@ -99,36 +96,35 @@ class MeteringHealthIndicatorTests {
 		EntitlementException refusal = new EntitlementException(EntitlementReason.NOT_ENTITLED,
 				"CustomerNotEntitledException", "The buyer is not entitled", null);
 		EntitlementStatus status = EntitlementStatus.failed(refusal, HOUR_10, MeteringFixture.PRODUCT, 1);
-		Health health = health(() -> status);
-		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+		MeteringHealth.Check health = health(() -> status);
+		assertThat(health.up()).isFalse();
 		assertThat(detail(health, "entitlement")).containsEntry("state", EntitlementStatus.State.NOT_ENTITLED)
 			.containsEntry("errorCode", "CustomerNotEntitledException")
 			.containsEntry("checkedAt", "2026-03-01T10:00:00Z");
-		assertThat((List<?>) health.getDetails().get("problems")).singleElement()
+		assertThat((List<?>) health.details().get("problems")).singleElement()
 			.asString()
 			.contains("not entitled", "CustomerNotEntitledException");
 	}
 
 	@Test
 	void upWhenEntitledOrNotChecked() {
-		assertThat(health(() -> EntitlementStatus.entitled(HOUR_10, MeteringFixture.PRODUCT, 1)).getStatus())
-			.isEqualTo(Status.UP);
-		Health notChecked = health(() -> EntitlementStatus.notChecked(MeteringFixture.PRODUCT, 1));
-		assertThat(notChecked.getStatus()).isEqualTo(Status.UP);
+		assertThat(health(() -> EntitlementStatus.entitled(HOUR_10, MeteringFixture.PRODUCT, 1)).up()).isTrue();
+		MeteringHealth.Check notChecked = health(() -> EntitlementStatus.notChecked(MeteringFixture.PRODUCT, 1));
+		assertThat(notChecked.up()).isTrue();
 		assertThat(detail(notChecked, "entitlement")).containsEntry("state", EntitlementStatus.State.NOT_CHECKED);
 	}
 
-	private Health health(Duration expiryWarning) {
-		return new MeteringHealthIndicator(this.fixture.state(), this.fixture.clock, expiryWarning).health();
+	private MeteringHealth.Check health(Duration expiryWarning) {
+		return new MeteringHealth(this.fixture.state(), this.fixture.clock, expiryWarning).check();
 	}
 
-	private Health health(EntitlementCheck check) {
-		return new MeteringHealthIndicator(this.fixture.state(check), this.fixture.clock, Duration.ofHours(1)).health();
+	private MeteringHealth.Check health(EntitlementCheck check) {
+		return new MeteringHealth(this.fixture.state(check), this.fixture.clock, Duration.ofHours(1)).check();
 	}
 
 	@SuppressWarnings("unchecked")
-	private static Map<String, Object> detail(Health health, String name) {
-		return (Map<String, Object>) health.getDetails().get(name);
+	private static Map<String, Object> detail(MeteringHealth.Check health, String name) {
+		return (Map<String, Object>) health.details().get(name);
 	}
 
 }

@@ -1,0 +1,37 @@
+package dev.metering.actuate;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/**
+ * The {@code metering} health contributor on Spring Boot 4.1: what {@link MeteringHealth}
+ * checks, as a {@code Health}.
+ *
+ * @author metering-spring-boot
+ */
+public class MeteringHealthIndicator extends AbstractHealthIndicator {
+
+	private final MeteringHealth health;
+
+	/**
+	 * Create a new indicator.
+	 * @param state what metering holds locally
+	 * @param clock the clock to measure the age of unreported usage
+	 * @param expiryWarning how long before unreported usage leaves the acceptance window
+	 * the health turns {@code DOWN}
+	 */
+	public MeteringHealthIndicator(MeteringState state, Clock clock, Duration expiryWarning) {
+		super("AWS Marketplace metering health check failed");
+		this.health = new MeteringHealth(state, clock, expiryWarning);
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		MeteringHealth.Check check = this.health.check();
+		(check.up() ? builder.up() : builder.down()).withDetails(check.details());
+	}
+
+}
