@@ -13,11 +13,16 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Lazy;
 
 /**
  * Auto-configuration of {@link dev.metering.annotation.MeteredUsage @MeteredUsage}: the
  * aspect that records annotated calls, and the check at startup that every annotation
  * names a valid dimension, tags and expressions.
+ * <p>
+ * The aspect is an advisor, created while Spring sorts advisors, so it reaches the
+ * recorder lazily: the ledger is opened as a bean of its own, and a ledger that cannot be
+ * opened fails startup with its own cause.
  *
  * @author metering-spring-boot
  */
@@ -29,7 +34,7 @@ public class MeteredUsageAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MeteredMethodCache meteredMethodCache(UsageRecorder recorder) {
+	MeteredMethodCache meteredMethodCache(@Lazy UsageRecorder recorder) {
 		return new MeteredMethodCache(recorder);
 	}
 

@@ -1,5 +1,6 @@
 package dev.metering.autoconfigure;
 
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
@@ -41,13 +42,21 @@ public class MeteringLedgerAutoConfiguration {
 					+ "usage not yet reported to AWS is lost on every restart or crash");
 			return new InMemoryUsageLedger(Clock.systemUTC(), properties.getProductCode(), identity);
 		}
-		return FileUsageLedger.builder(ledger.getDirectory())
-			.clock(Clock.systemUTC())
-			.productCode(properties.getProductCode())
-			.reportingIdentity(identity)
-			.syncInterval(ledger.getSyncInterval())
-			.retention(ledger.getRetention())
-			.build();
+		FileUsageLedger opened;
+		try {
+			opened = FileUsageLedger.builder(ledger.getDirectory())
+				.clock(Clock.systemUTC())
+				.productCode(properties.getProductCode())
+				.reportingIdentity(identity)
+				.syncInterval(ledger.getSyncInterval())
+				.retention(ledger.getRetention())
+				.build();
+		}
+		catch (UncheckedIOException ex) {
+			throw new LedgerDirectoryException(ledger.getDirectory(), ex.getCause());
+		}
+		logger.info(LedgerRecoveryMessage.of(opened, ledger.getDirectory()));
+		return opened;
 	}
 
 	@Bean
