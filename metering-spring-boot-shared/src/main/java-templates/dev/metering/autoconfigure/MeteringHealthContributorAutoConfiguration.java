@@ -9,19 +9,21 @@ import dev.metering.ledger.UsageLedger;
 import dev.metering.reporting.UsageReporter;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator;
-import org.springframework.boot.actuate.health.HealthContributor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import ${boot.health.autoconfigure.package}.ConditionalOnEnabledHealthIndicator;
+import ${boot.health.package}.HealthContributor;
 import org.springframework.context.annotation.Bean;
 
 /**
  * Auto-configuration of the {@code metering} health contributor. It is in no health group
  * by default: add it to the readiness group with
  * {@code management.endpoint.health.group.readiness.include=readinessState,metering}.
+ * Generated for each Spring Boot line from a template in
+ * {@code metering-spring-boot-shared}, since the line's health API has its own package.
  *
  * @author metering-spring-boot
  */

@@ -2,23 +2,23 @@ package dev.metering.autoconfigure;
 
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.github.resilience4j.springboot.ratelimiter.autoconfigure.RateLimiterAutoConfiguration;
-import io.github.resilience4j.springboot.ratelimiter.autoconfigure.RateLimiterMetricsAutoConfiguration;
-import io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration;
-import io.github.resilience4j.springboot.retry.autoconfigure.RetryMetricsAutoConfiguration;
+import ${resilience4j.boot.package}.ratelimiter.autoconfigure.RateLimiterAutoConfiguration;
+import ${resilience4j.boot.package}.ratelimiter.autoconfigure.RateLimiterMetricsAutoConfiguration;
+import ${resilience4j.boot.package}.retry.autoconfigure.RetryAutoConfiguration;
+import ${resilience4j.boot.package}.retry.autoconfigure.RetryMetricsAutoConfiguration;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.jackson.JacksonEndpointAutoConfiguration;
-import org.springframework.boot.actuate.endpoint.jackson.EndpointJsonMapper;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
-import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.jackson.${boot.endpoint.json.mapper};
+import ${boot.metrics.autoconfigure.package}.CompositeMeterRegistryAutoConfiguration;
+import ${boot.metrics.autoconfigure.package}.MetricsAutoConfiguration;
+import ${boot.metrics.autoconfigure.package}.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 /**
- * What the shared wiring tests need from Spring Boot 4.1 that has another name on the
- * other line: Resilience4j's and Micrometer's auto-configurations, and Actuator's
- * endpoint JSON.
+ * What the shared wiring tests need from Spring Boot that has another name on each line:
+ * Resilience4j's and Micrometer's auto-configurations, and Actuator's endpoint JSON.
+ * Generated for each line from a template in {@code metering-spring-boot-shared}.
  */
 public final class BootLine {
 
@@ -43,7 +43,7 @@ public final class BootLine {
 	public static String endpointJson(Object body) throws Exception {
 		AtomicReference<String> json = new AtomicReference<>();
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(JacksonEndpointAutoConfiguration.class))
-			.run((context) -> json.set(context.getBean(EndpointJsonMapper.class).get().writeValueAsString(body)));
+			.run((context) -> json.set(context.getBean(${boot.endpoint.json.mapper}.class).get().writeValueAsString(body)));
 		return json.get();
 	}
 

@@ -3,12 +3,13 @@ package dev.metering.actuate;
 import java.time.Clock;
 import java.time.Duration;
 
-import org.springframework.boot.actuate.health.AbstractHealthIndicator;
-import org.springframework.boot.actuate.health.Health;
+import ${boot.health.package}.AbstractHealthIndicator;
+import ${boot.health.package}.Health;
 
 /**
- * The {@code metering} health contributor on Spring Boot 3.5: what {@link MeteringHealth}
- * checks, as a {@code Health}.
+ * The {@code metering} health contributor: what {@link MeteringHealth} checks, as a
+ * {@code Health}. Generated for each Spring Boot line from a template in
+ * {@code metering-spring-boot-shared}, since the line's health API has its own package.
  *
  * @author metering-spring-boot
  */
