@@ -1,6 +1,7 @@
 package dev.metering.autoconfigure;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,6 +57,22 @@ class LedgerRecoveryLineTests {
 		assertThat(Long.parseLong(line.group(4))).as("units, after %s acknowledged", acknowledged)
 			.isBetween(acknowledged, acknowledged + 1);
 		assertThat(line.find()).as("a single line").isFalse();
+	}
+
+	@Test
+	void aDamagedPartMovedAsideIsInTheLine(CapturedOutput output) throws Exception {
+		Path ledger = this.temp.resolve("ledger");
+		recordUntilKilled(ledger);
+		Path segment = ledger.resolve("segment-000000000000.log");
+		try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+			// the quantity of the second counter (64-byte entries, quantity at +16)
+			file.seek(64 + 16 + 3);
+			file.write(0x7F);
+		}
+		this.contextRunner(ledger).run((context) -> assertThat(context).hasNotFailed());
+		assertThat(output.getOut()).containsPattern("INFO .* Usage ledger opened in " + Pattern.quote(ledger.toString())
+				+ ": recovered 1 open hour\\(s\\) and 0 pending report\\(s\\) holding \\d+ unit\\(s\\) not yet "
+				+ "confirmed by AWS; 1 damaged part\\(s\\) moved aside: segment-000000000000.log at offset 64 \\(.+, copy in .+\\)");
 	}
 
 	@Test
