@@ -7,13 +7,13 @@ import java.util.Map;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.client.TestRestTemplate;
-import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -23,6 +23,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
+import org.springframework.web.client.RestTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,14 +42,21 @@ class SampleAppActuatorTests {
 		properties.add("aws.marketplace.metering.ledger.directory", () -> ledgerDirectory.toString());
 	}
 
-	@LocalManagementPort
+	@Value("${local.management.port}")
 	private int managementPort;
 
-	@Autowired
-	private TestRestTemplate rest;
+	@Value("${local.server.port}")
+	private int port;
+
+	private RestTemplate rest;
 
 	@Autowired
 	private MarketplaceMeteringEmulator emulator;
+
+	@BeforeEach
+	void client() {
+		this.rest = SampleHttp.client(this.port);
+	}
 
 	@Test
 	void healthShowsMeteringInReadinessButNotInLiveness() {

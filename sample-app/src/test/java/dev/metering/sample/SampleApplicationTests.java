@@ -9,12 +9,13 @@ import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.ledger.LedgerView.OpenUsage;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.reporting.UsageReporter;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.client.TestRestTemplate;
 import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -24,6 +25,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
+import org.springframework.web.client.RestTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -48,11 +50,18 @@ class SampleApplicationTests {
 	@Autowired
 	private UsageLedger ledger;
 
-	@Autowired
-	private TestRestTemplate rest;
+	@Value("${local.server.port}")
+	private int port;
+
+	private RestTemplate rest;
 
 	@Autowired
 	private MarketplaceMeteringEmulator emulator;
+
+	@BeforeEach
+	void client() {
+		this.rest = SampleHttp.client(this.port);
+	}
 
 	@Test
 	void aBuyerRegistersThroughMarketplaceThenScans() {

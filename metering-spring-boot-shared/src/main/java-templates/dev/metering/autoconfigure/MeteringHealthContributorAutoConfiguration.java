@@ -1,0 +1,47 @@
+package dev.metering.autoconfigure;
+
+import java.time.Clock;
+
+import dev.metering.actuate.MeteringHealthIndicator;
+import dev.metering.actuate.MeteringState;
+import dev.metering.entitlement.EntitlementCheck;
+import dev.metering.ledger.UsageLedger;
+import dev.metering.reporting.UsageReporter;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import ${boot.health.autoconfigure.package}.ConditionalOnEnabledHealthIndicator;
+import ${boot.health.package}.HealthContributor;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the {@code metering} health contributor. It is in no health group
+ * by default: add it to the readiness group with
+ * {@code management.endpoint.health.group.readiness.include=readinessState,metering}.
+ * Generated for each Spring Boot line from a template in
+ * {@code metering-spring-boot-shared}, since the line's health API has its own package.
+ *
+ * @author metering-spring-boot
+ */
+@AutoConfiguration(after = { MeteringLedgerAutoConfiguration.class, MeteringReportingAutoConfiguration.class,
+		MeteringEntitlementAutoConfiguration.class })
+@ConditionalOnClass(HealthContributor.class)
+@ConditionalOnBean(UsageLedger.class)
+@ConditionalOnEnabledHealthIndicator("metering")
+@EnableConfigurationProperties(MeteringProperties.class)
+public class MeteringHealthContributorAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean(name = { "meteringHealthIndicator", "meteringHealthContributor" })
+	MeteringHealthIndicator meteringHealthIndicator(UsageLedger ledger, ObjectProvider<UsageReporter> reporter,
+			ObjectProvider<EntitlementCheck> entitlementCheck, MeteringProperties properties) {
+		MeteringState state = new MeteringState(ledger, reporter.getIfAvailable(), entitlementCheck.getIfAvailable());
+		return new MeteringHealthIndicator(state, Clock.systemUTC(), properties.getHealth().getExpiryWarning(),
+				properties.getLedger().getMinFreeSpace());
+	}
+
+}

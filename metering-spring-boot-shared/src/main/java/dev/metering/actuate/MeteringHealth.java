@@ -1,0 +1,256 @@
+package dev.metering.actuate;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import dev.metering.entitlement.EntitlementStatus;
+import dev.metering.ledger.LedgerStorage;
+import dev.metering.ledger.LedgerView;
+import dev.metering.ledger.ReportState;
+import dev.metering.ledger.UsageReport;
+import dev.metering.reporting.ReportingSettings;
+import dev.metering.reporting.ReportingStatistics.Cycle;
+
+import org.springframework.lang.Nullable;
+import org.springframework.util.Assert;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Health of AWS Marketplace metering, from local state only: the ledger, the reporter's
+ * last report and the startup entitlement result. A probe never calls AWS.
+ * <p>
+ * {@code DOWN} when the ledger cannot write (a full disk, a read-only directory), holds
+ * usage in memory that is not durable, or lost usage since it opened; when the ledger
+ * directory's free space is below the minimum; when the buyer is not entitled; when the
+ * ledger holds a dead-lettered report (until the ledger compacts it, after its
+ * retention); when the oldest unreported hour has less than the expiry warning left of
+ * AWS's acceptance window; or when usage has kept moving forward because AWS already held
+ * other records for it (a lost ledger directory, a second writer) for longer than that
+ * window. Otherwise {@code UP}, also when the entitlement was not checked or a report run
+ * failed (the reporter tries again, and the expiry warning catches a lasting failure).
+ * <p>
+ * Written once for both Spring Boot lines: each line's {@link MeteringHealthIndicator}
+ * turns a {@link Check} into its own {@code Health}.
+ *
+ * @author metering-spring-boot
+ */
+public class MeteringHealth {
+
+	private static final int LAST_REASONS = 5;
+
+	private final MeteringState state;
+
+	private final Clock clock;
+
+	private final Duration expiryWarning;
+
+	private final DataSize minFreeSpace;
+
+	/**
+	 * Create a new health check.
+	 * @param state what metering holds locally
+	 * @param clock the clock to measure the age of unreported usage
+	 * @param expiryWarning how long before unreported usage leaves the acceptance window
+	 * the health turns {@code DOWN}
+	 * @param minFreeSpace the free space of the ledger directory below which the health
+	 * turns {@code DOWN}
+	 */
+	public MeteringHealth(MeteringState state, Clock clock, Duration expiryWarning, DataSize minFreeSpace) {
+		Assert.notNull(state, "'state' must not be null");
+		Assert.notNull(clock, "'clock' must not be null");
+		Assert.isTrue(expiryWarning != null && !expiryWarning.isNegative(), "'expiryWarning' must not be negative");
+		Assert.isTrue(minFreeSpace != null && !minFreeSpace.isNegative(), "'minFreeSpace' must not be negative");
+		this.state = state;
+		this.clock = clock;
+		this.expiryWarning = expiryWarning;
+		this.minFreeSpace = minFreeSpace;
+	}
+
+	/**
+	 * Check the health now.
+	 * @return whether metering is up, and the details to show
+	 */
+	public Check check() {
+		Map<String, Object> details = new LinkedHashMap<>();
+		List<String> problems = new ArrayList<>();
+		details.put("ledger", storage(this.state.ledger().storage(), problems));
+		LedgerView view = this.state.ledger().view();
+		EntitlementStatus entitlement = this.state.entitlement();
+		if (entitlement != null) {
+			details.put("entitlement", entitlement(entitlement, problems));
+		}
+		details.put("pending", pending(view, problems));
+		details.put("deadLetters", deadLetters(view, problems));
+		Map<String, Object> movedForward = movedForward(view, problems);
+		if (!movedForward.isEmpty()) {
+			details.put("movedForward", movedForward);
+		}
+		Cycle lastReport = this.state.lastReport();
+		if (lastReport != null) {
+			details.put("lastReport", lastReport(lastReport));
+		}
+		if (!problems.isEmpty()) {
+			details.put("problems", problems);
+		}
+		return new Check(problems.isEmpty(), details);
+	}
+
+	private Map<String, Object> storage(LedgerStorage storage, List<String> problems) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		putIfPresent(details, "directory", storage.directory());
+		if (storage.usableSpace() >= 0) {
+			details.put("freeSpace", storage.usableSpace());
+			details.put("minFreeSpace", this.minFreeSpace.toBytes());
+			if (storage.usableSpace() < this.minFreeSpace.toBytes()) {
+				problems.add("the usage ledger directory has " + storage.usableSpace()
+						+ " bytes of free space, less than the minimum " + this.minFreeSpace.toBytes());
+			}
+		}
+		putIfPresent(details, "error", storage.failure());
+		details.put("heldUnits", storage.heldUnits());
+		details.put("heldKeys", storage.heldKeys());
+		details.put("holdLimit", storage.holdLimit());
+		details.put("lostUnits", storage.lostUnits());
+		if (storage.failure() != null) {
+			problems.add("the usage ledger cannot write: " + storage.failure());
+		}
+		if (storage.heldUnits() > 0) {
+			problems.add(storage.heldUnits() + " units of usage are held in memory, not durable, until the usage "
+					+ "ledger can write again");
+		}
+		if (storage.lostUnits() > 0) {
+			problems.add(storage.lostUnits() + " units of usage were lost: the usage ledger could neither write "
+					+ "nor hold them");
+		}
+		return details;
+	}
+
+	private Map<String, Object> entitlement(EntitlementStatus status, List<String> problems) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("state", status.state());
+		putIfPresent(details, "reason", status.reason());
+		putIfPresent(details, "errorCode", status.errorCode());
+		putIfPresent(details, "checkedAt", status.checkedAt());
+		if (status.state() == EntitlementStatus.State.NOT_ENTITLED) {
+			problems.add("not entitled: " + status.reason()
+					+ ((status.errorCode() != null) ? " (" + status.errorCode() + ")" : ""));
+		}
+		return details;
+	}
+
+	private Map<String, Object> pending(LedgerView view, List<String> problems) {
+		List<UsageReport> pendingReports = view.reports()
+			.stream()
+			.filter((report) -> report.state().isPending())
+			.toList();
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("reports", pendingReports.size());
+		details.put("openHours", view.openUsage().stream().map(LedgerView.OpenUsage::hour).distinct().count());
+		Stream
+			.concat(pendingReports.stream().map(UsageReport::hour),
+					view.openUsage().stream().map(LedgerView.OpenUsage::hour))
+			.min(Instant::compareTo)
+			.ifPresent((oldest) -> {
+				Instant expiresAt = oldest.plus(ReportingSettings.AWS_ACCEPTANCE_WINDOW);
+				Duration left = Duration.between(this.clock.instant(), expiresAt);
+				details.put("oldestUnreportedHour", oldest.toString());
+				details.put("expiresAt", expiresAt.toString());
+				details.put("timeLeft", left.truncatedTo(ChronoUnit.SECONDS).toString());
+				if (left.compareTo(this.expiryWarning) < 0) {
+					problems.add("usage of hour " + oldest + " is unreported and leaves AWS's acceptance window at "
+							+ expiresAt);
+				}
+			});
+		return details;
+	}
+
+	private Map<String, Object> deadLetters(LedgerView view, List<String> problems) {
+		List<UsageReport> deadLetters = view.reports()
+			.stream()
+			.filter((report) -> report.state() == ReportState.DEAD_LETTER)
+			.toList();
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("count", deadLetters.size());
+		if (!deadLetters.isEmpty()) {
+			List<String> lastReasons = new ArrayList<>();
+			for (int i = deadLetters.size() - 1; i >= 0 && lastReasons.size() < LAST_REASONS; i--) {
+				UsageReport report = deadLetters.get(i);
+				lastReasons.add(report.hour() + " " + report.dimension() + ": " + report.reason());
+			}
+			details.put("lastReasons", lastReasons);
+			problems.add(deadLetters.size() + " usage report(s) refused by AWS for good (dead letters)");
+		}
+		return details;
+	}
+
+	/**
+	 * Usage still moving forward: per dimension and customer, the trailing run of
+	 * {@link ReportState#MOVED_FORWARD moved} reports, since the hour of its first one.
+	 */
+	private Map<String, Object> movedForward(LedgerView view, List<String> problems) {
+		Map<String, UsageReport> firstMoved = new HashMap<>();
+		Map<String, UsageReport> lastMoved = new HashMap<>();
+		for (UsageReport report : view.reports()) {
+			String key = report.dimension() + "/" + report.customer();
+			if (report.state() == ReportState.MOVED_FORWARD) {
+				firstMoved.putIfAbsent(key, report);
+				lastMoved.put(key, report);
+			}
+			else if (!report.state().isPending()) {
+				firstMoved.remove(key);
+				lastMoved.remove(key);
+			}
+		}
+		Map<String, Object> details = new LinkedHashMap<>();
+		if (firstMoved.isEmpty()) {
+			return details;
+		}
+		Instant since = firstMoved.values().stream().map(UsageReport::hour).min(Instant::compareTo).orElseThrow();
+		Duration movingFor = Duration.between(since, this.clock.instant());
+		details.put("units", lastMoved.values().stream().mapToLong(UsageReport::quantity).sum());
+		details.put("keys", lastMoved.size());
+		details.put("since", since.toString());
+		details.put("movingFor", movingFor.truncatedTo(ChronoUnit.SECONDS).toString());
+		if (movingFor.compareTo(ReportingSettings.AWS_ACCEPTANCE_WINDOW) > 0) {
+			problems.add("usage has moved forward since hour " + since + " because AWS already holds records this "
+					+ "ledger did not send (a lost ledger directory or a second writer)");
+		}
+		return details;
+	}
+
+	private Map<String, Object> lastReport(Cycle cycle) {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("started", cycle.started().toString());
+		details.put("ended", cycle.ended().toString());
+		details.put("reported", cycle.reported());
+		details.put("pending", cycle.pending());
+		putIfPresent(details, "failure", cycle.failure());
+		return details;
+	}
+
+	private static void putIfPresent(Map<String, Object> details, String name, @Nullable Object value) {
+		if (value != null) {
+			details.put(name, (value instanceof Instant || value instanceof Path) ? value.toString() : value);
+		}
+	}
+
+	/**
+	 * The result of a check.
+	 *
+	 * @param up whether metering is healthy
+	 * @param details what the health shows, with {@code problems} when it is not up
+	 */
+	public record Check(boolean up, Map<String, Object> details) {
+
+	}
+
+}

@@ -1,0 +1,55 @@
+package dev.metering.autoconfigure;
+
+import dev.metering.aop.MeteredMethodCache;
+import dev.metering.aop.MeteredUsageAspect;
+import dev.metering.aop.MeteredUsageStartupValidator;
+import dev.metering.core.UsageRecorder;
+import org.aspectj.lang.annotation.Aspect;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Lazy;
+
+/**
+ * Auto-configuration of {@link dev.metering.annotation.MeteredUsage @MeteredUsage}: the
+ * aspect that records annotated calls, and the check at startup that every annotation
+ * names a valid dimension, tags and expressions.
+ * <p>
+ * The aspect is an advisor, created while Spring sorts advisors, so it reaches the
+ * recorder lazily: the ledger is opened as a bean of its own, and a ledger that cannot be
+ * opened fails startup with its own cause.
+ *
+ * @author metering-spring-boot
+ */
+@AutoConfiguration(after = { MeteringLedgerAutoConfiguration.class, AopAutoConfiguration.class })
+@ConditionalOnClass(Aspect.class)
+@ConditionalOnBean(UsageRecorder.class)
+@EnableConfigurationProperties(MeteringProperties.class)
+public class MeteredUsageAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	MeteredMethodCache meteredMethodCache(@Lazy UsageRecorder recorder) {
+		return new MeteredMethodCache(recorder);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MeteredUsageAspect meteredUsageAspect(MeteredMethodCache methods, MeteringProperties properties) {
+		MeteredUsageAspect aspect = new MeteredUsageAspect(methods);
+		aspect.setOrder(properties.getAspectOrder());
+		return aspect;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	MeteredUsageStartupValidator meteredUsageStartupValidator(MeteredMethodCache methods) {
+		return new MeteredUsageStartupValidator(methods);
+	}
+
+}

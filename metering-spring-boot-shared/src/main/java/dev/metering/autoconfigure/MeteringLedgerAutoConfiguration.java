@@ -1,0 +1,93 @@
+package dev.metering.autoconfigure;
+
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+
+import dev.metering.core.UsageRecorder;
+import dev.metering.ledger.FileUsageLedger;
+import dev.metering.ledger.InMemoryUsageLedger;
+import dev.metering.ledger.UsageLedger;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.util.StringUtils;
+
+/**
+ * Auto-configuration of the {@link UsageLedger}, where recorded usage lives until AWS
+ * confirmed it (a durable file ledger by default), and of the {@link UsageRecorder} every
+ * recording goes through.
+ *
+ * @author metering-spring-boot
+ */
+@AutoConfiguration(before = MeteringAutoConfiguration.class)
+@EnableConfigurationProperties(MeteringProperties.class)
+public class MeteringLedgerAutoConfiguration {
+
+	private static final Log logger = LogFactory.getLog(MeteringLedgerAutoConfiguration.class);
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	UsageLedger usageLedger(MeteringProperties properties) {
+		MeteringConfigurationValidator.validate(properties);
+		MeteringProperties.Ledger ledger = properties.getLedger();
+		String identity = reportingIdentity(properties);
+		if (ledger.getType() == MeteringProperties.LedgerType.MEMORY) {
+			logger.warn("Recorded usage is kept in memory only (aws.marketplace.metering.ledger.type=memory): "
+					+ "usage not yet reported to AWS is lost on every restart or crash");
+			return new InMemoryUsageLedger(Clock.systemUTC(), properties.getProductCode(), identity);
+		}
+		FileUsageLedger opened;
+		try {
+			opened = FileUsageLedger.builder(ledger.getDirectory())
+				.clock(Clock.systemUTC())
+				.productCode(properties.getProductCode())
+				.reportingIdentity(identity)
+				.syncInterval(ledger.getSyncInterval())
+				.retention(ledger.getRetention())
+				.holdLimit(holdLimit(properties.getCapture()))
+				.build();
+		}
+		catch (UncheckedIOException ex) {
+			throw new LedgerDirectoryException(ledger.getDirectory(), ex.getCause());
+		}
+		logger.info(LedgerRecoveryMessage.of(opened, ledger.getDirectory()));
+		return opened;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	UsageRecorder usageRecorder(UsageLedger ledger, MeteringProperties properties) {
+		return new UsageRecorder(ledger, properties.getDimensions(), properties.getCapture().getOnFailure());
+	}
+
+	/**
+	 * An application that opted into failing calls holds nothing in memory: its calls
+	 * fail as soon as the ledger cannot write.
+	 */
+	private static int holdLimit(MeteringProperties.Capture capture) {
+		return (capture.getOnFailure() == UsageRecorder.OnFailure.FAIL) ? 0 : capture.getHoldLimit();
+	}
+
+	static String reportingIdentity(MeteringProperties properties) {
+		if (StringUtils.hasText(properties.getReportingIdentity())) {
+			return properties.getReportingIdentity();
+		}
+		String hostname = System.getenv("HOSTNAME");
+		if (StringUtils.hasText(hostname)) {
+			return hostname;
+		}
+		try {
+			return InetAddress.getLocalHost().getHostName();
+		}
+		catch (UnknownHostException ex) {
+			return "localhost";
+		}
+	}
+
+}

@@ -1,0 +1,172 @@
+package dev.metering.actuate;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.metering.entitlement.EntitlementCheck;
+import dev.metering.entitlement.EntitlementException;
+import dev.metering.entitlement.EntitlementReason;
+import dev.metering.entitlement.EntitlementStatus;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
+
+import org.springframework.util.unit.DataSize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Clock-driven tests of {@link MeteringHealth}.
+ */
+class MeteringHealthTests {
+
+	private static final Instant HOUR_10 = MeteringFixture.HOUR_10;
+
+	private final MeteringFixture fixture = new MeteringFixture();
+
+	@AfterEach
+	void close() throws Exception {
+		this.fixture.close();
+	}
+
+	@Test
+	void upWithNothingPendingAndNoEntitlementCheck() {
+		MeteringHealth.Check health = health(Duration.ofHours(1));
+		assertThat(health.up()).isTrue();
+		assertThat(health.details()).doesNotContainKeys("entitlement", "lastReport", "problems");
+		assertThat(detail(health, "pending")).containsEntry("reports", 0).containsEntry("openHours", 0L);
+		assertThat(detail(health, "deadLetters")).containsEntry("count", 0);
+	}
+
+	@Test
+	void downWhenTheOldestUnreportedHourHasLessThanTheWarningLeft() {
+		this.fixture.recorder.record("scans", 3, null, null);
+		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(5)).minusSeconds(1));
+		MeteringHealth.Check health = health(Duration.ofHours(1));
+		assertThat(health.up()).isTrue();
+		assertThat(detail(health, "pending")).containsEntry("openHours", 1L)
+			.containsEntry("oldestUnreportedHour", "2026-03-01T10:00:00Z")
+			.containsEntry("expiresAt", "2026-03-01T16:00:00Z")
+			.containsEntry("timeLeft", "PT1H1S");
+		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(5)).plusSeconds(1));
+		health = health(Duration.ofHours(1));
+		assertThat(health.up()).isFalse();
+		assertThat((List<?>) health.details().get("problems")).singleElement()
+			.asString()
+			.contains("hour 2026-03-01T10:00:00Z", "2026-03-01T16:00:00Z");
+	}
+
+	@Test
+	void theExpiryWarningIsConfigurable() {
+		this.fixture.recorder.record("scans", 3, null, null);
+		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(3)));
+		assertThat(health(Duration.ofHours(1)).up()).isTrue();
+		assertThat(health(Duration.ofHours(4)).up()).isFalse();
+	}
+
+	@Test
+	void reportingTheUsageClearsThePendingHour() {
+		this.fixture.recorder.record("scans", 3, null, null);
+		this.fixture.clock.set(HOUR_10.plus(Duration.ofMinutes(61)));
+		this.fixture.reporter.report(false);
+		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(5).plusMinutes(30)));
+		MeteringHealth.Check health = health(Duration.ofHours(1));
+		assertThat(health.up()).isTrue();
+		assertThat(detail(health, "pending")).containsEntry("reports", 0).doesNotContainKey("oldestUnreportedHour");
+		assertThat(detail(health, "lastReport")).containsEntry("started", "2026-03-01T11:01:00Z")
+			.containsEntry("reported", 1)
+			.containsEntry("pending", 0)
+			.doesNotContainKey("failure");
+	}
+
+	@Test
+	void downWithTheReasonWhenAReportWasDeadLettered() {
+		this.fixture.recorder.record("scans", 2, null, "customer-2");
+		this.fixture.recorder.record("scans", 5, null, MeteringFixture.SUBSCRIBED);
+		this.fixture.clock.set(HOUR_10.plus(Duration.ofMinutes(61)));
+		this.fixture.reporter.report(false);
+		MeteringHealth.Check health = health(Duration.ofHours(1));
+		assertThat(health.up()).isFalse();
+		assertThat(detail(health, "deadLetters")).containsEntry("count", 1)
+			.containsEntry("lastReasons", List.of("2026-03-01T10:00:00Z scans: NOT_ENTITLED CustomerNotSubscribed"));
+		assertThat(health.details().toString()).as("no customer in health details").doesNotContain("customer-");
+	}
+
+	@Test
+	void downWhenNotEntitled() {
+		EntitlementException refusal = new EntitlementException(EntitlementReason.NOT_ENTITLED,
+				"CustomerNotEntitledException", "The buyer is not entitled", null);
+		EntitlementStatus status = EntitlementStatus.failed(refusal, HOUR_10, MeteringFixture.PRODUCT, 1);
+		MeteringHealth.Check health = health(() -> status);
+		assertThat(health.up()).isFalse();
+		assertThat(detail(health, "entitlement")).containsEntry("state", EntitlementStatus.State.NOT_ENTITLED)
+			.containsEntry("errorCode", "CustomerNotEntitledException")
+			.containsEntry("checkedAt", "2026-03-01T10:00:00Z");
+		assertThat((List<?>) health.details().get("problems")).singleElement()
+			.asString()
+			.contains("not entitled", "CustomerNotEntitledException");
+	}
+
+	@Test
+	void upWhenEntitledOrNotChecked() {
+		assertThat(health(() -> EntitlementStatus.entitled(HOUR_10, MeteringFixture.PRODUCT, 1)).up()).isTrue();
+		MeteringHealth.Check notChecked = health(() -> EntitlementStatus.notChecked(MeteringFixture.PRODUCT, 1));
+		assertThat(notChecked.up()).isTrue();
+		assertThat(detail(notChecked, "entitlement")).containsEntry("state", EntitlementStatus.State.NOT_CHECKED);
+	}
+
+	@Test
+	void usageThatKeepsMeetingRecordsOfAnotherWriterShowsSinceWhenAndIsDownAfterTheAcceptanceWindow() {
+		this.fixture.recorder.record("scans", 3, null, null);
+		Instant hour = HOUR_10;
+		for (int hours = 1; hours <= 6; hours++) {
+			this.fixture.clock.set(hour.plus(Duration.ofMinutes(30)));
+			this.fixture.client.meterUsage(MeterUsageRequest.builder()
+				.productCode(MeteringFixture.PRODUCT)
+				.usageDimension("scans")
+				.timestamp(hour)
+				.usageQuantity(1000)
+				.build());
+			hour = hour.plus(Duration.ofHours(1));
+			this.fixture.clock.set(hour.plus(Duration.ofMinutes(1)));
+			this.fixture.reporter.report(false);
+			MeteringHealth.Check health = health(Duration.ofHours(1));
+			assertThat(detail(health, "movedForward")).containsEntry("units", 3L)
+				.containsEntry("keys", 1)
+				.containsEntry("since", "2026-03-01T10:00:00Z")
+				.containsEntry("movingFor", "PT" + hours + "H1M");
+			assertThat(health.up()).as("after %s hours", hours).isEqualTo(hours < 6);
+		}
+		assertThat((List<?>) health(Duration.ofHours(1)).details().get("problems")).singleElement()
+			.asString()
+			.contains("moved forward since hour 2026-03-01T10:00:00Z", "lost ledger directory", "second writer");
+
+		this.fixture.clock.set(hour.plus(Duration.ofMinutes(61)));
+		this.fixture.reporter.report(false);
+		MeteringHealth.Check health = health(Duration.ofHours(1));
+		assertThat(health.up()).isTrue();
+		assertThat(health.details()).doesNotContainKey("movedForward");
+		assertThat(this.fixture.emulator.records())
+			.filteredOn((record) -> record.hour().equals(HOUR_10.plus(Duration.ofHours(6))))
+			.singleElement()
+			.satisfies((record) -> assertThat(record.quantity()).isEqualTo(3));
+	}
+
+	private MeteringHealth.Check health(Duration expiryWarning) {
+		return new MeteringHealth(this.fixture.state(), this.fixture.clock, expiryWarning, DataSize.ofBytes(0)).check();
+	}
+
+	private MeteringHealth.Check health(EntitlementCheck check) {
+		return new MeteringHealth(this.fixture.state(check), this.fixture.clock, Duration.ofHours(1),
+				DataSize.ofBytes(0))
+			.check();
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> detail(MeteringHealth.Check health, String name) {
+		return (Map<String, Object>) health.details().get(name);
+	}
+
+}

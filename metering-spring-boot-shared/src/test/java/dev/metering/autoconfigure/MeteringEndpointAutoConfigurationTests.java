@@ -1,0 +1,92 @@
+package dev.metering.autoconfigure;
+
+import dev.metering.actuate.MeteringEndpoint;
+import dev.metering.actuate.MeteringState;
+import dev.metering.core.ProductType;
+import dev.metering.ledger.UsageLedger;
+import dev.metering.reporting.UsageReporter;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link MeteringEndpointAutoConfiguration}.
+ */
+class MeteringEndpointAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withInitializer(
+				(context) -> new MeteringResilienceDefaults().postProcessEnvironment(context.getEnvironment(), null))
+		.withConfiguration(BootLine.RESILIENCE)
+		.withConfiguration(AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class,
+				MeteringAutoConfiguration.class, MeteringLedgerAutoConfiguration.class,
+				MeteringReportingAutoConfiguration.class, MeteringEndpointAutoConfiguration.class))
+		.withPropertyValues("aws.marketplace.metering.product-code=prod-abc123",
+				"aws.marketplace.metering.region=us-east-1", "aws.marketplace.metering.product-type=saas",
+				"aws.marketplace.metering.ledger.type=memory");
+
+	@Test
+	void notAvailableUnlessExposed() {
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(MeteringEndpoint.class));
+	}
+
+	@Test
+	void availableWhenExposedOverTheWeb() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=metering").run((context) -> {
+			assertThat(context).hasSingleBean(MeteringEndpoint.class);
+			MeteringEndpoint.MeteringDescriptor metering = context.getBean(MeteringEndpoint.class).metering();
+			assertThat(metering.productCode()).isEqualTo("prod-abc123");
+			assertThat(metering.mode()).isEqualTo("saas");
+			assertThat(metering.entitlement()).as("no entitlement check for saas").isNull();
+		});
+	}
+
+	@Test
+	void notAvailableWhenAccessIsNone() {
+		this.contextRunner
+			.withPropertyValues("management.endpoints.web.exposure.include=metering",
+					"management.endpoint.metering.access=NONE")
+			.run((context) -> assertThat(context).doesNotHaveBean(MeteringEndpoint.class));
+	}
+
+	@Test
+	void notAvailableWithoutAReporter() {
+		this.contextRunner
+			.withPropertyValues("management.endpoints.web.exposure.include=metering",
+					"aws.marketplace.metering.reporting.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(MeteringEndpoint.class));
+	}
+
+	@Test
+	void backsOffToAUserEndpoint() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=metering")
+			.withUserConfiguration(UserEndpointConfiguration.class)
+			.run((context) -> assertThat(context).hasSingleBean(MeteringEndpoint.class).hasBean("userEndpoint"));
+	}
+
+	@Test
+	void backsOffWithoutActuator() {
+		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=metering")
+			.withClassLoader(new FilteredClassLoader(Endpoint.class))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(MeteringEndpoint.class));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserEndpointConfiguration {
+
+		@Bean
+		MeteringEndpoint userEndpoint(UsageLedger ledger, UsageReporter reporter) {
+			return new MeteringEndpoint("own", ProductType.SAAS, new MeteringState(ledger, reporter, null));
+		}
+
+	}
+
+}

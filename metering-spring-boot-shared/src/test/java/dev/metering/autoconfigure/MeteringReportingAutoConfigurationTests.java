@@ -1,0 +1,129 @@
+package dev.metering.autoconfigure;
+
+import java.time.Duration;
+
+import dev.metering.core.UsageRecorder;
+import dev.metering.emulator.MarketplaceMeteringEmulator;
+import dev.metering.reporting.ReportingStatistics.Cycle;
+import dev.metering.reporting.UsageReporter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.retry.RetryRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.mock.env.MockEnvironment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
+
+/**
+ * Tests for {@link MeteringReportingAutoConfiguration} and
+ * {@link MeteringResilienceDefaults}.
+ */
+class MeteringReportingAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withInitializer(
+				(context) -> new MeteringResilienceDefaults().postProcessEnvironment(context.getEnvironment(), null))
+		.withConfiguration(BootLine.RESILIENCE)
+		.withConfiguration(
+				AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class, MeteringAutoConfiguration.class,
+						MeteringLedgerAutoConfiguration.class, MeteringReportingAutoConfiguration.class))
+		.withPropertyValues("aws.marketplace.metering.product-code=prod-abc123",
+				"aws.marketplace.metering.region=us-east-1", "aws.marketplace.metering.ledger.type=memory");
+
+	@Test
+	void createsTheReporterWithTheMarketplaceMeteringDefaults() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(UsageReporter.class);
+			RetryConfig retry = context.getBean(RetryRegistry.class).retry("marketplaceMetering").getRetryConfig();
+			assertThat(retry.getMaxAttempts()).isEqualTo(5);
+			long first = retry.getIntervalBiFunction().apply(1, null);
+			long third = retry.getIntervalBiFunction().apply(3, null);
+			assertThat(first).as("1 s with 50% jitter").isBetween(500L, 1500L);
+			assertThat(third).as("exponential: 4 s with 50% jitter").isBetween(2000L, 6000L);
+			RateLimiterConfig limiter = context.getBean(RateLimiterRegistry.class)
+				.rateLimiter("marketplaceMetering")
+				.getRateLimiterConfig();
+			assertThat(limiter.getLimitForPeriod()).isEqualTo(5);
+			assertThat(limiter.getLimitRefreshPeriod()).isEqualTo(Duration.ofSeconds(1));
+		});
+	}
+
+	@Test
+	void standardResilience4jPropertiesOverrideSingleDefaults() {
+		this.contextRunner
+			.withPropertyValues("resilience4j.retry.instances.marketplaceMetering.max-attempts=2",
+					"resilience4j.ratelimiter.instances.marketplaceMetering.limit-for-period=1")
+			.run((context) -> {
+				RetryConfig retry = context.getBean(RetryRegistry.class).retry("marketplaceMetering").getRetryConfig();
+				assertThat(retry.getMaxAttempts()).isEqualTo(2);
+				assertThat(retry.getIntervalBiFunction().apply(3, null)).as("other defaults kept")
+					.isBetween(2000L, 6000L);
+				assertThat(context.getBean(RateLimiterRegistry.class)
+					.rateLimiter("marketplaceMetering")
+					.getRateLimiterConfig()
+					.getLimitForPeriod()).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void theDefaultsAreTheLowestPrecedence() {
+		MockEnvironment environment = new MockEnvironment();
+		environment.setProperty("resilience4j.retry.instances.marketplaceMetering.max-attempts", "9");
+		new MeteringResilienceDefaults().postProcessEnvironment(environment, null);
+		assertThat(environment.getProperty("resilience4j.retry.instances.marketplaceMetering.max-attempts"))
+			.isEqualTo("9");
+		assertThat(environment.getProperty("resilience4j.ratelimiter.instances.marketplaceMetering.limit-for-period"))
+			.isEqualTo("5");
+	}
+
+	@Test
+	void theRetryAndRateLimiterPropertiesDriveTheReporter() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(MeteringEmulatorAutoConfiguration.class))
+			.withPropertyValues("aws.marketplace.metering.emulator.enabled=true",
+					"aws.marketplace.metering.dimensions=scans,pages",
+					"resilience4j.retry.instances.marketplaceMetering.max-attempts=2",
+					"resilience4j.retry.instances.marketplaceMetering.wait-duration=1ms",
+					"resilience4j.ratelimiter.instances.marketplaceMetering.limit-for-period=3",
+					"resilience4j.ratelimiter.instances.marketplaceMetering.limit-refresh-period=1h",
+					"resilience4j.ratelimiter.instances.marketplaceMetering.timeout-duration=0")
+			.run((context) -> {
+				MarketplaceMeteringEmulator emulator = context.getBean(MarketplaceMeteringEmulator.class);
+				UsageRecorder recorder = context.getBean(UsageRecorder.class);
+				recorder.record("scans", 1, null, null);
+				recorder.record("pages", 1, null, null);
+				emulator.faults().throttleRate(1.0);
+				Cycle cycle = context.getBean(UsageReporter.class).report(true);
+				assertThat(emulator.counters().rejected("ThrottlingException"))
+					.as("2 attempts for the first report, then the third and last permit for the second")
+					.isEqualTo(3);
+				assertThat(cycle.pending()).isEqualTo(2);
+			});
+	}
+
+	@Test
+	void canBeSwitchedOff() {
+		this.contextRunner.withPropertyValues("aws.marketplace.metering.reporting.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(UsageReporter.class));
+	}
+
+	@Test
+	void isOffWithoutResilience4j() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(RetryRegistry.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(UsageReporter.class));
+	}
+
+	@Test
+	void theReporterIsAnsweredByTheApplicationsOwn() {
+		this.contextRunner
+			.withBean("myReporter", UsageReporter.class, () -> org.mockito.Mockito.mock(UsageReporter.class))
+			.run((context) -> assertThat(context).hasSingleBean(UsageReporter.class).hasBean("myReporter"));
+	}
+
+}
