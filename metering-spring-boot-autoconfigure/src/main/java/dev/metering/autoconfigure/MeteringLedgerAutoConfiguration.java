@@ -53,7 +53,7 @@ public class MeteringLedgerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	UsageRecorder usageRecorder(UsageLedger ledger, MeteringProperties properties) {
-		return new UsageRecorder(ledger, properties.getDimensions());
+		return new UsageRecorder(ledger, properties.getDimensions(), properties.getSaas().getIntegration());
 	}
 
 	static String reportingIdentity(MeteringProperties properties) {

@@ -12,7 +12,7 @@ import java.util.TreeMap;
 
 /**
  * Turns the sealed usage of an hour into {@link UsageReport reports} that AWS accepts:
- * one per dimension and customer, with every tag set as an allocation.
+ * one per dimension, customer and license, with every tag set as an allocation.
  * <p>
  * Two limits shape a report. At most {@value #MAX_ALLOCATIONS} allocations: when an hour
  * has more tag sets, the smallest ones beyond the limit are folded into the untagged
@@ -55,9 +55,11 @@ final class ReportAssembler {
 	 */
 	List<UsageReport> assemble(int hour, Map<UsageKey, Long> usage, int carryTo, List<Carry> carries) {
 		Map<Group, Map<SortedMap<String, String>, Long>> groups = new TreeMap<>();
-		usage.forEach((key, quantity) -> groups
-			.computeIfAbsent(new Group(key.dimension(), key.customer()), (group) -> new TreeMap<>(TAGS_ORDER))
-			.merge(key.tags(), quantity, Long::sum));
+		usage.forEach(
+				(key, quantity) -> groups
+					.computeIfAbsent(new Group(key.dimension(), key.customer(), key.license()),
+							(group) -> new TreeMap<>(TAGS_ORDER))
+					.merge(key.tags(), quantity, Long::sum));
 		List<UsageReport> reports = new ArrayList<>();
 		groups.forEach((group, byTags) -> reports.add(report(hour, group, byTags, carryTo, carries)));
 		return reports;
@@ -76,14 +78,15 @@ final class ReportAssembler {
 				total += taken;
 			}
 			if (quantity > taken) {
-				carries.add(new Carry(new UsageKey(group.dimension(), group.customer(), entry.getKey()), carryTo,
-						quantity - taken));
+				carries
+					.add(new Carry(new UsageKey(group.dimension(), group.customer(), group.license(), entry.getKey()),
+							carryTo, quantity - taken));
 			}
 		}
 		Instant start = Hours.start(hour);
 		String token = ClientTokens.of(this.productCode, this.reportingIdentity, group.dimension(), group.customer(),
-				start);
-		return new UsageReport(token, start, group.dimension(), group.customer(), total,
+				group.license(), start);
+		return new UsageReport(token, start, group.dimension(), group.customer(), group.license(), total,
 				Collections.unmodifiableList(allocations), token, ReportState.CLOSED, null, null);
 	}
 
@@ -122,10 +125,11 @@ final class ReportAssembler {
 		return rights.hasNext() ? -1 : 0;
 	}
 
-	private record Group(String dimension, String customer) implements Comparable<Group> {
+	private record Group(String dimension, String customer, String license) implements Comparable<Group> {
 
 		private static final Comparator<Group> ORDER = Comparator.comparing(Group::dimension)
-			.thenComparing(Group::customer, Comparator.nullsFirst(Comparator.naturalOrder()));
+			.thenComparing(Group::customer, Comparator.nullsFirst(Comparator.naturalOrder()))
+			.thenComparing(Group::license, Comparator.nullsFirst(Comparator.naturalOrder()));
 
 		@Override
 		public int compareTo(Group other) {

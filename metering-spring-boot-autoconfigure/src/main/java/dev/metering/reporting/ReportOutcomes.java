@@ -2,6 +2,7 @@ package dev.metering.reporting;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 
 import dev.metering.core.MeteringErrors;
 import dev.metering.core.MeteringException;
@@ -52,8 +53,9 @@ final class ReportOutcomes {
 	 * @return whether to send it
 	 */
 	boolean mayStart(UsageReport report) {
-		if (report.state() == ReportState.CLOSED && !this.clock.instant()
-			.isBefore(report.hour().plus(this.acceptanceWindow).minus(this.lastSendMargin))) {
+		Instant closesAt = AcceptanceWindow.closesAt(report.hour(), report.customer() != null, this.acceptanceWindow);
+		if (report.state() == ReportState.CLOSED
+				&& !this.clock.instant().isBefore(closesAt.minus(this.lastSendMargin))) {
 			expired(report, "hour " + report.hour() + " left the acceptance window before it was sent");
 			return false;
 		}

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Set;
 
 import dev.metering.core.MeteringTemplate;
+import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.entitlement.EntitlementCheck;
@@ -56,7 +57,7 @@ final class MeteringFixture implements AutoCloseable {
 			.start();
 		this.client = TestClients.client(this.emulator.endpoint(), "AKIDPOD1", Duration.ofSeconds(5));
 		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "pod-1");
-		this.recorder = new UsageRecorder(this.ledger, Set.of("scans", "pages"));
+		this.recorder = new UsageRecorder(this.ledger, Set.of("scans", "pages"), SaasIntegration.LEGACY);
 		MeteringTemplate template = new MeteringTemplate(this.client, PRODUCT, this.recorder);
 		Retry retry = Retry.of("marketplaceMetering",
 				RetryConfig.custom()

@@ -118,6 +118,20 @@ class MeteringHealthIndicatorTests {
 		assertThat(detail(notChecked, "entitlement")).containsEntry("state", EntitlementStatus.State.NOT_CHECKED);
 	}
 
+	@Test
+	void customersUsageExpiresAfterTheBatchMeterUsageWindow() {
+		this.fixture.recorder.record("scans", 3, null, "customer-1");
+		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(7)));
+		Health health = health(Duration.ofHours(1));
+		assertThat(health.getStatus()).isEqualTo(Status.UP);
+		assertThat(detail(health, "pending")).containsEntry("oldestUnreportedHour", "2026-03-01T10:00:00Z")
+			.containsEntry("expiresAt", "2026-03-02T10:00:00Z");
+		this.fixture.recorder.record("scans", 1, null, null);
+		assertThat(detail(health(Duration.ofHours(1)), "pending"))
+			.containsEntry("oldestUnreportedHour", "2026-03-01T10:00:00Z")
+			.containsEntry("expiresAt", "2026-03-01T23:00:00Z");
+	}
+
 	private Health health(Duration expiryWarning) {
 		return new MeteringHealthIndicator(this.fixture.state(), this.fixture.clock, expiryWarning).health();
 	}

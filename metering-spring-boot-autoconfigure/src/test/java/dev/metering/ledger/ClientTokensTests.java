@@ -13,33 +13,48 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ClientTokensTests {
 
+	private static final String LICENSE = "arn:aws:license-manager::123456789012:license:l-1";
+
 	private static final Instant TEN = Instant.parse("2026-01-01T10:00:00Z");
 
-	private final String token = ClientTokens.of("prod-1", "pod-a", "scans", "cust-1", TEN);
+	private final String token = ClientTokens.of("prod-1", "pod-a", "scans", "cust-1", null, TEN);
 
 	@Test
 	void theSameInputsGiveTheSameTokenOfAtMost64Characters() {
-		assertThat(ClientTokens.of("prod-1", "pod-a", "scans", "cust-1", TEN)).isEqualTo(this.token)
+		assertThat(ClientTokens.of("prod-1", "pod-a", "scans", "cust-1", null, TEN)).isEqualTo(this.token)
 			.hasSizeLessThanOrEqualTo(64);
 	}
 
 	@Test
 	void everyInputChangesTheToken() {
-		assertThat(ClientTokens.of("prod-2", "pod-a", "scans", "cust-1", TEN)).isNotEqualTo(this.token);
-		assertThat(ClientTokens.of("prod-1", "pod-b", "scans", "cust-1", TEN)).isNotEqualTo(this.token);
-		assertThat(ClientTokens.of("prod-1", "pod-a", "bytes", "cust-1", TEN)).isNotEqualTo(this.token);
-		assertThat(ClientTokens.of("prod-1", "pod-a", "scans", "cust-2", TEN)).isNotEqualTo(this.token);
-		assertThat(ClientTokens.of("prod-1", "pod-a", "scans", null, TEN)).isNotEqualTo(this.token);
-		assertThat(ClientTokens.of("prod-1", "pod-a", "scans", "cust-1", TEN.plusSeconds(3600)))
+		assertThat(ClientTokens.of("prod-2", "pod-a", "scans", "cust-1", null, TEN)).isNotEqualTo(this.token);
+		assertThat(ClientTokens.of("prod-1", "pod-b", "scans", "cust-1", null, TEN)).isNotEqualTo(this.token);
+		assertThat(ClientTokens.of("prod-1", "pod-a", "bytes", "cust-1", null, TEN)).isNotEqualTo(this.token);
+		assertThat(ClientTokens.of("prod-1", "pod-a", "scans", "cust-2", null, TEN)).isNotEqualTo(this.token);
+		assertThat(ClientTokens.of("prod-1", "pod-a", "scans", null, null, TEN)).isNotEqualTo(this.token);
+		assertThat(ClientTokens.of("prod-1", "pod-a", "scans", "cust-1", null, TEN.plusSeconds(3600)))
 			.isNotEqualTo(this.token);
+		assertThat(ClientTokens.of("prod-1", "pod-a", "scans", "cust-1", LICENSE, TEN)).isNotEqualTo(this.token);
+	}
+
+	@Test
+	void twoLicensesOfOneAccountHaveTwoTokens() {
+		assertThat(ClientTokens.of("prod-1", "seller", "scans", "111122223333", LICENSE, TEN))
+			.isNotEqualTo(ClientTokens.of("prod-1", "seller", "scans", "111122223333", LICENSE + "2", TEN));
+	}
+
+	@Test
+	void withoutALicenseTheTokenIsTheOneWrittenBeforeLicensesExisted() {
+		// the name-based UUID of "6:prod-1;5:pod-a;5:scans;6:cust-1;10:1767261600;"
+		assertThat(this.token).isEqualTo("f6f35672-b0eb-30d9-a81e-fa491b7e766c");
 	}
 
 	@Test
 	void partsCannotBeShiftedIntoEachOther() {
-		assertThat(ClientTokens.of("prod", "1pod", "scans", null, TEN))
-			.isNotEqualTo(ClientTokens.of("prod1", "pod", "scans", null, TEN));
-		assertThat(ClientTokens.of("prod-1", "pod-a", "scans", "", TEN))
-			.isNotEqualTo(ClientTokens.of("prod-1", "pod-a", "scans", null, TEN));
+		assertThat(ClientTokens.of("prod", "1pod", "scans", null, null, TEN))
+			.isNotEqualTo(ClientTokens.of("prod1", "pod", "scans", null, null, TEN));
+		assertThat(ClientTokens.of("prod-1", "pod-a", "scans", "", null, TEN))
+			.isNotEqualTo(ClientTokens.of("prod-1", "pod-a", "scans", null, null, TEN));
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 import dev.metering.core.MeteringTemplate;
+import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
 import dev.metering.emulator.Faults;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
@@ -53,7 +54,8 @@ final class ReportingFixture implements AutoCloseable {
 			.start();
 		this.client = TestClients.client(this.emulator.endpoint(), "AKIDPOD1", Duration.ofSeconds(5));
 		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "pod-1");
-		this.template = new MeteringTemplate(this.client, PRODUCT, new UsageRecorder(this.ledger, Set.of()));
+		this.template = new MeteringTemplate(this.client, PRODUCT,
+				new UsageRecorder(this.ledger, Set.of(), SaasIntegration.LEGACY));
 		this.reporter = new UsageReporter(this.ledger, this.template, retry, rateLimiter, this.clock, settings);
 	}
 

@@ -3,6 +3,7 @@ package dev.metering.test;
 import java.net.URI;
 import java.time.Duration;
 
+import dev.metering.core.LicenseArnInterceptor;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -32,6 +33,24 @@ public final class TestClients {
 			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, "secret")))
 			.overrideConfiguration((configuration) -> configuration.retryStrategy(AwsRetryStrategy.doNotRetry())
 				.apiCallTimeout(apiCallTimeout))
+			.build();
+	}
+
+	/**
+	 * Create a client as the starter configures it, with the
+	 * {@link LicenseArnInterceptor} that the project's SDK version needs to send
+	 * {@code LicenseArn}.
+	 * @param endpoint the local endpoint
+	 * @return the client
+	 */
+	public static MarketplaceMeteringClient licenseClient(URI endpoint) {
+		return MarketplaceMeteringClient.builder()
+			.endpointOverride(endpoint)
+			.region(Region.US_EAST_1)
+			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDSELLER", "secret")))
+			.overrideConfiguration((configuration) -> configuration.retryStrategy(AwsRetryStrategy.doNotRetry())
+				.apiCallTimeout(Duration.ofSeconds(5))
+				.addExecutionInterceptor(new LicenseArnInterceptor()))
 			.build();
 	}
 

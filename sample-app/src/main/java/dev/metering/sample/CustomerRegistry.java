@@ -3,7 +3,7 @@ package dev.metering.sample;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import software.amazon.awssdk.services.marketplacemetering.model.ResolveCustomerResponse;
+import dev.metering.core.ResolvedCustomer;
 
 import org.springframework.stereotype.Component;
 
@@ -16,9 +16,9 @@ import org.springframework.stereotype.Component;
 @Component
 class CustomerRegistry {
 
-	private final Map<String, ResolveCustomerResponse> customers = new ConcurrentHashMap<>();
+	private final Map<String, ResolvedCustomer> customers = new ConcurrentHashMap<>();
 
-	void register(ResolveCustomerResponse customer) {
+	void register(ResolvedCustomer customer) {
 		this.customers.put(customer.customerIdentifier(), customer);
 	}
 

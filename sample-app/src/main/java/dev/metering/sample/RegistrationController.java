@@ -2,7 +2,7 @@ package dev.metering.sample;
 
 import dev.metering.core.MeteringException;
 import dev.metering.core.MeteringOperations;
-import software.amazon.awssdk.services.marketplacemetering.model.ResolveCustomerResponse;
+import dev.metering.core.ResolvedCustomer;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -32,7 +32,7 @@ class RegistrationController {
 
 	@PostMapping("/marketplace/register")
 	Registration register(@RequestParam("x-amzn-marketplace-token") String token) {
-		ResolveCustomerResponse customer = this.metering.resolveCustomer(token);
+		ResolvedCustomer customer = this.metering.resolveCustomer(token);
 		this.customers.register(customer);
 		return new Registration(customer.customerIdentifier(), customer.customerAWSAccountId(), customer.productCode());
 	}
