@@ -22,6 +22,8 @@ import dev.metering.reporting.UsageReporter;
 import dev.metering.test.MutableClock;
 import dev.metering.test.TestClients;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * The emulator, a real SDK client, an in-memory ledger, a recorder and a reporter, all on
  * one {@link MutableClock}. Customer {@value #SUBSCRIBED} is subscribed; any other
@@ -87,6 +89,7 @@ final class MeteringFixture implements AutoCloseable {
 		this.ledger.close();
 		this.client.close();
 		this.emulator.close();
+		assertThat(this.emulator.mixedShapes()).as("customers and hours billed in both shapes").isEmpty();
 	}
 
 }

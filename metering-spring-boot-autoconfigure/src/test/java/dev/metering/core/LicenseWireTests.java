@@ -1,6 +1,5 @@
 package dev.metering.core;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -10,6 +9,9 @@ import dev.metering.test.CapturingMeteringServer;
 import dev.metering.test.TestClients;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageResponse;
@@ -50,7 +52,12 @@ class LicenseWireTests {
 	private MeteringTemplate template(boolean withInterceptor) throws Exception {
 		this.server = new CapturingMeteringServer();
 		this.client = withInterceptor ? TestClients.licenseClient(this.server.endpoint())
-				: TestClients.client(this.server.endpoint(), "AKIDSELLER", Duration.ofSeconds(5));
+				: MarketplaceMeteringClient.builder()
+					.endpointOverride(this.server.endpoint())
+					.region(Region.US_EAST_1)
+					.credentialsProvider(
+							StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDSELLER", "secret")))
+					.build();
 		return new MeteringTemplate(this.client, "prod-legacy",
 				new UsageRecorder(new SummingUsageLedger(), Set.of(), SaasIntegration.LICENSE));
 	}

@@ -9,8 +9,10 @@ import dev.metering.core.MarketplaceCustomer;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
+import dev.metering.emulator.AcceptedRecord;
 import dev.metering.ledger.InMemoryUsageLedger;
 import dev.metering.ledger.ReportState;
+import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageReport;
 import dev.metering.test.CapturingMeteringServer;
 import dev.metering.test.MutableClock;
@@ -58,6 +60,23 @@ class LicenseReportingTests {
 			// request each
 			assertThat(server.requests()).extracting(CapturingMeteringServer.Captured::body)
 				.containsExactlyInAnyOrder(body(3, LICENSE_A), body(5, LICENSE_B));
+		}
+	}
+
+	@Test
+	void theEmulatorAcceptsOneRecordPerLicenseOfOneAccountAndNoMixedShape() throws Exception {
+		try (ReportingFixture fixture = new ReportingFixture(
+				(emulator) -> emulator.license(LICENSE_A, ACCOUNT, ReportingFixture.PRODUCT)
+					.license(LICENSE_B, ACCOUNT, ReportingFixture.PRODUCT),
+				ReportingSettings.defaults())) {
+			fixture.ledger.record(UsageKey.of("scans", ACCOUNT, LICENSE_A, Map.of()), 2);
+			fixture.ledger.record(UsageKey.of("scans", ACCOUNT, LICENSE_B, Map.of("team", "red")), 5);
+			fixture.clock.set(ReportingFixture.START.plus(Duration.ofHours(1)).plusSeconds(60));
+			fixture.reporter.report(false);
+			assertThat(fixture.emulator.records())
+				.extracting(AcceptedRecord::customer, AcceptedRecord::licenseArn, AcceptedRecord::quantity)
+				.containsExactlyInAnyOrder(tuple(ACCOUNT, LICENSE_A, 2L), tuple(ACCOUNT, LICENSE_B, 5L));
+			assertThat(fixture.emulator.mixedShapes()).isEmpty();
 		}
 	}
 

@@ -21,6 +21,8 @@ import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * An emulator, a real SDK client, a template, an in-memory ledger and a reporter, all on
  * one {@link MutableClock}.
@@ -94,6 +96,7 @@ final class ReportingFixture implements AutoCloseable {
 		this.ledger.close();
 		this.client.close();
 		this.emulator.close();
+		assertThat(this.emulator.mixedShapes()).as("customers and hours billed in both shapes").isEmpty();
 	}
 
 }

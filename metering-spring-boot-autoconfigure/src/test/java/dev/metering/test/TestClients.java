@@ -11,8 +11,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 
 /**
- * The real AWS SDK client, configured as the auto-configuration does (SDK retries off),
- * pointed at a local Metering Service (the emulator or moto) with throwaway credentials.
+ * The real AWS SDK client, configured as the auto-configuration does (SDK retries off,
+ * {@link LicenseArnInterceptor}), pointed at a local Metering Service (the emulator or
+ * moto) with throwaway credentials.
  */
 public final class TestClients {
 
@@ -32,26 +33,18 @@ public final class TestClients {
 			.region(Region.US_EAST_1)
 			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, "secret")))
 			.overrideConfiguration((configuration) -> configuration.retryStrategy(AwsRetryStrategy.doNotRetry())
-				.apiCallTimeout(apiCallTimeout))
+				.apiCallTimeout(apiCallTimeout)
+				.addExecutionInterceptor(new LicenseArnInterceptor()))
 			.build();
 	}
 
 	/**
-	 * Create a client as the starter configures it, with the
-	 * {@link LicenseArnInterceptor} that the project's SDK version needs to send
-	 * {@code LicenseArn}.
+	 * Create a client of the seller's account (SaaS products).
 	 * @param endpoint the local endpoint
 	 * @return the client
 	 */
 	public static MarketplaceMeteringClient licenseClient(URI endpoint) {
-		return MarketplaceMeteringClient.builder()
-			.endpointOverride(endpoint)
-			.region(Region.US_EAST_1)
-			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDSELLER", "secret")))
-			.overrideConfiguration((configuration) -> configuration.retryStrategy(AwsRetryStrategy.doNotRetry())
-				.apiCallTimeout(Duration.ofSeconds(5))
-				.addExecutionInterceptor(new LicenseArnInterceptor()))
-			.build();
+		return client(endpoint, "AKIDSELLER", Duration.ofSeconds(5));
 	}
 
 }
