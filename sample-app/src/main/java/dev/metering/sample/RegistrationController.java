@@ -14,7 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The SaaS registration page: AWS Marketplace posts the buyer's browser here with the
  * {@code x-amzn-marketplace-token} form field, which {@link MeteringOperations} resolves
- * to the customer's identifiers.
+ * to the customer's AWS account id and license ARN, stored for billing.
  *
  * @author metering-spring-boot
  */
@@ -33,8 +33,9 @@ class RegistrationController {
 	@PostMapping("/marketplace/register")
 	Registration register(@RequestParam("x-amzn-marketplace-token") String token) {
 		ResolvedCustomer customer = this.metering.resolveCustomer(token);
-		this.customers.register(customer);
-		return new Registration(customer.customerIdentifier(), customer.customerAWSAccountId(), customer.productCode());
+		String customerId = this.customers.register(customer);
+		return new Registration(customerId, customer.customerAWSAccountId(), customer.licenseArn(),
+				customer.productCode());
 	}
 
 	@ExceptionHandler
@@ -47,7 +48,7 @@ class RegistrationController {
 				"AWS Marketplace refused the registration: " + ex.getErrorCode());
 	}
 
-	record Registration(String customerIdentifier, String customerAwsAccountId, String productCode) {
+	record Registration(String customerId, String customerAwsAccountId, String licenseArn, String productCode) {
 	}
 
 }
