@@ -65,6 +65,24 @@ class LicenseLedgerTests {
 	}
 
 	@Test
+	void legacyUsageOfAnAccountBesideItsLicenseUsageInOneHourIsKeptNeverSent() throws IOException {
+		try (FileUsageLedger ledger = open()) {
+			ledger.record(A, 2);
+			ledger.record(UsageKey.of("scans", ACCOUNT, Map.of()), 5);
+			ledger.record(UsageKey.of("scans", "cust-1", Map.of()), 1);
+			List<UsageReport> reports = ledger.seal(ELEVEN);
+			assertThat(reports).extracting(UsageReport::customer, UsageReport::license, UsageReport::state)
+				.containsExactlyInAnyOrder(tuple(ACCOUNT, LICENSE_A, ReportState.CLOSED),
+						tuple(ACCOUNT, null, ReportState.DEAD_LETTER), tuple("cust-1", null, ReportState.CLOSED));
+			assertThat(ledger.pendingReports()).extracting(UsageReport::customer)
+				.containsExactlyInAnyOrder(ACCOUNT, "cust-1")
+				.hasSize(2);
+			assertThat(ledger.pendingReports()).allSatisfy(
+					(report) -> assertThat(report.license() != null || !report.customer().equals(ACCOUNT)).isTrue());
+		}
+	}
+
+	@Test
 	void licensesSurviveARestartInOpenUsageReportsAndCarries() throws IOException {
 		LedgerView before;
 		try (FileUsageLedger ledger = open()) {
