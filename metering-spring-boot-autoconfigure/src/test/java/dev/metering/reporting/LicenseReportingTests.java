@@ -80,6 +80,23 @@ class LicenseReportingTests {
 		}
 	}
 
+	@Test
+	void anInvalidLicenseDeadLettersItsOwnRecordOnly() throws Exception {
+		try (ReportingFixture fixture = new ReportingFixture(
+				(emulator) -> emulator.license(LICENSE_A, ACCOUNT, ReportingFixture.PRODUCT),
+				ReportingSettings.defaults())) {
+			fixture.ledger.record(UsageKey.of("scans", ACCOUNT, LICENSE_A, Map.of()), 2);
+			fixture.ledger.record(UsageKey.of("scans", "444455556666", LICENSE_B, Map.of()), 5);
+			fixture.clock.set(ReportingFixture.START.plus(Duration.ofHours(1)).plusSeconds(60));
+			fixture.reporter.report(false);
+			assertThat(fixture.ledger.view().reports())
+				.extracting(UsageReport::license, UsageReport::state, UsageReport::reason)
+				.containsExactlyInAnyOrder(tuple(LICENSE_A, ReportState.REPORTED, null),
+						tuple(LICENSE_B, ReportState.DEAD_LETTER, "REJECTED InvalidLicenseException"));
+			assertThat(fixture.emulator.records()).extracting(AcceptedRecord::licenseArn).containsExactly(LICENSE_A);
+		}
+	}
+
 	private static String body(int quantity, String license) {
 		return "{\"UsageRecords\":[{\"Timestamp\":1782900000.000,\"Dimension\":\"scans\",\"Quantity\":" + quantity
 				+ ",\"CustomerAWSAccountId\":\"" + ACCOUNT + "\",\"LicenseArn\":\"" + license + "\"}]}";
