@@ -23,6 +23,9 @@ ENV.pop("AWS_PROFILE", None)
 ENV.pop("AWS_SESSION_TOKEN", None)
 
 
+LICENSE = "arn:aws:license-manager::123456789012:license:l-conf0license0001"
+
+
 def check(name, condition, detail=""):
     print(("PASS " if condition else "FAIL ") + name + ("" if condition else " :: " + str(detail)))
     if not condition:
@@ -91,6 +94,21 @@ def main():
                  "--registration-token", "reg-unknown")
     expect_error("expired token is ExpiredTokenException", "ExpiredTokenException", "resolve-customer",
                  "--registration-token", "reg-old")
+
+    # License integration: LicenseArn from resolve-customer, then per record, no --product-code
+    licensed = expect_ok("resolve-customer of a license product succeeds", "resolve-customer",
+                         "--registration-token", "reg-license")
+    check("resolve-customer answers LicenseArn and no CustomerIdentifier", licensed.get("LicenseArn") == LICENSE
+          and licensed.get("CustomerAWSAccountId") == "444455556666" and "CustomerIdentifier" not in licensed,
+          licensed)
+    license_records = [{"Timestamp": ts, "CustomerAWSAccountId": "444455556666", "LicenseArn": LICENSE,
+                        "Dimension": "scans", "Quantity": 1}]
+    license_batch = expect_ok("batch-meter-usage with LicenseArn and no product code succeeds", "batch-meter-usage",
+                              "--usage-records", json.dumps(license_records))
+    check("batch-meter-usage license record is Success",
+          [r.get("Status") for r in license_batch.get("Results", [])] == ["Success"], license_batch)
+    expect_error("an unknown license is InvalidLicenseException", "InvalidLicenseException", "batch-meter-usage",
+                 "--usage-records", json.dumps([dict(license_records[0], LicenseArn=LICENSE + "0")]))
 
     if FAILURES:
         print("%d check(s) failed: %s" % (len(FAILURES), ", ".join(FAILURES)))

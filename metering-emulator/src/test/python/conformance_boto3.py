@@ -22,6 +22,9 @@ ENDPOINT = sys.argv[1].rstrip("/")
 FAILURES = []
 
 
+LICENSE = "arn:aws:license-manager::123456789012:license:l-conf0license0001"
+
+
 def check(name, condition, detail=""):
     print(("PASS " if condition else "FAIL ") + name + ("" if condition else " :: " + str(detail)))
     if not condition:
@@ -152,9 +155,9 @@ def main():
                  "InvalidCustomerIdentifierException",
                  lambda: mm.batch_meter_usage(ProductCode="conf-product", UsageRecords=[
                      {"Timestamp": ts, "CustomerAWSAccountId": "12ab", "Dimension": "users", "Quantity": 1}]))
-    expect_error("an out-of-window batch record fails the call", "TimestampOutOfBoundsException",
+    expect_error("a batch record 25 h old (out of the 24 h window) fails the call", "TimestampOutOfBoundsException",
                  lambda: mm.batch_meter_usage(ProductCode="conf-product", UsageRecords=[
-                     records[0], dict(records[1], Timestamp=now - datetime.timedelta(hours=7))]))
+                     records[0], dict(records[1], Timestamp=now - datetime.timedelta(hours=25))]))
 
     # RegisterUsage
     signature = mm.register_usage(ProductCode="conf-product", PublicKeyVersion=1, Nonce="boto3-nonce")["Signature"]
@@ -193,9 +196,29 @@ def main():
     expect_error("expired token is ExpiredTokenException", "ExpiredTokenException",
                  lambda: mm.resolve_customer(RegistrationToken="reg-old"))
 
+    # License integration (SaaS products listed since 2026-06-01)
+    licensed = mm.resolve_customer(RegistrationToken="reg-license")
+    check("ResolveCustomer of a license product answers LicenseArn and no CustomerIdentifier",
+          licensed.get("LicenseArn") == LICENSE and licensed.get("CustomerAWSAccountId") == "444455556666"
+          and "CustomerIdentifier" not in licensed and licensed.get("ProductCode") == "conf-license", licensed)
+    license_record = {"Timestamp": ts, "CustomerAWSAccountId": "444455556666", "LicenseArn": LICENSE,
+                      "Dimension": "scans", "Quantity": 2}
+    licensed_batch = mm.batch_meter_usage(UsageRecords=[license_record])
+    license_result = licensed_batch["Results"][0]
+    check("BatchMeterUsage takes CustomerAWSAccountId + LicenseArn without a ProductCode",
+          license_result["Status"] == "Success" and license_result["UsageRecord"].get("LicenseArn") == LICENSE,
+          licensed_batch)
+    expect_error("an unknown license is InvalidLicenseException", "InvalidLicenseException",
+                 lambda: mm.batch_meter_usage(UsageRecords=[dict(license_record, LicenseArn=LICENSE + "0")]))
+    expect_error("a license product refuses CustomerIdentifier", "InvalidCustomerIdentifierException",
+                 lambda: mm.batch_meter_usage(ProductCode="conf-license", UsageRecords=[
+                     {"Timestamp": ts, "CustomerIdentifier": "cust-1", "Dimension": "scans", "Quantity": 1}]))
+    mixed = inspect("/emulator/mixed-shapes")
+    check("no customer and hour billed in both shapes", mixed == [], mixed)
+
     # what the emulator saw
     counters = inspect("/emulator/counters")
-    check("accepted records counted once", counters["accepted"] == 5, counters)
+    check("accepted records counted once", counters["accepted"] == 6, counters)
     check("replays counted", counters["replays"] == 3, counters)
     check("rejections counted by reason", counters["rejected"].get("DuplicateRequestException") == 1
           and counters["rejected"].get("DuplicateRecord") == 1

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.management.OperatingSystemMXBean;
 import dev.metering.core.MeteringTemplate;
+import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
@@ -147,7 +148,7 @@ public class ReportingBenchmark {
 			.build();
 		this.ledger = newLedger();
 		MeteringTemplate template = new MeteringTemplate(this.client, PRODUCT,
-				new UsageRecorder(this.ledger, Set.copyOf(DIMENSIONS)));
+				new UsageRecorder(this.ledger, Set.copyOf(DIMENSIONS), SaasIntegration.LEGACY));
 		this.reporter = new UsageReporter(this.ledger, template, retry(), raisedRateLimiter(), this.clock,
 				ReportingSettings.defaults());
 		this.expectedTotal = 0;

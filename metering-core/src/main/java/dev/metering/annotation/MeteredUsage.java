@@ -68,8 +68,11 @@ public @interface MeteredUsage {
 	Tag[] tags() default {};
 
 	/**
-	 * The customer the usage is billed to (SaaS products): a SpEL expression giving the
-	 * customer identifier or AWS account id. Empty for the product's own usage.
+	 * The customer the usage is billed to (SaaS products): a SpEL expression giving a
+	 * {@link dev.metering.core.MarketplaceCustomer} (license integration, the default),
+	 * or a {@code String} customer identifier or AWS account id (legacy integration, see
+	 * {@code aws.marketplace.metering.saas.integration}). Empty for the product's own
+	 * usage.
 	 * @return the customer expression, or empty
 	 */
 	String customer() default "";

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.metering.annotation.MeteredUsage.When;
+import dev.metering.core.MarketplaceCustomer;
 import dev.metering.core.UsageRecorder;
 import dev.metering.ledger.UsageKey;
 
@@ -91,7 +92,13 @@ final class MeteredDimension {
 			this.recorder.recordValidated(this.validatedKey, quantity);
 		}
 		else {
-			this.recorder.record(this.dimension, quantity, tags(invocation), customer(invocation));
+			Object customer = customer(invocation);
+			if (customer instanceof MarketplaceCustomer marketplaceCustomer) {
+				this.recorder.recordForCustomer(this.dimension, quantity, tags(invocation), marketplaceCustomer);
+			}
+			else {
+				this.recorder.record(this.dimension, quantity, tags(invocation), (String) customer);
+			}
 		}
 	}
 
@@ -137,7 +144,7 @@ final class MeteredDimension {
 		return values;
 	}
 
-	private String customer(MeteredInvocation invocation) {
+	private Object customer(MeteredInvocation invocation) {
 		if (this.customer == null) {
 			return null;
 		}
@@ -146,7 +153,7 @@ final class MeteredDimension {
 			throw new IllegalArgumentException(
 					"customer expression \"" + this.customer.getExpressionString() + "\" returned null");
 		}
-		return value.toString();
+		return (value instanceof MarketplaceCustomer) ? value : value.toString();
 	}
 
 }

@@ -243,8 +243,9 @@ final class MeteredMethodFactory {
 		Map<String, String> tagValues = new LinkedHashMap<>();
 		tags.forEach((key, expression) -> tagValues.put(key, constantOrPlaceholder(expression)));
 		try {
+			// a customer given per call may be a MarketplaceCustomer: validated per call
 			return this.recorder.validatedKey(dimension, tagValues,
-					(customer != null) ? constantOrPlaceholder(customer) : null);
+					(customer != null && isLiteral(customer)) ? constantOrPlaceholder(customer) : null);
 		}
 		catch (InvalidMeteringRequestException ex) {
 			throw new InvalidMeteredUsageException(where + ": " + String.join("; ", ex.violations()), ex);

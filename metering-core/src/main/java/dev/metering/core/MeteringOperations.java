@@ -8,7 +8,6 @@ import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageReque
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageResponse;
 import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageResponse;
-import software.amazon.awssdk.services.marketplacemetering.model.ResolveCustomerResponse;
 
 /**
  * The operations of the AWS Marketplace Metering Service. Implemented by
@@ -43,11 +42,25 @@ public interface MeteringOperations {
 	 * @param dimension the dimension name
 	 * @param quantity the quantity, at least 0
 	 * @param tags the allocation tags, at most 5; empty for untagged usage
-	 * @param customer the customer identifier or AWS account id, or {@code null} for the
-	 * product's own usage
-	 * @throws InvalidMeteringRequestException if an argument breaks a rule
+	 * @param customer the customer identifier or AWS account id (legacy integration), or
+	 * {@code null} for the product's own usage
+	 * @throws InvalidMeteringRequestException if an argument breaks a rule, or a customer
+	 * is given while {@code aws.marketplace.metering.saas.integration=license}
 	 */
 	void record(String dimension, long quantity, Map<String, String> tags, String customer);
+
+	/**
+	 * Record usage billed to a customer of a SaaS product in the current hour (reported
+	 * with BatchMeterUsage).
+	 * @param dimension the dimension name
+	 * @param quantity the quantity, at least 0
+	 * @param tags the allocation tags, at most 5; empty for untagged usage
+	 * @param customer the customer, of the integration set by
+	 * {@code aws.marketplace.metering.saas.integration}
+	 * @throws InvalidMeteringRequestException if an argument breaks a rule, or the
+	 * customer is of the other integration
+	 */
+	void record(String dimension, long quantity, Map<String, String> tags, MarketplaceCustomer customer);
 
 	/**
 	 * Send one usage record for one dimension and hour (AMI and container products). A
@@ -84,10 +97,11 @@ public interface MeteringOperations {
 	 * Exchange the registration token a buyer's browser posted to the SaaS registration
 	 * page for the customer's identifiers.
 	 * @param registrationToken the {@code x-amzn-marketplace-token} form value
-	 * @return the customer identifier, AWS account id and product code
+	 * @return the customer's AWS account id, license ARN, customer identifier (legacy
+	 * integration only) and product code
 	 * @throws InvalidMeteringRequestException if the token is empty
 	 * @throws MeteringException if the call fails
 	 */
-	ResolveCustomerResponse resolveCustomer(String registrationToken);
+	ResolvedCustomer resolveCustomer(String registrationToken);
 
 }

@@ -99,6 +99,9 @@ public final class MeteringRequestValidator {
 
 	static final Pattern CUSTOMER_AWS_ACCOUNT_ID_PATTERN = Pattern.compile("^[0-9]+$");
 
+	static final Pattern LICENSE_ARN_PATTERN = Pattern.compile("^arn:aws[a-zA-Z-]*:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:"
+			+ "[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$");
+
 	static final int PUBLIC_KEY_VERSION_MIN = 1;
 
 	static final int NONCE_MAX = 255;
@@ -141,7 +144,16 @@ public final class MeteringRequestValidator {
 	 */
 	public static void validate(BatchMeterUsageRequest request) {
 		Objects.requireNonNull(request, "request");
-		List<String> violations = new ArrayList<>(productCodeViolations("productCode", request.productCode()));
+		List<String> licenses = LicenseArns.of(request);
+		boolean licensed = licenses.stream().anyMatch(Objects::nonNull);
+		List<String> violations = new ArrayList<>();
+		if (!licensed) {
+			violations.addAll(productCodeViolations("productCode", request.productCode()));
+		}
+		else if (request.productCode() != null) {
+			violations.add("productCode " + display(request.productCode())
+					+ " must not be set: records with a licenseArn (license integration) are sent without it");
+		}
 		if (!request.hasUsageRecords()) {
 			violations.add("usageRecords is required");
 		}
@@ -150,6 +162,9 @@ public final class MeteringRequestValidator {
 			count(violations, "usageRecords", records.size(), USAGE_RECORDS_MIN, USAGE_RECORDS_MAX);
 			for (int i = 0; i < records.size(); i++) {
 				usageRecord(violations, "usageRecords[" + i + "]", records.get(i));
+				if (licensed) {
+					licenseRecord(violations, "usageRecords[" + i + "]", records.get(i), licenses.get(i));
+				}
 			}
 		}
 		long bodySize = batchMeterUsageBodySize(request);
@@ -224,6 +239,36 @@ public final class MeteringRequestValidator {
 	}
 
 	/**
+	 * Return the violations of a customer's AWS account id: required, 1..255 digits.
+	 * @param field the field path to name in violations
+	 * @param value the account id
+	 * @return the violations, empty when valid
+	 */
+	public static List<String> customerAccountIdViolations(String field, String value) {
+		List<String> violations = new ArrayList<>();
+		if (required(violations, field, value)) {
+			length(violations, field, value, CUSTOMER_AWS_ACCOUNT_ID_MIN, CUSTOMER_AWS_ACCOUNT_ID_MAX);
+			pattern(violations, field, value, CUSTOMER_AWS_ACCOUNT_ID_PATTERN);
+		}
+		return violations;
+	}
+
+	/**
+	 * Return the violations of a license ARN: required, matching the model's
+	 * {@code LicenseArn} pattern.
+	 * @param field the field path to name in violations
+	 * @param value the license ARN
+	 * @return the violations, empty when valid
+	 */
+	public static List<String> licenseArnViolations(String field, String value) {
+		List<String> violations = new ArrayList<>();
+		if (required(violations, field, value)) {
+			pattern(violations, field, value, LICENSE_ARN_PATTERN);
+		}
+		return violations;
+	}
+
+	/**
 	 * Return the violations of an allocation tag: key (1..100 characters) and value
 	 * (1..256 characters) both required and matching the model's tag pattern.
 	 * @param field the field path of the tag, {@code .key} and {@code .value} are
@@ -254,7 +299,15 @@ public final class MeteringRequestValidator {
 	public static long batchMeterUsageBodySize(BatchMeterUsageRequest request) {
 		JsonObjectSize body = new JsonObjectSize();
 		if (request.hasUsageRecords()) {
+			List<String> licenses = LicenseArns.of(request);
 			body.member("UsageRecords", arraySize(request.usageRecords(), MeteringRequestValidator::usageRecordSize));
+			// LicenseArn when the SDK model has no field for it: what
+			// LicenseArnInterceptor adds
+			if (!LicenseArns.sdkHasField()) {
+				for (String license : licenses) {
+					body.size += (license != null) ? 1 + jsonStringSize("LicenseArn") + 1 + jsonStringSize(license) : 0;
+				}
+			}
 		}
 		return body.string("ProductCode", request.productCode()).size();
 	}
@@ -287,6 +340,25 @@ public final class MeteringRequestValidator {
 		if (record.hasUsageAllocations()) {
 			allocations(violations, field + ".usageAllocations", record.usageAllocations(), field + ".quantity",
 					record.quantity());
+		}
+	}
+
+	private static void licenseRecord(List<String> violations, String field, UsageRecord record, String license) {
+		if (record == null) {
+			return;
+		}
+		if (license == null) {
+			violations.add(field + ".licenseArn is required: a request must not mix records with and without a "
+					+ "licenseArn (that bills a customer's hour twice)");
+			return;
+		}
+		violations.addAll(licenseArnViolations(field + ".licenseArn", license));
+		if (record.customerIdentifier() != null) {
+			violations.add(field + ".customerIdentifier " + display(record.customerIdentifier())
+					+ " must not be set with a licenseArn: use customerAWSAccountId");
+		}
+		else if (record.customerAWSAccountId() == null) {
+			violations.add(field + ".customerAWSAccountId is required with a licenseArn");
 		}
 	}
 
@@ -434,7 +506,8 @@ public final class MeteringRequestValidator {
 			object.member("UsageAllocations",
 					arraySize(record.usageAllocations(), MeteringRequestValidator::usageAllocationSize));
 		}
-		return object.string("CustomerAWSAccountId", record.customerAWSAccountId()).size();
+		object.string("CustomerAWSAccountId", record.customerAWSAccountId());
+		return object.string("LicenseArn", LicenseArns.fieldOf(record)).size();
 	}
 
 	private static long usageAllocationSize(UsageAllocation allocation) {

@@ -1,10 +1,12 @@
 package dev.metering.core;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import software.amazon.awssdk.core.SdkServiceClientConfiguration;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageRequest;
@@ -72,6 +74,11 @@ public class MeteringTemplate implements MeteringOperations {
 	}
 
 	@Override
+	public void record(String dimension, long quantity, Map<String, String> tags, MarketplaceCustomer customer) {
+		this.recorder.recordForCustomer(dimension, quantity, tags, customer);
+	}
+
+	@Override
 	public MeterUsageResponse meterUsage(MeterUsageRequest request) {
 		MeterUsageRequest complete = (request.productCode() != null) ? request
 				: request.toBuilder().productCode(this.productCode).build();
@@ -89,9 +96,15 @@ public class MeteringTemplate implements MeteringOperations {
 
 	@Override
 	public BatchMeterUsageResponse batchMeterUsage(BatchMeterUsageRequest request) {
-		BatchMeterUsageRequest complete = (request.productCode() != null) ? request
+		boolean licensed = LicenseArns.hasAny(request);
+		BatchMeterUsageRequest complete = (request.productCode() != null || licensed) ? request
 				: request.toBuilder().productCode(this.productCode).build();
 		MeteringRequestValidator.validate(complete);
+		if (licensed && !LicenseArns.sdkHasField() && !hasLicenseArnInterceptor()) {
+			throw new IllegalStateException("The MarketplaceMeteringClient has no LicenseArnInterceptor, which this "
+					+ "SDK version needs to send LicenseArn: add it with "
+					+ "overrideConfiguration(c -> c.addExecutionInterceptor(new LicenseArnInterceptor()))");
+		}
 		return call("BatchMeterUsage", () -> this.client.batchMeterUsage(complete));
 	}
 
@@ -104,10 +117,22 @@ public class MeteringTemplate implements MeteringOperations {
 	}
 
 	@Override
-	public ResolveCustomerResponse resolveCustomer(String registrationToken) {
+	public ResolvedCustomer resolveCustomer(String registrationToken) {
 		ResolveCustomerRequest request = ResolveCustomerRequest.builder().registrationToken(registrationToken).build();
 		MeteringRequestValidator.validate(request);
-		return call("ResolveCustomer", () -> this.client.resolveCustomer(request));
+		AtomicReference<String> license = new AtomicReference<>();
+		ResolveCustomerRequest resolving = LicenseArns.resolving(request, license);
+		ResolveCustomerResponse response = call("ResolveCustomer", () -> this.client.resolveCustomer(resolving));
+		return new ResolvedCustomer(response.customerIdentifier(), response.customerAWSAccountId(),
+				LicenseArns.resolved(response, license), response.productCode());
+	}
+
+	private boolean hasLicenseArnInterceptor() {
+		SdkServiceClientConfiguration configuration = this.client.serviceClientConfiguration();
+		return configuration != null && configuration.overrideConfiguration()
+			.executionInterceptors()
+			.stream()
+			.anyMatch(LicenseArnInterceptor.class::isInstance);
 	}
 
 	private <T> T call(String operation, Supplier<T> call) {

@@ -3,6 +3,7 @@ package dev.metering.core;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -58,6 +59,8 @@ public class UsageRecorder {
 
 	private final Set<String> allowedDimensions;
 
+	private final SaasIntegration integration;
+
 	private final Map<String, LongAdder> recorded = new ConcurrentHashMap<>();
 
 	private final List<Consumer<String>> newDimensionListeners = new CopyOnWriteArrayList<>();
@@ -67,13 +70,25 @@ public class UsageRecorder {
 	private final AtomicLong failures = new AtomicLong();
 
 	/**
-	 * Create a new recorder.
+	 * Create a new recorder for a product of the {@link SaasIntegration#LICENSE license}
+	 * integration that holds usage the ledger cannot write.
 	 * @param ledger the ledger usage is recorded into
 	 * @param allowedDimensions the dimension names usage may be recorded for, empty to
 	 * allow any name the service model accepts
 	 */
 	public UsageRecorder(UsageLedger ledger, Set<String> allowedDimensions) {
-		this(ledger, allowedDimensions, OnFailure.HOLD);
+		this(ledger, allowedDimensions, SaasIntegration.LICENSE);
+	}
+
+	/**
+	 * Create a new recorder that holds usage the ledger cannot write.
+	 * @param ledger the ledger usage is recorded into
+	 * @param allowedDimensions the dimension names usage may be recorded for, empty to
+	 * allow any name the service model accepts
+	 * @param integration the integration customers' usage must belong to
+	 */
+	public UsageRecorder(UsageLedger ledger, Set<String> allowedDimensions, SaasIntegration integration) {
+		this(ledger, allowedDimensions, integration, OnFailure.HOLD);
 	}
 
 	/**
@@ -81,27 +96,41 @@ public class UsageRecorder {
 	 * @param ledger the ledger usage is recorded into
 	 * @param allowedDimensions the dimension names usage may be recorded for, empty to
 	 * allow any name the service model accepts
+	 * @param integration the integration customers' usage must belong to
 	 * @param onFailure what a call does when the ledger can neither write nor hold its
 	 * usage
 	 */
-	public UsageRecorder(UsageLedger ledger, Set<String> allowedDimensions, OnFailure onFailure) {
+	public UsageRecorder(UsageLedger ledger, Set<String> allowedDimensions, SaasIntegration integration,
+			OnFailure onFailure) {
 		Assert.notNull(ledger, "'ledger' must not be null");
 		Assert.notNull(allowedDimensions, "'allowedDimensions' must not be null");
+		Assert.notNull(integration, "'integration' must not be null");
 		Assert.notNull(onFailure, "'onFailure' must not be null");
 		this.ledger = ledger;
 		this.onFailure = onFailure;
 		this.allowedDimensions = Set.copyOf(allowedDimensions);
+		this.integration = integration;
 		this.allowedDimensions.forEach((dimension) -> this.recorded.put(dimension, new LongAdder()));
 	}
 
 	/**
-	 * Validate the arguments and record a quantity of usage.
+	 * Return the integration customers' usage must belong to.
+	 * @return the integration
+	 */
+	public SaasIntegration getIntegration() {
+		return this.integration;
+	}
+
+	/**
+	 * Validate the arguments and record a quantity of usage. A customer given as a string
+	 * belongs to the {@link SaasIntegration#LEGACY legacy} integration.
 	 * @param dimension the dimension name
 	 * @param quantity the quantity, at least 0
 	 * @param tags the allocation tags, at most 5; {@code null} or empty when untagged
 	 * @param customer the customer identifier or AWS account id (SaaS products), or
 	 * {@code null} for the product's own usage
-	 * @throws InvalidMeteringRequestException if an argument breaks a rule
+	 * @throws InvalidMeteringRequestException if an argument breaks a rule, or the
+	 * integration is {@link SaasIntegration#LICENSE license}
 	 * @throws UsageNotRecordedException if the ledger could neither write nor hold the
 	 * usage, with {@link OnFailure#FAIL}
 	 */
@@ -112,6 +141,25 @@ public class UsageRecorder {
 			throw new InvalidMeteringRequestException(OPERATION, violations);
 		}
 		recordIntoLedger(UsageKey.of(dimension, customer, tags), quantity);
+	}
+
+	/**
+	 * Validate the arguments and record a quantity of usage billed to a customer.
+	 * @param dimension the dimension name
+	 * @param quantity the quantity, at least 0
+	 * @param tags the allocation tags, at most 5; {@code null} or empty when untagged
+	 * @param customer the customer, of the configured integration
+	 * @throws InvalidMeteringRequestException if an argument breaks a rule, or the
+	 * customer is of the other integration
+	 */
+	public void recordForCustomer(String dimension, long quantity, Map<String, String> tags,
+			MarketplaceCustomer customer) {
+		List<String> violations = quantityViolations(quantity);
+		violations.addAll(keyViolations(dimension, tags, customer));
+		if (!violations.isEmpty()) {
+			throw new InvalidMeteringRequestException(OPERATION, violations);
+		}
+		recordIntoLedger(UsageKey.of(dimension, customer.getCustomer(), customer.getLicenseArn(), tags), quantity);
 	}
 
 	/**
@@ -231,6 +279,18 @@ public class UsageRecorder {
 		return violations;
 	}
 
+	private List<String> keyViolations(String dimension, Map<String, String> tags, MarketplaceCustomer customer) {
+		List<String> violations = keyViolations(dimension, tags, (String) null);
+		if (customer == null) {
+			violations.add("customer is required");
+		}
+		else if (customer.getIntegration() != this.integration) {
+			violations.add("customer " + customer + " must be of the " + name(this.integration) + " integration set by "
+					+ SaasIntegration.PROPERTY + "=" + name(this.integration));
+		}
+		return violations;
+	}
+
 	private List<String> keyViolations(String dimension, Map<String, String> tags, String customer) {
 		List<String> violations = new ArrayList<>(MeteringRequestValidator.dimensionViolations("dimension", dimension));
 		if (violations.isEmpty() && !this.allowedDimensions.isEmpty() && !this.allowedDimensions.contains(dimension)) {
@@ -250,8 +310,17 @@ public class UsageRecorder {
 				violations.add("customer " + quote(customer) + " must be " + CUSTOMER_MIN + ".." + CUSTOMER_MAX
 						+ " characters, or null for the product's own usage");
 			}
+			else if (this.integration == SaasIntegration.LICENSE) {
+				violations.add("customer " + quote(customer) + " has no license: with " + SaasIntegration.PROPERTY + "="
+						+ name(SaasIntegration.LICENSE) + " record with MarketplaceCustomer.license(awsAccountId, "
+						+ "licenseArn), or set " + SaasIntegration.PROPERTY + "=" + name(SaasIntegration.LEGACY));
+			}
 		}
 		return violations;
+	}
+
+	private static String name(SaasIntegration integration) {
+		return integration.name().toLowerCase(Locale.ROOT);
 	}
 
 	private static String quote(String value) {

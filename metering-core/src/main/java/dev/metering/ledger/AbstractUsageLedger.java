@@ -348,7 +348,8 @@ abstract class AbstractUsageLedger implements UsageLedger {
 		List<Carry> carries = new ArrayList<>();
 		for (Allocation allocation : report.allocations()) {
 			if (allocation.quantity() > 0) {
-				carries.add(new Carry(new UsageKey(report.dimension(), report.customer(), allocation.tags()), hour,
+				carries.add(new Carry(
+						new UsageKey(report.dimension(), report.customer(), report.license(), allocation.tags()), hour,
 						allocation.quantity()));
 			}
 		}

@@ -10,9 +10,9 @@ import java.util.List;
 
 /**
  * The append-only {@code audit.log}: one tab-separated line per final report compacted
- * out of the ledger (hour, dimension, customer, quantity, state, record id or reason), so
- * that what was billed stays traceable after the ledger forgot it. An append that fails
- * is cut back, so the log holds whole lines only.
+ * out of the ledger (hour, dimension, customer, license, quantity, state, record id or
+ * reason), so that what was billed stays traceable after the ledger forgot it. An append
+ * that fails is cut back, so the log holds whole lines only.
  *
  * @author metering-spring-boot
  */
@@ -40,6 +40,8 @@ final class AuditLog implements Closeable {
 				.append(report.dimension())
 				.append('\t')
 				.append((report.customer() != null) ? report.customer() : "-")
+				.append('\t')
+				.append((report.license() != null) ? report.license() : "-")
 				.append('\t')
 				.append(report.quantity())
 				.append('\t')

@@ -27,16 +27,20 @@ final class ClientTokens {
 	 * @param ledgerInstance the ledger instance that sealed the hour
 	 * @param dimension the dimension
 	 * @param customer the customer, or {@code null}
+	 * @param license the customer's license ARN, or {@code null}
 	 * @param hour the start of the hour
 	 * @return the token
 	 */
 	static String of(String productCode, String reportingIdentity, String ledgerInstance, String dimension,
-			String customer, Instant hour) {
+			String customer, String license, Instant hour) {
 		StringBuilder name = new StringBuilder();
 		for (String part : new String[] { productCode, reportingIdentity, ledgerInstance, dimension, customer,
 				String.valueOf(hour.getEpochSecond()) }) {
 			// length-prefixed, so that no two different inputs give the same name
 			name.append((part != null) ? part.length() + ":" + part : "-").append(';');
+		}
+		if (license != null) {
+			name.append("license=").append(license.length()).append(':').append(license).append(';');
 		}
 		return UUID.nameUUIDFromBytes(name.toString().getBytes(StandardCharsets.UTF_8)).toString();
 	}

@@ -17,16 +17,27 @@ import java.util.TreeMap;
 /**
  * The binary payloads of the state journal and the key file. A report is stored whole, so
  * that its request can be rebuilt identically after any restart (R3).
+ * <p>
+ * Format versions: version 1 (before licenses) has record types 1..3 and keys without a
+ * license; version 2 has record types 4..6, whose reports and keys hold the license, and
+ * keys whose payload ends with the license. Version 2 is written; both are read, version
+ * 1 with no license, so a ledger written before licenses recovers in the legacy shape.
  *
  * @author metering-spring-boot
  */
 final class JournalCodec {
 
-	private static final byte SEALED = 1;
+	private static final byte SEALED_V1 = 1;
 
-	private static final byte TRANSITIONED = 2;
+	private static final byte TRANSITIONED_V1 = 2;
 
-	private static final byte SNAPSHOT = 3;
+	private static final byte SNAPSHOT_V1 = 3;
+
+	private static final byte SEALED = 4;
+
+	private static final byte TRANSITIONED = 5;
+
+	private static final byte SNAPSHOT = 6;
 
 	private static final int NOT_SEALED = Integer.MIN_VALUE;
 
@@ -67,14 +78,16 @@ final class JournalCodec {
 	static Object decode(byte[] payload) throws IOException {
 		DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
 		byte type = in.readByte();
+		boolean licensed = type >= SEALED;
 		switch (type) {
-			case SEALED:
-				return new LedgerEvent.Sealed(in.readInt(), readReports(in), readCarries(in));
-			case TRANSITIONED:
-				return new LedgerEvent.Transitioned(readReports(in).get(0), readCarries(in));
-			case SNAPSHOT:
+			case SEALED_V1, SEALED:
+				return new LedgerEvent.Sealed(in.readInt(), readReports(in, licensed), readCarries(in, licensed));
+			case TRANSITIONED_V1, TRANSITIONED:
+				return new LedgerEvent.Transitioned(readReports(in, licensed).get(0), readCarries(in, licensed));
+			case SNAPSHOT_V1, SNAPSHOT:
 				int openFrom = in.readInt();
-				return new Snapshot((openFrom != NOT_SEALED) ? openFrom : null, readReports(in), readCarries(in));
+				return new Snapshot((openFrom != NOT_SEALED) ? openFrom : null, readReports(in, licensed),
+						readCarries(in, licensed));
 			default:
 				throw new IOException("Unknown journal record type " + type);
 		}
@@ -89,7 +102,13 @@ final class JournalCodec {
 
 	static KeyRef decodeKey(byte[] payload) throws IOException {
 		DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
-		return new KeyRef(in.readInt(), readKey(in));
+		int id = in.readInt();
+		UsageKey key = readKey(in, false);
+		if (in.available() == 0) {
+			// version 1: the key ends after the tags
+			return new KeyRef(id, key);
+		}
+		return new KeyRef(id, new UsageKey(key.dimension(), key.customer(), readString(in), key.tags()));
 	}
 
 	private static byte[] write(Writer writer) {
@@ -112,6 +131,7 @@ final class JournalCodec {
 			out.writeLong(report.hour().getEpochSecond());
 			writeString(out, report.dimension());
 			writeString(out, report.customer());
+			writeString(out, report.license());
 			out.writeLong(report.quantity());
 			out.writeInt(report.allocations().size());
 			for (Allocation allocation : report.allocations()) {
@@ -125,7 +145,7 @@ final class JournalCodec {
 		}
 	}
 
-	private static List<UsageReport> readReports(DataInputStream in) throws IOException {
+	private static List<UsageReport> readReports(DataInputStream in, boolean licensed) throws IOException {
 		int count = in.readInt();
 		List<UsageReport> reports = new ArrayList<>(count);
 		for (int i = 0; i < count; i++) {
@@ -133,15 +153,16 @@ final class JournalCodec {
 			Instant hour = Instant.ofEpochSecond(in.readLong());
 			String dimension = readString(in);
 			String customer = readString(in);
+			String license = licensed ? readString(in) : null;
 			long quantity = in.readLong();
 			int allocationCount = in.readInt();
 			List<Allocation> allocations = new ArrayList<>(allocationCount);
 			for (int a = 0; a < allocationCount; a++) {
 				allocations.add(new Allocation(readTags(in), in.readLong()));
 			}
-			reports
-				.add(new UsageReport(id, hour, dimension, customer, quantity, Collections.unmodifiableList(allocations),
-						readString(in), ReportState.values()[in.readByte()], readString(in), readString(in)));
+			reports.add(new UsageReport(id, hour, dimension, customer, license, quantity,
+					Collections.unmodifiableList(allocations), readString(in), ReportState.values()[in.readByte()],
+					readString(in), readString(in)));
 		}
 		return reports;
 	}
@@ -155,11 +176,11 @@ final class JournalCodec {
 		}
 	}
 
-	private static List<Carry> readCarries(DataInputStream in) throws IOException {
+	private static List<Carry> readCarries(DataInputStream in, boolean licensed) throws IOException {
 		int count = in.readInt();
 		List<Carry> carries = new ArrayList<>(count);
 		for (int i = 0; i < count; i++) {
-			carries.add(new Carry(readKey(in), in.readInt(), in.readLong()));
+			carries.add(new Carry(readKey(in, licensed), in.readInt(), in.readLong()));
 		}
 		return carries;
 	}
@@ -168,10 +189,14 @@ final class JournalCodec {
 		writeString(out, key.dimension());
 		writeString(out, key.customer());
 		writeTags(out, key.tags());
+		writeString(out, key.license());
 	}
 
-	private static UsageKey readKey(DataInputStream in) throws IOException {
-		return new UsageKey(readString(in), readString(in), readTags(in));
+	private static UsageKey readKey(DataInputStream in, boolean licensed) throws IOException {
+		String dimension = readString(in);
+		String customer = readString(in);
+		SortedMap<String, String> tags = readTags(in);
+		return new UsageKey(dimension, customer, licensed ? readString(in) : null, tags);
 	}
 
 	private static void writeTags(DataOutputStream out, SortedMap<String, String> tags) throws IOException {

@@ -4,16 +4,23 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Iterator;
+import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 /**
  * Turns the sealed usage of an hour into {@link UsageReport reports} that AWS accepts:
- * one per dimension and customer, with every tag set as an allocation.
+ * one per dimension, customer and license, with every tag set as an allocation. An
+ * account's legacy usage in an hour where it also has license usage is never sent (AWS
+ * would bill both shapes): it is kept as a dead letter.
  * <p>
  * Two limits shape a report. At most {@value #MAX_ALLOCATIONS} allocations: when an hour
  * has more tag sets, the smallest ones beyond the limit are folded into the untagged
@@ -29,6 +36,8 @@ final class ReportAssembler {
 	static final int MAX_ALLOCATIONS = 2_500;
 
 	static final long MAX_QUANTITY = Integer.MAX_VALUE;
+
+	private static final Log logger = LogFactory.getLog(ReportAssembler.class);
 
 	private static final Comparator<SortedMap<String, String>> TAGS_ORDER = ReportAssembler::compareTags;
 
@@ -59,11 +68,22 @@ final class ReportAssembler {
 	 */
 	List<UsageReport> assemble(int hour, Map<UsageKey, Long> usage, int carryTo, List<Carry> carries) {
 		Map<Group, Map<SortedMap<String, String>, Long>> groups = new TreeMap<>();
-		usage.forEach((key, quantity) -> groups
-			.computeIfAbsent(new Group(key.dimension(), key.customer()), (group) -> new TreeMap<>(TAGS_ORDER))
-			.merge(key.tags(), quantity, Long::sum));
+		usage.forEach(
+				(key, quantity) -> groups
+					.computeIfAbsent(new Group(key.dimension(), key.customer(), key.license()),
+							(group) -> new TreeMap<>(TAGS_ORDER))
+					.merge(key.tags(), quantity, Long::sum));
+		Set<String> licensedAccounts = new HashSet<>();
+		groups.keySet()
+			.stream()
+			.filter((group) -> group.license() != null)
+			.forEach((group) -> licensedAccounts.add(group.customer()));
 		List<UsageReport> reports = new ArrayList<>();
-		groups.forEach((group, byTags) -> reports.add(report(hour, group, byTags, carryTo, carries)));
+		groups.forEach((group, byTags) -> {
+			UsageReport report = report(hour, group, byTags, carryTo, carries);
+			boolean mixed = group.license() == null && licensedAccounts.contains(group.customer());
+			reports.add(mixed ? neverSentBeside(report) : report);
+		});
 		return reports;
 	}
 
@@ -80,15 +100,31 @@ final class ReportAssembler {
 				total += taken;
 			}
 			if (quantity > taken) {
-				carries.add(new Carry(new UsageKey(group.dimension(), group.customer(), entry.getKey()), carryTo,
-						quantity - taken));
+				carries
+					.add(new Carry(new UsageKey(group.dimension(), group.customer(), group.license(), entry.getKey()),
+							carryTo, quantity - taken));
 			}
 		}
 		Instant start = Hours.start(hour);
 		String token = ClientTokens.of(this.productCode, this.reportingIdentity, this.ledgerInstance, group.dimension(),
-				group.customer(), start);
-		return new UsageReport(token, start, group.dimension(), group.customer(), total,
+				group.customer(), group.license(), start);
+		return new UsageReport(token, start, group.dimension(), group.customer(), group.license(), total,
 				Collections.unmodifiableList(allocations), token, ReportState.CLOSED, null, null);
+	}
+
+	/**
+	 * A legacy report of an account that has license usage in the same hour is never
+	 * sent: AWS would bill both. It is kept as a dead letter and named in an ERROR.
+	 */
+	private static UsageReport neverSentBeside(UsageReport report) {
+		String reason = "MIXED_SHAPES customer " + report.customer() + " has license usage in hour " + report.hour()
+				+ ": a legacy record beside it would bill twice";
+		logger.error("Usage of " + report.quantity() + " " + report.dimension() + " in hour " + report.hour()
+				+ " for customer " + report.customer() + " is kept as a dead letter and not sent: the customer has "
+				+ "usage of the license integration in the same hour, and a legacy record beside it would bill "
+				+ "twice (switch aws.marketplace.metering.saas.integration at an hour boundary)");
+		return new UsageReport(report.id(), report.hour(), report.dimension(), report.customer(), null,
+				report.quantity(), report.allocations(), report.clientToken(), ReportState.DEAD_LETTER, null, reason);
 	}
 
 	private List<Map.Entry<SortedMap<String, String>, Long>> fold(Map<SortedMap<String, String>, Long> byTags) {
@@ -126,10 +162,11 @@ final class ReportAssembler {
 		return rights.hasNext() ? -1 : 0;
 	}
 
-	private record Group(String dimension, String customer) implements Comparable<Group> {
+	private record Group(String dimension, String customer, String license) implements Comparable<Group> {
 
 		private static final Comparator<Group> ORDER = Comparator.comparing(Group::dimension)
-			.thenComparing(Group::customer, Comparator.nullsFirst(Comparator.naturalOrder()));
+			.thenComparing(Group::customer, Comparator.nullsFirst(Comparator.naturalOrder()))
+			.thenComparing(Group::license, Comparator.nullsFirst(Comparator.naturalOrder()));
 
 		@Override
 		public int compareTo(Group other) {

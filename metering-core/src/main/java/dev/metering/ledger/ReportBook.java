@@ -60,8 +60,8 @@ final class ReportBook {
 			throw new IllegalStateException(
 					"Report '" + reportId + "' is " + report.state() + " (final) and cannot move to " + state);
 		}
-		return new UsageReport(report.id(), report.hour(), report.dimension(), report.customer(), report.quantity(),
-				report.allocations(), report.clientToken(), state, meteringRecordId, reason);
+		return new UsageReport(report.id(), report.hour(), report.dimension(), report.customer(), report.license(),
+				report.quantity(), report.allocations(), report.clientToken(), state, meteringRecordId, reason);
 	}
 
 	UsageReport get(String reportId) {

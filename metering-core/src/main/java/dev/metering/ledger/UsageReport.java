@@ -12,6 +12,7 @@ import java.util.List;
  * @param hour the start of the hour, sent as the request's timestamp
  * @param dimension the dimension name
  * @param customer the customer for BatchMeterUsage, or {@code null} for MeterUsage
+ * @param license the customer's license ARN (license integration), or {@code null}
  * @param quantity the total quantity, 0..2,147,483,647; the sum of the allocations
  * @param allocations the quantity per allocation tag set, 1..2,500 entries
  * @param clientToken the deterministic idempotency token of the request
@@ -21,7 +22,7 @@ import java.util.List;
  * {@code null}
  * @author metering-spring-boot
  */
-public record UsageReport(String id, Instant hour, String dimension, String customer, long quantity,
+public record UsageReport(String id, Instant hour, String dimension, String customer, String license, long quantity,
 		List<Allocation> allocations, String clientToken, ReportState state, String meteringRecordId, String reason) {
 
 }

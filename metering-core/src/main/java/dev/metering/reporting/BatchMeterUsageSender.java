@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.metering.core.LicenseArns;
 import dev.metering.core.MeteringException;
 import dev.metering.core.MeteringOperations;
 import dev.metering.core.MeteringOutcome;
@@ -25,7 +26,9 @@ import software.amazon.awssdk.services.marketplacemetering.model.UsageRecordResu
  * records and less than 1 MB; per-record statuses applied one by one;
  * {@code UnprocessedRecords} resent with backoff; and a batch refused because one record
  * left the acceptance window split into single records so that the others still go
- * through.
+ * through. Records of the license integration carry their {@code LicenseArn} and go
+ * without the product code; a batch refused with {@code InvalidLicenseException} is split
+ * the same way, so only the record of that license is dead-lettered.
  *
  * @author metering-spring-boot
  */
@@ -34,6 +37,8 @@ final class BatchMeterUsageSender {
 	private static final Log logger = LogFactory.getLog(BatchMeterUsageSender.class);
 
 	static final int MAX_RECORDS = 25;
+
+	private static final String INVALID_LICENSE = "InvalidLicenseException";
 
 	/** Below the 1 MB limit by room for the product code the template adds. */
 	static final long MAX_BYTES = 1024 * 1024 - 512;
@@ -70,7 +75,7 @@ final class BatchMeterUsageSender {
 				continue;
 			}
 			Pending pending = new Pending(report, fitting(report));
-			if (batch.size() == MAX_RECORDS || size(append(batch, pending)) >= MAX_BYTES) {
+			if (batch.size() == MAX_RECORDS || !fitsWith(batch, pending) || size(append(batch, pending)) >= MAX_BYTES) {
 				sendBatch(batch, deadline);
 				batch = new ArrayList<>();
 			}
@@ -110,9 +115,10 @@ final class BatchMeterUsageSender {
 		}, deadline, retryUntil);
 		if (attempt instanceof Attempt.Refused<Void> refused) {
 			MeteringException failure = refused.failure();
-			if (failure.getOutcome() == MeteringOutcome.EXPIRED && remaining.size() > 1) {
-				logger.warn("A batch of " + remaining.size()
-						+ " records was refused because one left the acceptance window; sending them one by one");
+			if ((failure.getOutcome() == MeteringOutcome.EXPIRED || INVALID_LICENSE.equals(failure.getErrorCode()))
+					&& remaining.size() > 1) {
+				logger.warn("A batch of " + remaining.size() + " records was refused with " + failure.getErrorCode()
+						+ ", which one record may cause; sending them one by one");
 				remaining.forEach((pending) -> sendBatch(List.of(pending), deadline));
 				return;
 			}
@@ -144,6 +150,21 @@ final class BatchMeterUsageSender {
 		return UsageRequests.untagged(record);
 	}
 
+	/**
+	 * Whether a record may join a batch: one request is of one integration (the product
+	 * code is request-level), and AWS answers records by customer, dimension and hour, so
+	 * two licenses of one account for one dimension and hour go in different requests.
+	 */
+	private static boolean fitsWith(List<Pending> batch, Pending pending) {
+		if (batch.isEmpty()) {
+			return true;
+		}
+		boolean licensed = pending.report().license() != null;
+		String key = key(pending.record());
+		return batch.stream()
+			.noneMatch((other) -> (other.report().license() != null) != licensed || key.equals(key(other.record())));
+	}
+
 	private static List<Pending> append(List<Pending> batch, Pending pending) {
 		List<Pending> appended = new ArrayList<>(batch);
 		appended.add(pending);
@@ -155,7 +176,14 @@ final class BatchMeterUsageSender {
 	}
 
 	private static BatchMeterUsageRequest request(List<Pending> batch) {
-		return BatchMeterUsageRequest.builder().usageRecords(batch.stream().map(Pending::record).toList()).build();
+		BatchMeterUsageRequest request = BatchMeterUsageRequest.builder()
+			.usageRecords(batch.stream().map(Pending::record).toList())
+			.build();
+		if (batch.isEmpty() || batch.get(0).report().license() == null) {
+			return request;
+		}
+		return LicenseArns.withLicenseArns(request,
+				batch.stream().map((pending) -> pending.report().license()).toList());
 	}
 
 	private static String key(UsageRecord record) {

@@ -71,8 +71,9 @@ final class ReportOutcomes {
 	 * @return whether to send it
 	 */
 	boolean mayStart(UsageReport report) {
-		if (report.state() == ReportState.CLOSED && !this.clock.instant()
-			.isBefore(report.hour().plus(this.acceptanceWindow).minus(this.lastSendMargin))) {
+		Instant closesAt = acceptedUntil(report);
+		if (report.state() == ReportState.CLOSED
+				&& !this.clock.instant().isBefore(closesAt.minus(this.lastSendMargin))) {
 			expired(report, "hour " + report.hour() + " left the acceptance window before it was sent");
 			return false;
 		}
@@ -86,7 +87,7 @@ final class ReportOutcomes {
 	 * @return the end of the report's acceptance window
 	 */
 	Instant acceptedUntil(UsageReport report) {
-		return report.hour().plus(this.acceptanceWindow);
+		return AcceptanceWindow.closesAt(report.hour(), report.customer() != null, this.acceptanceWindow);
 	}
 
 	void reported(UsageReport report, String meteringRecordId) {

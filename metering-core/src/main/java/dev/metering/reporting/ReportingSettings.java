@@ -13,7 +13,8 @@ import java.util.Set;
  * partial hour
  * @param expiredUsage what to do with usage AWS no longer accepts
  * @param zeroUsageDimensions dimensions reported with quantity 0 for hours without usage
- * @param acceptanceWindow how far in the past AWS accepts an hour
+ * @param acceptanceWindow how far in the past MeterUsage accepts an hour; BatchMeterUsage
+ * follows {@link AcceptanceWindow#batchMeterUsageClosesAt}
  * @param lastSendMargin how long before the end of the acceptance window a first attempt
  * is no longer started
  * @param shutdownTimeout how long the stop of the reporter may take, retries and waits
@@ -24,7 +25,10 @@ public record ReportingSettings(Duration offset, Duration retryInterval, boolean
 		ExpiredUsage expiredUsage, Set<String> zeroUsageDimensions, Duration acceptanceWindow, Duration lastSendMargin,
 		Duration shutdownTimeout) {
 
-	/** How far in the past AWS accepts usage: six hours. */
+	/**
+	 * How far in the past MeterUsage accepts usage: six hours (see
+	 * {@link AcceptanceWindow}).
+	 */
 	public static final Duration AWS_ACCEPTANCE_WINDOW = Duration.ofHours(6);
 
 	/**

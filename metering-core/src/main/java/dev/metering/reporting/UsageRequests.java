@@ -37,8 +37,10 @@ final class UsageRequests {
 	}
 
 	/**
-	 * Build the usage record of a customer's report. A customer of twelve digits is an
-	 * AWS account id ({@code CustomerAWSAccountId}); anything else is a
+	 * Build the usage record of a customer's report. The customer of a report with a
+	 * license is an AWS account id ({@code CustomerAWSAccountId}; the license is added to
+	 * the request with {@link dev.metering.core.LicenseArns}). Without a license, a
+	 * customer of twelve digits is an AWS account id; anything else is a
 	 * {@code CustomerIdentifier} from ResolveCustomer.
 	 * @param report the report
 	 * @return the usage record
@@ -48,7 +50,7 @@ final class UsageRequests {
 			.dimension(report.dimension())
 			.timestamp(report.hour())
 			.quantity(Math.toIntExact(report.quantity()));
-		if (AWS_ACCOUNT_ID.matcher(report.customer()).matches()) {
+		if (report.license() != null || AWS_ACCOUNT_ID.matcher(report.customer()).matches()) {
 			record.customerAWSAccountId(report.customer());
 		}
 		else {

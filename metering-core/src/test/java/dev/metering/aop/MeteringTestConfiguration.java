@@ -2,6 +2,7 @@ package dev.metering.aop;
 
 import java.util.Set;
 
+import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
 
 import org.springframework.context.annotation.Bean;
@@ -25,7 +26,7 @@ class MeteringTestConfiguration {
 
 	@Bean
 	UsageRecorder usageRecorder(SummingUsageLedger usageLedger) {
-		return new UsageRecorder(usageLedger, DIMENSIONS);
+		return new UsageRecorder(usageLedger, DIMENSIONS, SaasIntegration.LEGACY);
 	}
 
 	@Bean

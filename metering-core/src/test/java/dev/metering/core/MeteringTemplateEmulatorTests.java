@@ -168,7 +168,7 @@ class MeteringTemplateEmulatorTests {
 	@Test
 	void batchMeterUsageOutsideTheWindowIsExpired() {
 		UsageRecord old = usageRecord("customer-1", 1).toBuilder()
-			.timestamp(this.hour.minus(7, ChronoUnit.HOURS))
+			.timestamp(this.hour.minus(25, ChronoUnit.HOURS))
 			.build();
 		assertOutcome(() -> this.template.batchMeterUsage(BatchMeterUsageRequest.builder().usageRecords(old).build()),
 				"TimestampOutOfBoundsException", MeteringOutcome.EXPIRED);

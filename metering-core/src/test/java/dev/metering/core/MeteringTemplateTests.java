@@ -44,7 +44,7 @@ class MeteringTemplateTests {
 	private final UsageLedger ledger = mock(UsageLedger.class);
 
 	private final MeteringTemplate template = new MeteringTemplate(this.client, "prod-configured",
-			new UsageRecorder(this.ledger, Set.of("scans", "pages")));
+			new UsageRecorder(this.ledger, Set.of("scans", "pages"), SaasIntegration.LEGACY));
 
 	@Test
 	void recordsUsageIntoTheLedger() {

@@ -18,7 +18,8 @@ class UsageRecorderCountingTests {
 
 	private final SummingUsageLedger ledger = new SummingUsageLedger();
 
-	private final UsageRecorder recorder = new UsageRecorder(this.ledger, Set.of("scans", "bytes"));
+	private final UsageRecorder recorder = new UsageRecorder(this.ledger, Set.of("scans", "bytes"),
+			SaasIntegration.LEGACY);
 
 	@Test
 	void configuredDimensionsAreCountedFromZero() {
@@ -47,7 +48,7 @@ class UsageRecorderCountingTests {
 
 	@Test
 	void tellsListenersOfEachNewDimensionOnce() {
-		UsageRecorder anyDimension = new UsageRecorder(this.ledger, Set.of());
+		UsageRecorder anyDimension = new UsageRecorder(this.ledger, Set.of(), SaasIntegration.LEGACY);
 		List<String> seen = new ArrayList<>();
 		anyDimension.onNewDimension((dimension) -> {
 			seen.add(dimension);

@@ -18,7 +18,8 @@ class UsageRecorderTests {
 
 	private final SummingUsageLedger ledger = new SummingUsageLedger();
 
-	private final UsageRecorder recorder = new UsageRecorder(this.ledger, Set.of("scans", "bytes"));
+	private final UsageRecorder recorder = new UsageRecorder(this.ledger, Set.of("scans", "bytes"),
+			SaasIntegration.LEGACY);
 
 	@Test
 	void recordsValidUsageUnderItsKey() {
@@ -65,14 +66,14 @@ class UsageRecorderTests {
 
 	@Test
 	void anyModelValidDimensionIsAllowedWhenNoneAreConfigured() {
-		UsageRecorder open = new UsageRecorder(this.ledger, Set.of());
+		UsageRecorder open = new UsageRecorder(this.ledger, Set.of(), SaasIntegration.LEGACY);
 		open.record("anything", 1, null, null);
 		assertThat(this.ledger.quantity(UsageKey.of("anything"))).isEqualTo(1);
 	}
 
 	@Test
 	void dimensionBreakingTheModelIsRefused() {
-		UsageRecorder open = new UsageRecorder(this.ledger, Set.of());
+		UsageRecorder open = new UsageRecorder(this.ledger, Set.of(), SaasIntegration.LEGACY);
 		assertThatExceptionOfType(InvalidMeteringRequestException.class)
 			.isThrownBy(() -> open.record("", 1, null, null))
 			.withMessageContaining("dimension \"\" must be 1..255 characters");

@@ -267,8 +267,8 @@ class FileUsageLedgerTests {
 			.containsExactly(tuple(ELEVEN, "bytes", ReportState.CLOSED),
 					tuple(TEN.plus(Duration.ofDays(8)), "scans", ReportState.CLOSED));
 		assertThat(Files.readAllLines(directory().resolve("audit.log"))).containsExactly(
-				"2026-01-01T10:00:00Z\tbytes\t-\t50\tCARRIED_FORWARD\tTimestampOutOfBoundsException",
-				"2026-01-01T10:00:00Z\tscans\t-\t50\tREPORTED\trec-1");
+				"2026-01-01T10:00:00Z\tbytes\t-\t-\t50\tCARRIED_FORWARD\tTimestampOutOfBoundsException",
+				"2026-01-01T10:00:00Z\tscans\t-\t-\t50\tREPORTED\trec-1");
 		LedgerView before = ledger.view();
 		ledger.close();
 		FileUsageLedger reopened = open();

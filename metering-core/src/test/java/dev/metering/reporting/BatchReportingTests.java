@@ -141,7 +141,7 @@ class BatchReportingTests {
 
 	@Test
 	void aRecordOutOfTheWindowDoesNotSinkItsBatch() {
-		this.fixture = new ReportingFixture((emulator) -> emulator.acceptanceWindow(Duration.ofMinutes(90)),
+		this.fixture = new ReportingFixture((emulator) -> emulator.batchAcceptanceWindow(Duration.ofMinutes(90)),
 				ReportingSettings.defaults());
 		this.fixture.ledger.record(UsageKey.of("scans", "customer-old", Map.of()), 4);
 		this.fixture.clock.set(HOUR_11.plusSeconds(60));

@@ -12,8 +12,11 @@ import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
+import dev.metering.core.MarketplaceCustomer;
 import dev.metering.core.MeteringOperations;
 import dev.metering.core.MeteringTemplate;
+import dev.metering.core.ResolvedCustomer;
+import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
 import dev.metering.ledger.FileUsageLedger;
 import dev.metering.ledger.LedgerView;
@@ -27,7 +30,6 @@ import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageReque
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageResponse;
 import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageResponse;
-import software.amazon.awssdk.services.marketplacemetering.model.ResolveCustomerResponse;
 
 /**
  * The JVM that {@link ForeignRecordCrashTests} kills with {@code kill -9}: it records
@@ -67,9 +69,10 @@ public final class ForeignRecordCrashChild {
 		boolean batch = "BatchMeterUsage".equals(args[4]);
 		FileUsageLedger ledger = ledger(Path.of(args[1]), clock);
 		MarketplaceMeteringClient client = ReporterCrashChild.client(endpoint);
-		MeteringTemplate template = new MeteringTemplate(client, PRODUCT, new UsageRecorder(ledger, Set.of()));
+		MeteringTemplate template = new MeteringTemplate(client, PRODUCT,
+				new UsageRecorder(ledger, Set.of(), SaasIntegration.LEGACY));
 		OWN_USAGE.forEach((team, quantity) -> template.record("scans", quantity,
-				team.isEmpty() ? Map.of() : Map.of("team", team), null));
+				team.isEmpty() ? Map.of() : Map.of("team", team), (String) null));
 		template.record("scans", CUSTOMER_USAGE, Map.of(), CUSTOMER);
 		UsageLedger reporting = journaled ? new PauseAfterMove(ledger, batch) : ledger;
 		MeteringOperations gateway = journaled ? template : new PauseAfterAnswer(template, batch);
@@ -121,6 +124,11 @@ public final class ForeignRecordCrashChild {
 		}
 
 		@Override
+		public void record(String dimension, long quantity, Map<String, String> tags, MarketplaceCustomer customer) {
+			this.delegate.record(dimension, quantity, tags, customer);
+		}
+
+		@Override
 		public MeterUsageResponse meterUsage(MeterUsageRequest request) {
 			return answered(!this.batch, () -> this.delegate.meterUsage(request));
 		}
@@ -136,7 +144,7 @@ public final class ForeignRecordCrashChild {
 		}
 
 		@Override
-		public ResolveCustomerResponse resolveCustomer(String registrationToken) {
+		public ResolvedCustomer resolveCustomer(String registrationToken) {
 			return this.delegate.resolveCustomer(registrationToken);
 		}
 

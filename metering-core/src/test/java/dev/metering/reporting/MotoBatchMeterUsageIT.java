@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import dev.metering.core.MeteringTemplate;
+import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
 import dev.metering.ledger.InMemoryUsageLedger;
 import dev.metering.ledger.ReportState;
@@ -172,7 +173,8 @@ class MotoBatchMeterUsageIT {
 		this.clock = new MutableClock(HOUR_10.plus(30, ChronoUnit.MINUTES));
 		this.client = TestClients.client(endpoint, "AKIDMOTO", Duration.ofSeconds(10));
 		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "saas-1");
-		this.template = new MeteringTemplate(this.client, PRODUCT, new UsageRecorder(this.ledger, Set.of()));
+		this.template = new MeteringTemplate(this.client, PRODUCT,
+				new UsageRecorder(this.ledger, Set.of(), SaasIntegration.LEGACY));
 		this.reporter = new UsageReporter(this.ledger, this.template, ReportingFixture.fastRetry(3),
 				ReportingFixture.unlimited(), this.clock, ReportingSettings.defaults());
 	}

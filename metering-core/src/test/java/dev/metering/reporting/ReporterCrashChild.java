@@ -15,8 +15,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.metering.core.MarketplaceCustomer;
 import dev.metering.core.MeteringOperations;
 import dev.metering.core.MeteringTemplate;
+import dev.metering.core.ResolvedCustomer;
+import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
 import dev.metering.ledger.FileUsageLedger;
 import dev.metering.ledger.ReportState;
@@ -31,7 +34,6 @@ import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageReque
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageResponse;
 import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageResponse;
-import software.amazon.awssdk.services.marketplacemetering.model.ResolveCustomerResponse;
 
 /**
  * The JVM that {@link ReporterCrashTests} kills with {@code kill -9}: a
@@ -89,7 +91,8 @@ public final class ReporterCrashChild {
 			.segmentBytes(Integer.getInteger("crash.segmentBytes", SEGMENT_BYTES))
 			.build();
 		MarketplaceMeteringClient client = client(endpoint);
-		MeteringTemplate template = new MeteringTemplate(client, PRODUCT, new UsageRecorder(ledger, Set.of()));
+		MeteringTemplate template = new MeteringTemplate(client, PRODUCT,
+				new UsageRecorder(ledger, Set.of(), SaasIntegration.LEGACY));
 		MeteringOperations gateway = pauseAfterAnswer ? new PauseAfterAnswer(template) : template;
 		UsageReporter reporter = new UsageReporter(ledger, gateway, fastRetry(), ReportingFixture.unlimited(), clock,
 				ReportingSettings.defaults());
@@ -177,6 +180,11 @@ public final class ReporterCrashChild {
 		}
 
 		@Override
+		public void record(String dimension, long quantity, Map<String, String> tags, MarketplaceCustomer customer) {
+			this.delegate.record(dimension, quantity, tags, customer);
+		}
+
+		@Override
 		public MeterUsageResponse meterUsage(MeterUsageRequest request) {
 			return paused("MeterUsage", this.delegate.meterUsage(request));
 		}
@@ -192,7 +200,7 @@ public final class ReporterCrashChild {
 		}
 
 		@Override
-		public ResolveCustomerResponse resolveCustomer(String registrationToken) {
+		public ResolvedCustomer resolveCustomer(String registrationToken) {
 			return this.delegate.resolveCustomer(registrationToken);
 		}
 

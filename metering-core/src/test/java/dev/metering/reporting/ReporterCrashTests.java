@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.metering.core.MeteringTemplate;
+import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.Counters;
@@ -171,7 +172,7 @@ class ReporterCrashTests {
 			.segmentBytes(Integer.getInteger("crash.segmentBytes", ReporterCrashChild.SEGMENT_BYTES))
 			.build(); MarketplaceMeteringClient client = ReporterCrashChild.client(emulator.endpoint())) {
 			MeteringTemplate template = new MeteringTemplate(client, ReporterCrashChild.PRODUCT,
-					new UsageRecorder(ledger, Set.of()));
+					new UsageRecorder(ledger, Set.of(), SaasIntegration.LEGACY));
 			UsageReporter reporter = new UsageReporter(ledger, template, ReporterCrashChild.fastRetry(),
 					ReportingFixture.unlimited(), clock, ReportingSettings.defaults());
 			for (int run = 0; run < 20 && reporter.report(false).pending() > 0; run++) {

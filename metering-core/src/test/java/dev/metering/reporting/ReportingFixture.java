@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.function.UnaryOperator;
 
 import dev.metering.core.MeteringTemplate;
+import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
 import dev.metering.emulator.Faults;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
@@ -19,6 +20,8 @@ import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An emulator, a real SDK client, a template, an in-memory ledger and a reporter, all on
@@ -53,7 +56,8 @@ final class ReportingFixture implements AutoCloseable {
 			.start();
 		this.client = TestClients.client(this.emulator.endpoint(), "AKIDPOD1", Duration.ofSeconds(5));
 		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "pod-1");
-		this.template = new MeteringTemplate(this.client, PRODUCT, new UsageRecorder(this.ledger, Set.of()));
+		this.template = new MeteringTemplate(this.client, PRODUCT,
+				new UsageRecorder(this.ledger, Set.of(), SaasIntegration.LEGACY));
 		this.reporter = new UsageReporter(this.ledger, this.template, retry, rateLimiter, this.clock, settings);
 	}
 
@@ -92,6 +96,7 @@ final class ReportingFixture implements AutoCloseable {
 		this.ledger.close();
 		this.client.close();
 		this.emulator.close();
+		assertThat(this.emulator.mixedShapes()).as("customers and hours billed in both shapes").isEmpty();
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.metering.test;
 import java.net.URI;
 import java.time.Duration;
 
+import dev.metering.core.LicenseArnInterceptor;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -10,8 +11,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 
 /**
- * The real AWS SDK client, configured as the auto-configuration does (SDK retries off),
- * pointed at a local Metering Service (the emulator or moto) with throwaway credentials.
+ * The real AWS SDK client, configured as the auto-configuration does (SDK retries off,
+ * {@link LicenseArnInterceptor}), pointed at a local Metering Service (the emulator or
+ * moto) with throwaway credentials.
  */
 public final class TestClients {
 
@@ -31,8 +33,18 @@ public final class TestClients {
 			.region(Region.US_EAST_1)
 			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKeyId, "secret")))
 			.overrideConfiguration((configuration) -> configuration.retryStrategy(AwsRetryStrategy.doNotRetry())
-				.apiCallTimeout(apiCallTimeout))
+				.apiCallTimeout(apiCallTimeout)
+				.addExecutionInterceptor(new LicenseArnInterceptor()))
 			.build();
+	}
+
+	/**
+	 * Create a client of the seller's account (SaaS products).
+	 * @param endpoint the local endpoint
+	 * @return the client
+	 */
+	public static MarketplaceMeteringClient licenseClient(URI endpoint) {
+		return client(endpoint, "AKIDSELLER", Duration.ofSeconds(5));
 	}
 
 }

@@ -14,11 +14,14 @@ import java.util.List;
  * @param allocations the usage allocations, empty when none were sent
  * @param customer the customer identifier or AWS account id (BatchMeterUsage), or
  * {@code null} for MeterUsage
+ * @param licenseArn the license ARN of a record of the license integration, or
+ * {@code null}
  * @param callerIdentity the access key id that signed the request
  * @param meteringRecordId the id answered to the caller
  */
 public record AcceptedRecord(String operation, String productCode, String dimension, Instant hour, long quantity,
-		List<Allocation> allocations, String customer, String callerIdentity, String meteringRecordId) {
+		List<Allocation> allocations, String customer, String licenseArn, String callerIdentity,
+		String meteringRecordId) {
 
 	/**
 	 * One usage allocation of a record.

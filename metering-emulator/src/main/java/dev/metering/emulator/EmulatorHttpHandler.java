@@ -194,6 +194,7 @@ final class EmulatorHttpHandler implements HttpHandler {
 			switch (route) {
 				case "GET /emulator/records" -> sendInspection(exchange, 200, recordsJson(), null);
 				case "GET /emulator/counters" -> sendInspection(exchange, 200, countersJson(), null);
+				case "GET /emulator/mixed-shapes" -> sendInspection(exchange, 200, mixedShapesJson(), null);
 				case "GET /emulator/public-key" -> send(exchange, 200, "application/x-pem-file",
 						this.emulator.publicKeyPem().getBytes(StandardCharsets.US_ASCII), null);
 				case "GET /emulator/faults" -> sendInspection(exchange, 200, faultsJson(), null);
@@ -304,6 +305,16 @@ final class EmulatorHttpHandler implements HttpHandler {
 		return Json.MAPPER.writeValueAsBytes(node);
 	}
 
+	private byte[] mixedShapesJson() throws JsonProcessingException {
+		ArrayNode array = Json.MAPPER.createArrayNode();
+		for (MixedShape mixed : this.emulator.mixedShapes()) {
+			array.addObject()
+				.put("customerAwsAccountId", mixed.customerAwsAccountId())
+				.put("hour", mixed.hour().toString());
+		}
+		return Json.MAPPER.writeValueAsBytes(array);
+	}
+
 	private byte[] recordsJson() throws JsonProcessingException {
 		ArrayNode array = Json.MAPPER.createArrayNode();
 		for (AcceptedRecord record : this.service.records()) {
@@ -321,6 +332,7 @@ final class EmulatorHttpHandler implements HttpHandler {
 				allocation.tags().forEach((tag) -> tags.addObject().put("key", tag.key()).put("value", tag.value()));
 			}
 			node.put("customer", record.customer());
+			node.put("licenseArn", record.licenseArn());
 			node.put("callerIdentity", record.callerIdentity());
 			node.put("meteringRecordId", record.meteringRecordId());
 		}

@@ -26,6 +26,9 @@ public final class EmulatorMain {
 			  --product CODE[:dim1,dim2]    accepted product and its dimensions (repeatable; none = any product)
 			  --customer ID                 subscribed customer id or AWS account id (repeatable; none = all)
 			  --registration-token TOKEN,CUSTOMER_ID,ACCOUNT_ID   token ResolveCustomer resolves (repeatable)
+			  --license-product CODE[:dim1,dim2]   product of the license integration (repeatable)
+			  --license-token TOKEN,ACCOUNT_ID,LICENSE_ARN   token resolving to an account and a license
+			                                of the first license product (repeatable)
 			  --expired-token TOKEN         token ResolveCustomer answers ExpiredTokenException (repeatable)
 			  --public-key-version N        valid RegisterUsage key version (repeatable; default 1)
 			  --region REGION               refuse requests signed for another region
@@ -43,9 +46,9 @@ public final class EmulatorMain {
 			""";
 
 	private static final Set<String> VALUED = Set.of("--port", "--bind", "--product", "--customer",
-			"--registration-token", "--expired-token", "--public-key-version", "--region", "--window-hours",
-			"--throttle-rate", "--server-error-rate", "--drop-connection-rate", "--lost-response-rate",
-			"--unprocessed-rate", "--latency-ms", "--seed");
+			"--registration-token", "--license-product", "--license-token", "--expired-token", "--public-key-version",
+			"--region", "--window-hours", "--throttle-rate", "--server-error-rate", "--drop-connection-rate",
+			"--lost-response-rate", "--unprocessed-rate", "--latency-ms", "--seed");
 
 	private EmulatorMain() {
 	}
@@ -105,16 +108,21 @@ public final class EmulatorMain {
 	 * @param entitled whether entitled
 	 * @param platformSupported whether the platform is supported
 	 * @param faults the initial faults
+	 * @param licenseProducts the products of the license integration
+	 * @param licenseTokens the registration tokens resolving to an account and a license
 	 */
 	record Options(boolean help, int port, InetAddress bind, Map<String, Set<String>> products, Set<String> customers,
 			Map<String, List<String>> registrationTokens, Set<String> expiredTokens, Set<Integer> publicKeyVersions,
-			String region, Duration window, boolean entitled, boolean platformSupported, Faults faults) {
+			String region, Duration window, boolean entitled, boolean platformSupported, Faults faults,
+			Set<String> licenseProducts, Map<String, List<String>> licenseTokens) {
 
 		static Options parse(String[] args) {
 			boolean help = false;
 			int port = 0;
 			InetAddress bind = InetAddress.getLoopbackAddress();
 			Map<String, Set<String>> products = new LinkedHashMap<>();
+			Set<String> licenseProducts = new LinkedHashSet<>();
+			Map<String, List<String>> licenseTokens = new LinkedHashMap<>();
 			Set<String> customers = new LinkedHashSet<>();
 			Map<String, List<String>> tokens = new LinkedHashMap<>();
 			Set<String> expired = new LinkedHashSet<>();
@@ -154,7 +162,7 @@ public final class EmulatorMain {
 						switch (name) {
 							case "--port" -> port = (int) integer(name, value, 0, 65535);
 							case "--bind" -> bind = address(value);
-							case "--product" -> {
+							case "--product", "--license-product" -> {
 								int colon = value.indexOf(':');
 								String code = (colon < 0) ? value : value.substring(0, colon);
 								Set<String> dimensions = new LinkedHashSet<>();
@@ -170,6 +178,9 @@ public final class EmulatorMain {
 											"--product: '" + code + "' is not a valid product code");
 								}
 								products.put(code, dimensions);
+								if (name.equals("--license-product")) {
+									licenseProducts.add(code);
+								}
 							}
 							case "--customer" -> customers.add(nonEmpty(name, value));
 							case "--registration-token" -> {
@@ -181,6 +192,16 @@ public final class EmulatorMain {
 													+ value + "'");
 								}
 								tokens.put(parts[0], List.of(parts[1], parts[2]));
+							}
+							case "--license-token" -> {
+								String[] parts = value.split(",", 3);
+								if (parts.length != 3 || parts[0].isEmpty() || !parts[1].matches("[0-9]+")
+										|| !parts[2].startsWith("arn:aws")) {
+									throw new IllegalArgumentException(
+											"--license-token: expected TOKEN,ACCOUNT_ID (digits),LICENSE_ARN, got '"
+													+ value + "'");
+								}
+								licenseTokens.put(parts[0], List.of(parts[1], parts[2]));
 							}
 							case "--expired-token" -> expired.add(nonEmpty(name, value));
 							case "--public-key-version" ->
@@ -200,7 +221,7 @@ public final class EmulatorMain {
 				}
 			}
 			return new Options(help, port, bind, products, customers, tokens, expired, versions, region, window,
-					entitled, platformSupported, faults);
+					entitled, platformSupported, faults, licenseProducts, licenseTokens);
 		}
 
 		MarketplaceMeteringEmulator.Builder builder() {
@@ -211,7 +232,15 @@ public final class EmulatorMain {
 				.platformSupported(this.platformSupported)
 				.acceptanceWindow(this.window)
 				.faults(this.faults);
-			this.products.forEach(builder::product);
+			this.products.forEach((code, dimensions) -> {
+				if (this.licenseProducts.contains(code)) {
+					builder.licenseProduct(code, dimensions);
+				}
+				else {
+					builder.product(code, dimensions);
+				}
+			});
+			this.licenseTokens.forEach((token, ids) -> builder.licenseRegistrationToken(token, ids.get(0), ids.get(1)));
 			this.customers.forEach(builder::subscribedCustomer);
 			this.registrationTokens.forEach((token, ids) -> builder.registrationToken(token, ids.get(0), ids.get(1)));
 			this.expiredTokens.forEach(builder::expiredRegistrationToken);

@@ -205,6 +205,15 @@ public final class MarketplaceMeteringEmulator implements AutoCloseable {
 	}
 
 	/**
+	 * Return every customer and hour that BatchMeterUsage billed in both shapes (legacy
+	 * and license): a double charge. Tests assert it is empty.
+	 * @return the customers and hours billed twice
+	 */
+	public List<MixedShape> mixedShapes() {
+		return this.service.mixedShapes();
+	}
+
+	/**
 	 * Return a snapshot of the counters.
 	 * @return the counters
 	 */
@@ -273,6 +282,14 @@ public final class MarketplaceMeteringEmulator implements AutoCloseable {
 
 		private Duration acceptanceWindow = Duration.ofHours(6);
 
+		private Duration batchAcceptanceWindow = Duration.ofHours(24);
+
+		private final Set<String> licenseProducts = new LinkedHashSet<>();
+
+		private final Map<String, Settings.License> licenses = new LinkedHashMap<>();
+
+		private final Map<String, String[]> pendingLicenseTokens = new LinkedHashMap<>();
+
 		private Faults faults = Faults.none();
 
 		private Builder() {
@@ -330,6 +347,52 @@ public final class MarketplaceMeteringEmulator implements AutoCloseable {
 		}
 
 		/**
+		 * Declare a product of the license integration (SaaS products listed since
+		 * 2026-06-01) and its dimensions: ResolveCustomer answers no
+		 * {@code CustomerIdentifier} for it and BatchMeterUsage refuses records with one.
+		 * Repeatable.
+		 * @param productCode the product code
+		 * @param dimensions the dimensions, empty for any
+		 * @return this builder
+		 */
+		public Builder licenseProduct(String productCode, Set<String> dimensions) {
+			product(productCode, dimensions);
+			this.licenseProducts.add(productCode);
+			return this;
+		}
+
+		/**
+		 * Declare a license granted to a buyer's account for a product. BatchMeterUsage
+		 * answers {@code InvalidLicenseException} for a record whose license is not
+		 * declared or belongs to another account. Repeatable: an account may hold several
+		 * licenses of one product.
+		 * @param licenseArn the license ARN
+		 * @param customerAwsAccountId the buyer's AWS account id
+		 * @param productCode the product
+		 * @return this builder
+		 */
+		public Builder license(String licenseArn, String customerAwsAccountId, String productCode) {
+			this.licenses.put(require(licenseArn, "licenseArn"), new Settings.License(
+					require(customerAwsAccountId, "customerAwsAccountId"), require(productCode, "productCode")));
+			return this;
+		}
+
+		/**
+		 * Declare a registration token that ResolveCustomer resolves to an account and a
+		 * license (license integration), for the first declared license product (or the
+		 * first declared product). The license is declared with it.
+		 * @param token the registration token
+		 * @param customerAwsAccountId the AWS account id it resolves to
+		 * @param licenseArn the license ARN it resolves to
+		 * @return this builder
+		 */
+		public Builder licenseRegistrationToken(String token, String customerAwsAccountId, String licenseArn) {
+			this.pendingLicenseTokens.put(require(token, "token"), new String[] {
+					require(customerAwsAccountId, "customerAwsAccountId"), require(licenseArn, "licenseArn") });
+			return this;
+		}
+
+		/**
 		 * Declare a subscribed customer (CustomerIdentifier or AWS account id) for
 		 * BatchMeterUsage. Repeatable. When none is declared, every customer is
 		 * subscribed.
@@ -369,8 +432,8 @@ public final class MarketplaceMeteringEmulator implements AutoCloseable {
 				String productCode) {
 			this.registrationTokens.put(require(token, "token"),
 					new Settings.RegistrationToken(require(customerIdentifier, "customerIdentifier"),
-							require(customerAwsAccountId, "customerAwsAccountId"),
-							require(productCode, "productCode")));
+							require(customerAwsAccountId, "customerAwsAccountId"), require(productCode, "productCode"),
+							null));
 			return this;
 		}
 
@@ -457,7 +520,23 @@ public final class MarketplaceMeteringEmulator implements AutoCloseable {
 		}
 
 		/**
-		 * How far in the past a timestamp is accepted; 6 hours by default.
+		 * How far in the past BatchMeterUsage accepts a timestamp; 24 hours by default.
+		 * Whatever it is, an hour of the previous month is refused after 06:00 UTC on the
+		 * 1st.
+		 * @param batchAcceptanceWindow a positive duration
+		 * @return this builder
+		 */
+		public Builder batchAcceptanceWindow(Duration batchAcceptanceWindow) {
+			if (batchAcceptanceWindow == null || batchAcceptanceWindow.isNegative() || batchAcceptanceWindow.isZero()) {
+				throw new IllegalArgumentException(
+						"batchAcceptanceWindow must be positive, got " + batchAcceptanceWindow);
+			}
+			this.batchAcceptanceWindow = batchAcceptanceWindow;
+			return this;
+		}
+
+		/**
+		 * How far in the past MeterUsage accepts a timestamp; 6 hours by default.
 		 * @param acceptanceWindow a positive duration
 		 * @return this builder
 		 */
@@ -487,15 +566,25 @@ public final class MarketplaceMeteringEmulator implements AutoCloseable {
 			String defaultProduct = this.products.isEmpty() ? "emulator-product"
 					: this.products.keySet().iterator().next();
 			Map<String, Settings.RegistrationToken> tokens = new LinkedHashMap<>();
-			this.pendingTokens.forEach((token, values) -> tokens.put(token,
-					new Settings.RegistrationToken(values[0], values[1], defaultProduct)));
+			String defaultLicenseProduct = this.licenseProducts.isEmpty() ? defaultProduct
+					: this.licenseProducts.iterator().next();
+			boolean defaultIsLicenseProduct = this.licenseProducts.contains(defaultProduct);
+			this.pendingTokens.forEach((token, values) -> tokens.put(token, new Settings.RegistrationToken(
+					defaultIsLicenseProduct ? null : values[0], values[1], defaultProduct, null)));
+			Map<String, Settings.License> grantedLicenses = new LinkedHashMap<>(this.licenses);
+			this.pendingLicenseTokens.forEach((token, values) -> {
+				Settings.License license = grantedLicenses.computeIfAbsent(values[1],
+						(arn) -> new Settings.License(values[0], defaultLicenseProduct));
+				tokens.put(token, new Settings.RegistrationToken(null, values[0], license.productCode(), values[1]));
+			});
 			tokens.putAll(this.registrationTokens);
 			Settings settings = new Settings(this.clock, Map.copyOf(this.products),
 					Set.copyOf(this.subscribedCustomers), Map.copyOf(tokens), Set.copyOf(this.expiredTokens),
 					this.entitled, this.platformSupported,
 					this.publicKeyVersions.isEmpty() ? Set.of(1) : Set.copyOf(this.publicKeyVersions),
 					(this.signingKey != null) ? this.signingKey : generateKeyPair(), this.region, this.acceptanceWindow,
-					Set.copyOf(this.unauthorizedAccessKeys));
+					Set.copyOf(this.unauthorizedAccessKeys), this.batchAcceptanceWindow,
+					Set.copyOf(this.licenseProducts), Map.copyOf(grantedLicenses));
 			return new MarketplaceMeteringEmulator(this, settings);
 		}
 

@@ -7,7 +7,11 @@ import java.security.spec.MGF1ParameterSpec;
 import java.security.spec.PSSParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.time.temporal.TemporalAdjusters;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -43,6 +47,8 @@ final class MeteringService {
 	static final String METER_USAGE = "MeterUsage";
 
 	static final String BATCH_METER_USAGE = "BatchMeterUsage";
+
+	private static final LocalTime MONTH_END_CUT_OFF = LocalTime.of(6, 0);
 
 	private final Settings settings;
 
@@ -167,7 +173,7 @@ final class MeteringService {
 				recordId = UUID.randomUUID().toString();
 				this.meterRecords.put(key, new Stored(quantity, allocations, recordId));
 				this.records.add(new AcceptedRecord(METER_USAGE, productCode, dimension, hour, quantity,
-						toList(allocations), null, caller.accessKeyId(), recordId));
+						toList(allocations), null, null, caller.accessKeyId(), recordId));
 				this.accepted++;
 			}
 			if (tokenKey != null) {
@@ -186,7 +192,7 @@ final class MeteringService {
 	// BatchMeterUsage
 
 	ObjectNode batchMeterUsage(Caller caller, JsonNode request, Faults faults) {
-		String productCode = Json.string(request, "ProductCode", true, 0, 255, PRODUCT_CODE);
+		String requestProductCode = Json.string(request, "ProductCode", false, 0, 255, PRODUCT_CODE);
 		JsonNode list = request.get("UsageRecords");
 		if (list == null || list.isNull()) {
 			throw AwsException.validation("1 validation error detected: Value null at 'usageRecords' "
@@ -199,7 +205,9 @@ final class MeteringService {
 			throw AwsException.validation("1 validation error detected: Value at 'usageRecords' failed to satisfy "
 					+ "constraint: Member must have length less than or equal to 25 (got " + list.size() + ")");
 		}
-		checkProduct(productCode);
+		if (requestProductCode != null) {
+			checkProduct(requestProductCode);
+		}
 		List<BatchEntry> entries = new ArrayList<>();
 		for (JsonNode record : list) {
 			if (!record.isObject()) {
@@ -209,13 +217,15 @@ final class MeteringService {
 			String dimension = Json.string(record, "Dimension", true, 1, 255, ANY);
 			long quantity = quantity(record, "Quantity");
 			String customer = customer(record);
-			Json.string(record, "LicenseArn", false, 0, -1, null);
+			String licenseArn = Json.string(record, "LicenseArn", false, 0, -1, null);
+			String productCode = productCode(requestProductCode, customer, licenseArn);
 			Map<Set<AcceptedRecord.Tag>, Long> allocations = allocations(record, quantity);
 			checkDimension(productCode, dimension);
-			entries.add(new BatchEntry(record, timestamp, dimension, quantity, customer, allocations));
+			entries.add(new BatchEntry(record, timestamp, dimension, quantity, customer, licenseArn, productCode,
+					allocations));
 		}
 		for (BatchEntry entry : entries) {
-			checkWindow(entry.timestamp());
+			checkBatchWindow(entry.timestamp());
 		}
 		ObjectNode result = Json.MAPPER.createObjectNode();
 		ArrayNode results = result.putArray("Results");
@@ -234,7 +244,8 @@ final class MeteringService {
 					continue;
 				}
 				Instant hour = entry.timestamp().truncatedTo(ChronoUnit.HOURS);
-				BatchKey key = new BatchKey(productCode, entry.customer(), entry.dimension(), hour);
+				BatchKey key = new BatchKey(entry.productCode(), entry.customer(), entry.licenseArn(),
+						entry.dimension(), hour);
 				Stored existing = this.batchRecords.get(key);
 				if (existing != null) {
 					if (existing.quantity() == entry.quantity()
@@ -251,15 +262,70 @@ final class MeteringService {
 				}
 				String recordId = UUID.randomUUID().toString();
 				this.batchRecords.put(key, new Stored(entry.quantity(), entry.allocations(), recordId));
-				this.records.add(new AcceptedRecord(BATCH_METER_USAGE, productCode, entry.dimension(), hour,
+				this.records.add(new AcceptedRecord(BATCH_METER_USAGE, entry.productCode(), entry.dimension(), hour,
 						entry.quantity(), toList(entry.allocations()), entry.customer().substring(2),
-						caller.accessKeyId(), recordId));
+						entry.licenseArn(), caller.accessKeyId(), recordId));
 				this.accepted++;
 				outcome.put("MeteringRecordId", recordId);
 				outcome.put("Status", "Success");
 			}
 		}
 		return result;
+	}
+
+	/**
+	 * Return the product of a record. A record with a {@code LicenseArn} is of the
+	 * license's product (the request needs no product code); the license must be granted
+	 * to the record's account. A record without one needs the request's product code, and
+	 * a product of the license integration refuses a {@code CustomerIdentifier}.
+	 */
+	private String productCode(String requestProductCode, String customer, String licenseArn) {
+		if (licenseArn != null) {
+			Settings.License license = this.settings.licenses().get(licenseArn);
+			if (license == null || !customer.equals("A:" + license.customerAwsAccountId())
+					|| (requestProductCode != null && !requestProductCode.equals(license.productCode()))) {
+				throw new AwsException("InvalidLicenseException", "License " + licenseArn
+						+ " is not valid, does not match the customer or is not a license of the product");
+			}
+			return license.productCode();
+		}
+		if (requestProductCode == null) {
+			throw AwsException.validation("ProductCode is required for a usage record without a LicenseArn");
+		}
+		if (customer.startsWith("C:") && this.settings.licenseProducts().contains(requestProductCode)) {
+			throw new AwsException("InvalidCustomerIdentifierException", "Product " + requestProductCode
+					+ " uses the license integration: send CustomerAWSAccountId and LicenseArn, not CustomerIdentifier");
+		}
+		return requestProductCode;
+	}
+
+	/**
+	 * Return every customer and hour billed in both shapes: a record with a product code
+	 * (legacy) and a record with a license ARN, for the same AWS account (a customer
+	 * identifier is matched to its account through the registration tokens).
+	 * @return the customer accounts and hours billed twice
+	 */
+	List<MixedShape> mixedShapes() {
+		Map<String, String> accountOfIdentifier = new HashMap<>();
+		this.settings.registrationTokens()
+			.values()
+			.stream()
+			.filter((token) -> token.customerIdentifier() != null)
+			.forEach((token) -> accountOfIdentifier.put(token.customerIdentifier(), token.customerAwsAccountId()));
+		Map<MixedShape, boolean[]> shapes = new LinkedHashMap<>();
+		for (AcceptedRecord record : records()) {
+			if (!BATCH_METER_USAGE.equals(record.operation())) {
+				continue;
+			}
+			String account = accountOfIdentifier.getOrDefault(record.customer(), record.customer());
+			boolean[] seen = shapes.computeIfAbsent(new MixedShape(account, record.hour()), (key) -> new boolean[2]);
+			seen[(record.licenseArn() != null) ? 1 : 0] = true;
+		}
+		return shapes.entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue()[0] && entry.getValue()[1])
+			.map(Map.Entry::getKey)
+			.toList();
 	}
 
 	private String customer(JsonNode record) {
@@ -358,9 +424,14 @@ final class MeteringService {
 			throw new AwsException("InvalidTokenException", "The registration token is invalid");
 		}
 		ObjectNode result = Json.MAPPER.createObjectNode();
-		result.put("CustomerIdentifier", resolved.customerIdentifier());
+		if (resolved.customerIdentifier() != null) {
+			result.put("CustomerIdentifier", resolved.customerIdentifier());
+		}
 		result.put("CustomerAWSAccountId", resolved.customerAwsAccountId());
 		result.put("ProductCode", resolved.productCode());
+		if (resolved.licenseArn() != null) {
+			result.put("LicenseArn", resolved.licenseArn());
+		}
 		return result;
 	}
 
@@ -387,6 +458,24 @@ final class MeteringService {
 		if (timestamp.isAfter(now) || timestamp.isBefore(now.minus(window))) {
 			throw new AwsException("TimestampOutOfBoundsException", "Timestamp " + timestamp
 					+ " is outside the accepted window [" + now.minus(window) + ", " + now + "]");
+		}
+	}
+
+	/**
+	 * BatchMeterUsage: the batch window back (24 hours), but an hour of the previous
+	 * month only until 06:00 UTC on the 1st.
+	 */
+	private void checkBatchWindow(Instant timestamp) {
+		Instant now = this.settings.clock().instant();
+		Instant from = now.minus(this.settings.batchAcceptanceWindow());
+		ZonedDateTime utc = ZonedDateTime.ofInstant(now, ZoneOffset.UTC);
+		Instant monthStart = utc.with(TemporalAdjusters.firstDayOfMonth()).truncatedTo(ChronoUnit.DAYS).toInstant();
+		if (!utc.toLocalTime().isBefore(MONTH_END_CUT_OFF) || utc.getDayOfMonth() > 1) {
+			from = from.isBefore(monthStart) ? monthStart : from;
+		}
+		if (timestamp.isAfter(now) || timestamp.isBefore(from)) {
+			throw new AwsException("TimestampOutOfBoundsException",
+					"Timestamp " + timestamp + " is outside the accepted window [" + from + ", " + now + "]");
 		}
 	}
 
@@ -482,7 +571,7 @@ final class MeteringService {
 	private record MeterKey(String productCode, String dimension, Instant hour, String caller) {
 	}
 
-	private record BatchKey(String productCode, String customer, String dimension, Instant hour) {
+	private record BatchKey(String productCode, String customer, String licenseArn, String dimension, Instant hour) {
 	}
 
 	private record TokenKey(String caller, String token) {
@@ -499,7 +588,7 @@ final class MeteringService {
 	}
 
 	private record BatchEntry(JsonNode source, Instant timestamp, String dimension, long quantity, String customer,
-			Map<Set<AcceptedRecord.Tag>, Long> allocations) {
+			String licenseArn, String productCode, Map<Set<AcceptedRecord.Tag>, Long> allocations) {
 	}
 
 }

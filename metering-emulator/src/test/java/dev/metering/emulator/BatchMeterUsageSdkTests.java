@@ -127,7 +127,7 @@ class BatchMeterUsageSdkTests {
 	@Test
 	void anyRecordOutsideTheWindowFailsTheWholeCall() {
 		UsageRecord old = record("cust-2", "users", 1).toBuilder()
-			.timestamp(NOW.minus(Duration.ofHours(6)).minusSeconds(1))
+			.timestamp(NOW.minus(Duration.ofHours(24)).minusSeconds(1))
 			.build();
 		assertThatExceptionOfType(TimestampOutOfBoundsException.class)
 			.isThrownBy(() -> batch(record("cust-1", "users", 1), old));

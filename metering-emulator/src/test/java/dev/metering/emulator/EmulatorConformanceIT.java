@@ -31,6 +31,8 @@ class EmulatorConformanceIT {
 
 	private static final Pattern URL = Pattern.compile("(http://[^\\s]+)");
 
+	private static final String LICENSE = "arn:aws:license-manager::123456789012:license:l-conf0license0001";
+
 	private static Process emulator;
 
 	private static final StringBuffer emulatorOutput = new StringBuffer();
@@ -42,7 +44,8 @@ class EmulatorConformanceIT {
 		CompletableFuture<String> bound = new CompletableFuture<>();
 		emulator = new ProcessBuilder(command("--port", "0", "--product", "conf-product:scans,users", "--customer",
 				"cust-1", "--customer", "111122223333", "--registration-token", "reg-ok,cust-1,111122223333",
-				"--expired-token", "reg-old"))
+				"--license-product", "conf-license:scans", "--customer", "444455556666", "--license-token",
+				"reg-license,444455556666," + LICENSE, "--expired-token", "reg-old"))
 			.redirectErrorStream(true)
 			.start();
 		Thread reader = new Thread(() -> {

@@ -160,18 +160,19 @@ public class MeteringEndpoint {
 	 * @param hour the start of the hour
 	 * @param dimension the dimension name
 	 * @param customer the customer, or {@code null} for the product's own usage
+	 * @param license the customer's license ARN (license integration), or {@code null}
 	 * @param quantity the quantity
 	 * @param state {@code OPEN} for an hour not sealed yet, else the report's
 	 * {@link ReportState}
 	 * @param meteringRecordId the record id AWS answered, or {@code null}
 	 * @param reason why the report was carried forward or dead-lettered, or {@code null}
 	 */
-	public record UsageDescriptor(Instant hour, String dimension, String customer, long quantity, String state,
-			String meteringRecordId, String reason) {
+	public record UsageDescriptor(Instant hour, String dimension, String customer, String license, long quantity,
+			String state, String meteringRecordId, String reason) {
 
 		static UsageDescriptor of(UsageReport report) {
-			return new UsageDescriptor(report.hour(), report.dimension(), report.customer(), report.quantity(),
-					report.state().name(), report.meteringRecordId(), report.reason());
+			return new UsageDescriptor(report.hour(), report.dimension(), report.customer(), report.license(),
+					report.quantity(), report.state().name(), report.meteringRecordId(), report.reason());
 		}
 
 	}
@@ -179,14 +180,15 @@ public class MeteringEndpoint {
 	/**
 	 * The usage of an open hour, all tag sets together.
 	 */
-	private record OpenHour(Instant hour, String dimension, String customer) {
+	private record OpenHour(Instant hour, String dimension, String customer, String license) {
 
 		static OpenHour of(LedgerView.OpenUsage open) {
-			return new OpenHour(open.hour(), open.key().dimension(), open.key().customer());
+			return new OpenHour(open.hour(), open.key().dimension(), open.key().customer(), open.key().license());
 		}
 
 		UsageDescriptor describe(long quantity) {
-			return new UsageDescriptor(this.hour, this.dimension, this.customer, quantity, "OPEN", null, null);
+			return new UsageDescriptor(this.hour, this.dimension, this.customer, this.license, quantity, "OPEN", null,
+					null);
 		}
 
 	}

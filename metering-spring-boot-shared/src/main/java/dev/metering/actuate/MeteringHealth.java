@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import dev.metering.ledger.LedgerStorage;
 import dev.metering.ledger.LedgerView;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageReport;
+import dev.metering.reporting.AcceptanceWindow;
 import dev.metering.reporting.ReportingSettings;
 import dev.metering.reporting.ReportingStatistics.Cycle;
 
@@ -155,21 +157,24 @@ public class MeteringHealth {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("reports", pendingReports.size());
 		details.put("openHours", view.openUsage().stream().map(LedgerView.OpenUsage::hour).distinct().count());
-		Stream
-			.concat(pendingReports.stream().map(UsageReport::hour),
-					view.openUsage().stream().map(LedgerView.OpenUsage::hour))
+		List<Unreported> unreported = Stream
+			.concat(pendingReports.stream().map((report) -> new Unreported(report.hour(), report.customer() != null)),
+					view.openUsage().stream().map((open) -> new Unreported(open.hour(), open.key().customer() != null)))
+			.toList();
+		unreported.stream()
+			.map(Unreported::hour)
 			.min(Instant::compareTo)
-			.ifPresent((oldest) -> {
-				Instant expiresAt = oldest.plus(ReportingSettings.AWS_ACCEPTANCE_WINDOW);
-				Duration left = Duration.between(this.clock.instant(), expiresAt);
-				details.put("oldestUnreportedHour", oldest.toString());
-				details.put("expiresAt", expiresAt.toString());
-				details.put("timeLeft", left.truncatedTo(ChronoUnit.SECONDS).toString());
-				if (left.compareTo(this.expiryWarning) < 0) {
-					problems.add("usage of hour " + oldest + " is unreported and leaves AWS's acceptance window at "
-							+ expiresAt);
-				}
-			});
+			.ifPresent((oldest) -> details.put("oldestUnreportedHour", oldest.toString()));
+		unreported.stream().min(Comparator.comparing(Unreported::expiresAt)).ifPresent((first) -> {
+			Instant expiresAt = first.expiresAt();
+			Duration left = Duration.between(this.clock.instant(), expiresAt);
+			details.put("expiresAt", expiresAt.toString());
+			details.put("timeLeft", left.truncatedTo(ChronoUnit.SECONDS).toString());
+			if (left.compareTo(this.expiryWarning) < 0) {
+				problems.add("usage of hour " + first.hour() + " is unreported and leaves AWS's acceptance window at "
+						+ expiresAt);
+			}
+		});
 		return details;
 	}
 
@@ -250,6 +255,17 @@ public class MeteringHealth {
 	 * @param details what the health shows, with {@code problems} when it is not up
 	 */
 	public record Check(boolean up, Map<String, Object> details) {
+
+	}
+
+	/**
+	 * An unreported hour of one operation, and when that operation's window closes.
+	 */
+	private record Unreported(Instant hour, boolean customerUsage) {
+
+		Instant expiresAt() {
+			return AcceptanceWindow.closesAt(this.hour, this.customerUsage, AcceptanceWindow.METER_USAGE);
+		}
 
 	}
 

@@ -1,5 +1,6 @@
 package dev.metering.autoconfigure;
 
+import dev.metering.core.LicenseArnInterceptor;
 import dev.metering.core.MeteringOperations;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.UsageRecorder;
@@ -42,6 +43,7 @@ public class MeteringAutoConfiguration {
 		MarketplaceMeteringClientBuilder builder = MarketplaceMeteringClient.builder()
 			.credentialsProvider(credentialsProvider.getIfAvailable(() -> DefaultCredentialsProvider.builder().build()))
 			.overrideConfiguration((configuration) -> configuration.retryStrategy(AwsRetryStrategy.doNotRetry())
+				.addExecutionInterceptor(new LicenseArnInterceptor())
 				.apiCallTimeout(properties.getApiCallTimeout()));
 		if (properties.getRegion() != null) {
 			builder.region(Region.of(properties.getRegion()));

@@ -63,7 +63,8 @@ public class MeteringLedgerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	UsageRecorder usageRecorder(UsageLedger ledger, MeteringProperties properties) {
-		return new UsageRecorder(ledger, properties.getDimensions(), properties.getCapture().getOnFailure());
+		return new UsageRecorder(ledger, properties.getDimensions(), properties.getSaas().getIntegration(),
+				properties.getCapture().getOnFailure());
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 import dev.metering.core.ProductType;
+import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
 import dev.metering.entitlement.OnEntitlementFailure;
 import dev.metering.ledger.FileUsageLedger;
@@ -74,7 +75,9 @@ public class MeteringProperties {
 	private boolean reportOnShutdown = true;
 
 	/**
-	 * What to do with usage AWS no longer accepts (older than its 6-hour window).
+	 * What to do with usage AWS no longer accepts (MeterUsage: older than 6 hours;
+	 * BatchMeterUsage: older than 24 hours, or of the previous month after 06:00 UTC on
+	 * the 1st).
 	 */
 	private ExpiredUsage expiredUsage = ExpiredUsage.CARRY_FORWARD;
 
@@ -99,6 +102,8 @@ public class MeteringProperties {
 	private final Emulator emulator = new Emulator();
 
 	private final Health health = new Health();
+
+	private final Saas saas = new Saas();
 
 	public String getProductCode() {
 		return this.productCode;
@@ -210,6 +215,10 @@ public class MeteringProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public Saas getSaas() {
+		return this.saas;
 	}
 
 	/**
@@ -515,13 +524,35 @@ public class MeteringProperties {
 	}
 
 	/**
+	 * Settings of SaaS products (product type saas).
+	 */
+	public static class Saas {
+
+		/**
+		 * How customers' usage is identified: license (AWS account id and license ARN, as
+		 * AWS requires of SaaS products listed since 2026-06-01) or legacy (customer
+		 * identifier or account id, with the product code).
+		 */
+		private SaasIntegration integration = SaasIntegration.LICENSE;
+
+		public SaasIntegration getIntegration() {
+			return this.integration;
+		}
+
+		public void setIntegration(SaasIntegration integration) {
+			this.integration = integration;
+		}
+
+	}
+
+	/**
 	 * Settings of the {@code metering} health contributor.
 	 */
 	public static class Health {
 
 		/**
-		 * How long before the oldest unreported hour leaves AWS's 6-hour acceptance
-		 * window the health turns DOWN.
+		 * How long before an unreported hour leaves AWS's acceptance window (6 hours for
+		 * MeterUsage, up to 24 hours for BatchMeterUsage) the health turns DOWN.
 		 */
 		private Duration expiryWarning = Duration.ofHours(1);
 

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Set;
 
 import dev.metering.core.MeteringTemplate;
+import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.entitlement.EntitlementCheck;
@@ -20,6 +21,8 @@ import dev.metering.reporting.ReportingSettings;
 import dev.metering.reporting.UsageReporter;
 import dev.metering.test.MutableClock;
 import dev.metering.test.TestClients;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The emulator, a real SDK client, an in-memory ledger, a recorder and a reporter, all on
@@ -56,7 +59,7 @@ final class MeteringFixture implements AutoCloseable {
 			.start();
 		this.client = TestClients.client(this.emulator.endpoint(), "AKIDPOD1", Duration.ofSeconds(5));
 		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "pod-1");
-		this.recorder = new UsageRecorder(this.ledger, Set.of("scans", "pages"));
+		this.recorder = new UsageRecorder(this.ledger, Set.of("scans", "pages"), SaasIntegration.LEGACY);
 		MeteringTemplate template = new MeteringTemplate(this.client, PRODUCT, this.recorder);
 		Retry retry = Retry.of("marketplaceMetering",
 				RetryConfig.custom()
@@ -86,6 +89,7 @@ final class MeteringFixture implements AutoCloseable {
 		this.ledger.close();
 		this.client.close();
 		this.emulator.close();
+		assertThat(this.emulator.mixedShapes()).as("customers and hours billed in both shapes").isEmpty();
 	}
 
 }

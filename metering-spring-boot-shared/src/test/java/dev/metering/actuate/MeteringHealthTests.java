@@ -154,6 +154,20 @@ class MeteringHealthTests {
 			.satisfies((record) -> assertThat(record.quantity()).isEqualTo(3));
 	}
 
+	@Test
+	void customersUsageExpiresAfterTheBatchMeterUsageWindow() {
+		this.fixture.recorder.record("scans", 3, null, "customer-1");
+		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(7)));
+		MeteringHealth.Check health = health(Duration.ofHours(1));
+		assertThat(health.up()).isTrue();
+		assertThat(detail(health, "pending")).containsEntry("oldestUnreportedHour", "2026-03-01T10:00:00Z")
+			.containsEntry("expiresAt", "2026-03-02T10:00:00Z");
+		this.fixture.recorder.record("scans", 1, null, null);
+		assertThat(detail(health(Duration.ofHours(1)), "pending"))
+			.containsEntry("oldestUnreportedHour", "2026-03-01T10:00:00Z")
+			.containsEntry("expiresAt", "2026-03-01T23:00:00Z");
+	}
+
 	private MeteringHealth.Check health(Duration expiryWarning) {
 		return new MeteringHealth(this.fixture.state(), this.fixture.clock, expiryWarning, DataSize.ofBytes(0)).check();
 	}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Meter;
@@ -41,7 +42,7 @@ class MeteringMetricsTests {
 
 	@Test
 	void registersADimensionFirstRecordedAfterBinding() {
-		UsageRecorder anyDimension = new UsageRecorder(this.fixture.ledger, Set.of());
+		UsageRecorder anyDimension = new UsageRecorder(this.fixture.ledger, Set.of(), SaasIntegration.LEGACY);
 		new MeteringMetrics(anyDimension, this.fixture.state()).bindTo(this.registry);
 		assertThat(this.registry.find("marketplace.metering.usage.recorded").meters()).isEmpty();
 		anyDimension.record("pages", 12, null, null);

@@ -30,7 +30,7 @@ class MeteringHealthContributorAutoConfigurationTests {
 						MeteringLedgerAutoConfiguration.class, MeteringHealthContributorAutoConfiguration.class))
 		.withPropertyValues("aws.marketplace.metering.product-code=prod-abc123",
 				"aws.marketplace.metering.region=us-east-1", "aws.marketplace.metering.product-type=saas",
-				"aws.marketplace.metering.ledger.type=memory");
+				"aws.marketplace.metering.ledger.type=memory", "aws.marketplace.metering.saas.integration=legacy");
 
 	@Test
 	void registersTheMeteringHealthIndicator() {
@@ -42,10 +42,10 @@ class MeteringHealthContributorAutoConfigurationTests {
 
 	@Test
 	void theExpiryWarningIsBoundFromProperties() {
-		this.contextRunner.withPropertyValues("aws.marketplace.metering.health.expiry-warning=6h").run((context) -> {
+		this.contextRunner.withPropertyValues("aws.marketplace.metering.health.expiry-warning=24h").run((context) -> {
 			context.getBean(UsageRecorder.class).record("scans", 1, null, "customer-1");
 			assertThat(context.getBean(MeteringHealthIndicator.class).health().getStatus().getCode())
-				.as("an open hour always has less than 6 h of its window left")
+				.as("an open hour of a customer always has less than 24 h of its window left")
 				.isEqualTo("DOWN");
 		});
 	}

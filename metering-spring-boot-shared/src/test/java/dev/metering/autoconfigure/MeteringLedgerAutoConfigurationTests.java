@@ -7,6 +7,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageNotRecordedException;
 import dev.metering.core.UsageRecorder;
 import dev.metering.ledger.FileUsageLedger;
@@ -74,6 +75,22 @@ class MeteringLedgerAutoConfigurationTests {
 			assertThat(context).hasSingleBean(InMemoryUsageLedger.class);
 			assertThat(output).contains("usage not yet reported to AWS is lost on every restart");
 		});
+	}
+
+	@Test
+	void theRecorderKeepsToTheLicenseIntegrationByDefault() {
+		this.contextRunner.withPropertyValues("aws.marketplace.metering.ledger.type=memory")
+			.run((context) -> assertThat(context.getBean(UsageRecorder.class).getIntegration())
+				.isEqualTo(SaasIntegration.LICENSE));
+	}
+
+	@Test
+	void theRecorderKeepsToTheConfiguredIntegration() {
+		this.contextRunner
+			.withPropertyValues("aws.marketplace.metering.ledger.type=memory",
+					"aws.marketplace.metering.saas.integration=legacy")
+			.run((context) -> assertThat(context.getBean(UsageRecorder.class).getIntegration())
+				.isEqualTo(SaasIntegration.LEGACY));
 	}
 
 	@Test

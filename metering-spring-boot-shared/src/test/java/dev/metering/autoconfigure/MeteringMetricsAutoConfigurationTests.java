@@ -33,7 +33,8 @@ class MeteringMetricsAutoConfigurationTests {
 				MeteringReportingAutoConfiguration.class, MeteringMetricsAutoConfiguration.class))
 		.withPropertyValues("aws.marketplace.metering.product-code=prod-abc123",
 				"aws.marketplace.metering.region=us-east-1", "aws.marketplace.metering.product-type=saas",
-				"aws.marketplace.metering.dimensions=scans", "aws.marketplace.metering.ledger.type=memory");
+				"aws.marketplace.metering.dimensions=scans", "aws.marketplace.metering.ledger.type=memory",
+				"aws.marketplace.metering.saas.integration=legacy");
 
 	@Test
 	void bindsTheMeteringMetersToTheRegistry() {

@@ -19,6 +19,7 @@ import dev.metering.actuate.MeteringState;
 import dev.metering.annotation.MeteredUsage;
 import dev.metering.aop.MeteredMethodCache;
 import dev.metering.aop.MeteredUsageAspect;
+import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageNotRecordedException;
 import dev.metering.core.UsageRecorder;
 import dev.metering.reporting.UsageReporter;
@@ -202,7 +203,8 @@ class LedgerFullDiskTests {
 	@Test
 	void withOnFailureFailAMeteredCallThrowsWhileTheDiskIsFullAndSucceedsOnceSpaceReturns() {
 		FileUsageLedger ledger = open(0);
-		UsageRecorder recorder = new UsageRecorder(ledger, Set.of(), UsageRecorder.OnFailure.FAIL);
+		UsageRecorder recorder = new UsageRecorder(ledger, Set.of(), SaasIntegration.LEGACY,
+				UsageRecorder.OnFailure.FAIL);
 		ProxyFactory proxies = new ProxyFactory(new ScanService());
 		proxies.setProxyTargetClass(true);
 		proxies.addAdvisor(new MeteredUsageAspect(new MeteredMethodCache(recorder)));

@@ -7,6 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.metering.annotation.MeteredUsage;
+import dev.metering.core.MarketplaceCustomer;
 
 import org.springframework.stereotype.Service;
 
@@ -25,15 +26,16 @@ public class DocumentScanner {
 
 	/**
 	 * Scan one document. Billed per scan, and per started kilobyte scanned, to the
-	 * customer; allocated by document size class.
-	 * @param customerId the AWS Marketplace customer the scan is billed to
+	 * customer's license; allocated by document size class.
+	 * @param customer the AWS Marketplace customer (account and license) the scan is
+	 * billed to
 	 * @param document the document text
 	 * @return what was found
 	 */
-	@MeteredUsage(dimension = "scans", customer = "#customerId",
+	@MeteredUsage(dimension = "scans", customer = "#customer",
 			tags = @MeteredUsage.Tag(key = "size", value = "#document.length() > 10000 ? 'large' : 'small'"))
-	@MeteredUsage(dimension = "kilobytes", customer = "#customerId", quantity = "(#document.length() + 1023) / 1024")
-	public ScanResult scan(String customerId, String document) {
+	@MeteredUsage(dimension = "kilobytes", customer = "#customer", quantity = "(#document.length() + 1023) / 1024")
+	public ScanResult scan(MarketplaceCustomer customer, String document) {
 		List<Finding> findings = new ArrayList<>();
 		for (Detector detector : DETECTORS) {
 			Matcher matcher = detector.pattern().matcher(document);

@@ -2,7 +2,7 @@ package dev.metering.sample;
 
 import dev.metering.core.MeteringException;
 import dev.metering.core.MeteringOperations;
-import software.amazon.awssdk.services.marketplacemetering.model.ResolveCustomerResponse;
+import dev.metering.core.ResolvedCustomer;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -14,7 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The SaaS registration page: AWS Marketplace posts the buyer's browser here with the
  * {@code x-amzn-marketplace-token} form field, which {@link MeteringOperations} resolves
- * to the customer's identifiers.
+ * to the customer's AWS account id and license ARN, stored for billing.
  *
  * @author metering-spring-boot
  */
@@ -32,9 +32,10 @@ class RegistrationController {
 
 	@PostMapping("/marketplace/register")
 	Registration register(@RequestParam("x-amzn-marketplace-token") String token) {
-		ResolveCustomerResponse customer = this.metering.resolveCustomer(token);
-		this.customers.register(customer);
-		return new Registration(customer.customerIdentifier(), customer.customerAWSAccountId(), customer.productCode());
+		ResolvedCustomer customer = this.metering.resolveCustomer(token);
+		String customerId = this.customers.register(customer);
+		return new Registration(customerId, customer.customerAWSAccountId(), customer.licenseArn(),
+				customer.productCode());
 	}
 
 	@ExceptionHandler
@@ -47,7 +48,7 @@ class RegistrationController {
 				"AWS Marketplace refused the registration: " + ex.getErrorCode());
 	}
 
-	record Registration(String customerIdentifier, String customerAwsAccountId, String productCode) {
+	record Registration(String customerId, String customerAwsAccountId, String licenseArn, String productCode) {
 	}
 
 }

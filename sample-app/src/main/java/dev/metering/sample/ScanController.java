@@ -1,5 +1,6 @@
 package dev.metering.sample;
 
+import dev.metering.core.MarketplaceCustomer;
 import dev.metering.sample.DocumentScanner.ScanResult;
 
 import org.springframework.http.HttpStatus;
@@ -29,11 +30,10 @@ class ScanController {
 
 	@PostMapping("/scans")
 	ScanResult scan(@RequestHeader("X-Customer-Id") String customerId, @RequestBody String document) {
-		if (!this.customers.isRegistered(customerId)) {
-			throw new ResponseStatusException(HttpStatus.FORBIDDEN,
-					"Customer " + customerId + " has not registered through AWS Marketplace");
-		}
-		return this.scanner.scan(customerId, document);
+		MarketplaceCustomer customer = this.customers.find(customerId)
+			.orElseThrow(() -> new ResponseStatusException(HttpStatus.FORBIDDEN,
+					"Customer " + customerId + " has not registered through AWS Marketplace"));
+		return this.scanner.scan(customer, document);
 	}
 
 }

@@ -83,7 +83,8 @@ class SampleAppActuatorTests {
 		assertThat(measurement("/actuator/metrics/marketplace.metering.usage.pending")).isGreaterThanOrEqualTo(2);
 		List<Map<String, Object>> pending = list(body(get("/actuator/metering")), "pending");
 		assertThat(pending).anySatisfy((usage) -> assertThat(usage).containsEntry("dimension", "scans")
-			.containsEntry("customer", LocalMarketplaceConfiguration.DEMO_CUSTOMER)
+			.containsEntry("customer", LocalMarketplaceConfiguration.DEMO_ACCOUNT)
+			.containsEntry("license", LocalMarketplaceConfiguration.DEMO_LICENSE)
 			.containsEntry("state", "OPEN"));
 
 		ResponseEntity<Map> report = post("/actuator/metering", Map.of("includeCurrentHour", true));
@@ -171,7 +172,7 @@ class SampleAppActuatorTests {
 	private ResponseEntity<Map> scan(String document) {
 		HttpHeaders headers = new HttpHeaders();
 		headers.setContentType(MediaType.TEXT_PLAIN);
-		headers.set("X-Customer-Id", LocalMarketplaceConfiguration.DEMO_CUSTOMER);
+		headers.set("X-Customer-Id", LocalMarketplaceConfiguration.DEMO_LICENSE);
 		return this.rest.postForEntity("/scans", new HttpEntity<>(document, headers), Map.class);
 	}
 

@@ -67,10 +67,12 @@ class SampleApplicationTests {
 	void aBuyerRegistersThroughMarketplaceThenScans() {
 		ResponseEntity<Map> registration = register(LocalMarketplaceConfiguration.DEMO_REGISTRATION_TOKEN);
 		assertThat(registration.getStatusCode()).isEqualTo(HttpStatus.OK);
-		assertThat(registration.getBody()).containsEntry("customerIdentifier", "demo-customer")
+		assertThat(registration.getBody()).containsEntry("customerId", LocalMarketplaceConfiguration.DEMO_LICENSE)
 			.containsEntry("customerAwsAccountId", "111122223333")
+			.containsEntry("licenseArn", LocalMarketplaceConfiguration.DEMO_LICENSE)
 			.containsEntry("productCode", "sample-doc-scanner");
-		ResponseEntity<Map> scan = scan("demo-customer", "Contact ops@example.com, key AKIAABCDEFGHIJKLMNOP");
+		ResponseEntity<Map> scan = scan(LocalMarketplaceConfiguration.DEMO_LICENSE,
+				"Contact ops@example.com, key AKIAABCDEFGHIJKLMNOP");
 		assertThat(scan.getStatusCode()).isEqualTo(HttpStatus.OK);
 		assertThat(scan.getBody()).containsEntry("words", 4);
 		assertThat((Iterable<?>) scan.getBody().get("findings")).hasSize(2);
@@ -79,23 +81,25 @@ class SampleApplicationTests {
 	@Test
 	void scansAreBilledToTheCustomerThroughTheReporter() {
 		register(LocalMarketplaceConfiguration.DEMO_REGISTRATION_TOKEN);
-		Map<String, Long> before = openUsage("demo-customer");
-		scan("demo-customer", "x".repeat(1500));
-		scan("demo-customer", "short");
-		Map<String, Long> after = openUsage("demo-customer");
+		Map<String, Long> before = openUsage(LocalMarketplaceConfiguration.DEMO_LICENSE);
+		scan(LocalMarketplaceConfiguration.DEMO_LICENSE, "x".repeat(1500));
+		scan(LocalMarketplaceConfiguration.DEMO_LICENSE, "short");
+		Map<String, Long> after = openUsage(LocalMarketplaceConfiguration.DEMO_LICENSE);
 		assertThat(after.get("scans") - before.getOrDefault("scans", 0L)).isEqualTo(2);
 		assertThat(after.get("kilobytes") - before.getOrDefault("kilobytes", 0L)).isEqualTo(3);
 		this.reporter.report(true);
-		assertThat(this.emulator.records()).filteredOn((record) -> "demo-customer".equals(record.customer()))
+		assertThat(this.emulator.records())
+			.filteredOn((record) -> LocalMarketplaceConfiguration.DEMO_LICENSE.equals(record.licenseArn()))
 			.extracting(AcceptedRecord::dimension, AcceptedRecord::quantity)
 			.containsExactlyInAnyOrder(tuple("scans", after.get("scans")), tuple("kilobytes", after.get("kilobytes")));
+		assertThat(this.emulator.mixedShapes()).isEmpty();
 	}
 
-	private Map<String, Long> openUsage(String customer) {
+	private Map<String, Long> openUsage(String license) {
 		return this.ledger.view()
 			.openUsage()
 			.stream()
-			.filter((open) -> customer.equals(open.key().customer()))
+			.filter((open) -> license.equals(open.key().license()))
 			.collect(Collectors.groupingBy((open) -> open.key().dimension(),
 					Collectors.summingLong(OpenUsage::quantity)));
 	}
