@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 
 import dev.metering.core.MeteringTemplate;
+import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
@@ -147,7 +148,8 @@ class LostLedgerDirectoryTests {
 			.build();
 				MarketplaceMeteringClient client = TestClients.client(this.emulator.endpoint(), "AKIDTASK1",
 						Duration.ofSeconds(5))) {
-			MeteringTemplate template = new MeteringTemplate(client, PRODUCT, new UsageRecorder(ledger, Set.of()));
+			MeteringTemplate template = new MeteringTemplate(client, PRODUCT,
+					new UsageRecorder(ledger, Set.of(), SaasIntegration.LEGACY));
 			UsageReporter reporter = new UsageReporter(ledger, template, ReportingFixture.fastRetry(3),
 					ReportingFixture.unlimited(), this.clock, ReportingSettings.defaults());
 			reporter.start();

@@ -19,7 +19,6 @@ import dev.metering.ledger.LedgerView;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageReport;
 import dev.metering.reporting.AcceptanceWindow;
-import dev.metering.reporting.ReportingSettings;
 import dev.metering.reporting.ReportingStatistics.Cycle;
 
 import org.springframework.lang.Nullable;
@@ -205,7 +204,7 @@ public class MeteringHealth {
 		Map<String, UsageReport> firstMoved = new HashMap<>();
 		Map<String, UsageReport> lastMoved = new HashMap<>();
 		for (UsageReport report : view.reports()) {
-			String key = report.dimension() + "/" + report.customer();
+			String key = report.dimension() + "/" + report.customer() + "/" + report.license();
 			if (report.state() == ReportState.MOVED_FORWARD) {
 				firstMoved.putIfAbsent(key, report);
 				lastMoved.put(key, report);
@@ -225,7 +224,12 @@ public class MeteringHealth {
 		details.put("keys", lastMoved.size());
 		details.put("since", since.toString());
 		details.put("movingFor", movingFor.truncatedTo(ChronoUnit.SECONDS).toString());
-		if (movingFor.compareTo(ReportingSettings.AWS_ACCEPTANCE_WINDOW) > 0) {
+		boolean pastWindow = firstMoved.values()
+			.stream()
+			.anyMatch((report) -> this.clock.instant()
+				.isAfter(AcceptanceWindow.closesAt(report.hour(), report.customer() != null,
+						AcceptanceWindow.METER_USAGE)));
+		if (pastWindow) {
 			problems.add("usage has moved forward since hour " + since + " because AWS already holds records this "
 					+ "ledger did not send (a lost ledger directory or a second writer)");
 		}
