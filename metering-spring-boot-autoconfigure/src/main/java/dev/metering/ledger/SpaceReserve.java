@@ -3,7 +3,6 @@ package dev.metering.ledger;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.Executor;
@@ -64,7 +63,6 @@ final class SpaceReserve {
 		this.bytes = pages(bytes);
 		this.io = io;
 		this.renewer = renewer;
-		this.reserved = Files.exists(this.path) ? Files.size(this.path) : 0;
 		fill();
 	}
 
@@ -172,6 +170,9 @@ final class SpaceReserve {
 		if (this.reserved < this.bytes) {
 			Uninterruptibly.call(() -> {
 				try (FileChannel channel = LedgerFiles.open(this.path, StandardOpenOption.WRITE)) {
+					// as long as the file is, never leaving a hole if it was shortened
+					// meanwhile
+					this.reserved = channel.size();
 					ByteBuffer zeros = ByteBuffer.allocate(PAGE_BYTES);
 					while (this.reserved < this.bytes) {
 						zeros.clear().limit((int) Math.min(PAGE_BYTES, this.bytes - this.reserved));

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import dev.metering.actuate.MeteringHealthIndicator;
 import dev.metering.actuate.MeteringMetrics;
@@ -164,6 +165,9 @@ class LedgerFullDiskTests {
 		for (int i = 0; i < 5; i++) {
 			record(recorder, acknowledged, i, 2);
 		}
+		// the spare segment is written whole before the disk fills, so only the reserve
+		// meets the full disk at renewal
+		await().atMost(Duration.ofSeconds(10)).until(() -> wholeSegments(this.temp.resolve("ledger")) == 2);
 		// the keys written on the full disk need new blocks of keys.log
 		this.io.fill();
 		for (int i = 5; i < 200; i++) {
@@ -354,6 +358,14 @@ class LedgerFullDiskTests {
 		recorder.record("scans", quantity, key(i), null);
 		if (recorder.recordedQuantity("scans") == before + quantity) {
 			acknowledged.merge("k" + i, quantity, Long::sum);
+		}
+	}
+
+	private static long wholeSegments(Path directory) throws IOException {
+		try (Stream<Path> files = Files.list(directory)) {
+			return files.filter((file) -> file.getFileName().toString().startsWith("segment-"))
+				.filter((file) -> file.toFile().length() == 4096 * Segment.ENTRY_BYTES)
+				.count();
 		}
 	}
 
