@@ -12,7 +12,8 @@ import java.util.List;
  * The append-only {@code audit.log}: one tab-separated line per final report compacted
  * out of the ledger (hour, dimension, customer, license, quantity, state, record id or
  * reason), so that what was billed stays traceable after the ledger forgot it. An append
- * that fails is cut back, so the log holds whole lines only.
+ * that fails is cut back, so the log holds whole lines only; an append takes its space
+ * from the ledger's {@link SpaceReserve} first.
  *
  * @author metering-spring-boot
  */
@@ -20,10 +21,13 @@ final class AuditLog implements Closeable {
 
 	private final LedgerChannel channel;
 
+	private final SpaceReserve reserve;
+
 	private long length;
 
-	AuditLog(Path file, LedgerIo io) throws IOException {
+	AuditLog(Path file, LedgerIo io, SpaceReserve reserve) throws IOException {
 		this.channel = new LedgerChannel(file, io);
+		this.reserve = reserve;
 		this.length = Files.size(file);
 	}
 
@@ -52,15 +56,15 @@ final class AuditLog implements Closeable {
 		}
 		ByteBuffer bytes = ByteBuffer.wrap(lines.toString().getBytes(StandardCharsets.UTF_8));
 		long start = this.length;
-		this.channel.run((channel) -> {
+		this.reserve.append(start, bytes.limit(), () -> this.channel.run((channel) -> {
 			if (channel.size() != start) {
 				channel.truncate(start);
 			}
 			bytes.rewind();
 			this.channel.io().writeFully(this.channel.path(), channel, bytes);
-			this.channel.io().force(this.channel.path(), channel);
 			return null;
-		});
+		}));
+		this.channel.force();
 		this.length = start + bytes.limit();
 	}
 

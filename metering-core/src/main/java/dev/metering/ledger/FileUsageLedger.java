@@ -47,12 +47,13 @@ import org.springframework.util.Assert;
  * <strong>Machine faults</strong> (GUIDE R9): an interrupt of any thread never closes a
  * file for the others, and never changes the thread's interrupt status; an append that
  * fails is cut back to the last whole record; a segment's space is written whole before
- * it is used, so a full disk shows when the spare segment is prepared, not in the middle
- * of a record. Usage that cannot be written is held in memory up to the
- * {@link Builder#holdLimit hold limit} and written once the disk takes writes again (the
- * sync thread tries every {@code syncInterval}); {@link #storage()} says so. The ledger
- * does not start with less free space than two segments
- * ({@link InsufficientLedgerSpaceException}).
+ * it is used, and the space of the appended files is reserved ahead
+ * ({@link SpaceReserve}), so a full disk shows when the spare segment is prepared or the
+ * reserve renewed, not in the middle of a record. Usage that cannot be written is held in
+ * memory up to the {@link Builder#holdLimit hold limit} and written once the disk takes
+ * writes again (the sync thread tries every {@code syncInterval}); {@link #storage()}
+ * says so. The ledger does not start with less free space than two segments and its
+ * reserve ({@link InsufficientLedgerSpaceException}).
  * <p>
  * The directory is held while the ledger is open ({@link DirectoryLock}): another ledger,
  * in this JVM or another process, is refused with a
@@ -78,11 +79,15 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 
 	private static final String SYNC = "the sync to disk";
 
+	private static final int DEFAULT_RESERVE_BYTES = 1024 * 1024;
+
 	private final Path directory;
 
 	private final Duration retention;
 
 	private final DirectoryLock lock;
+
+	private final SpaceReserve reserve;
 
 	private final RecordFile keys;
 
@@ -114,32 +119,40 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		DirectoryLock acquired = DirectoryLock.acquire(this.directory);
 		this.lock = acquired;
 		try {
-			long neededSpace = 2L * builder.segmentBytes;
+			long neededSpace = 2L * builder.segmentBytes + builder.reserveBytes;
 			requireSpace(neededSpace, null);
-			LedgerRecovery reader = new LedgerRecovery(builder.clock);
-			Path keyFile = this.directory.resolve(KEYS);
-			reader.readKeys(keyFile).forEach(this::restoreKey);
-			this.keys = new RecordFile(keyFile, builder.io);
-			Path journalFile = this.directory.resolve(JOURNAL);
-			JournalCodec.Snapshot state = reader.readJournal(journalFile);
-			this.journal = new RecordFile(journalFile, builder.io);
-			this.journaledCarries = new ArrayList<>(state.carries());
-			restoreState(state.openFrom(), state.reports(), state.carries());
 			this.syncer = Executors.newSingleThreadScheduledExecutor((task) -> {
 				Thread thread = new Thread(task, "metering-ledger-sync");
 				thread.setDaemon(true);
 				return thread;
 			});
+			try {
+				this.reserve = new SpaceReserve(this.directory, builder.reserveBytes, this.io, this.syncer);
+			}
+			catch (IOException ex) {
+				requireSpace(neededSpace, ex);
+				throw ex;
+			}
+			LedgerRecovery reader = new LedgerRecovery(builder.clock);
+			Path keyFile = this.directory.resolve(KEYS);
+			reader.readKeys(keyFile).forEach(this::restoreKey);
+			this.keys = new RecordFile(keyFile, builder.io, this.reserve);
+			Path journalFile = this.directory.resolve(JOURNAL);
+			JournalCodec.Snapshot state = reader.readJournal(journalFile);
+			this.journal = new RecordFile(journalFile, builder.io, this.reserve);
+			this.journaledCarries = new ArrayList<>(state.carries());
+			restoreState(state.openFrom(), state.reports(), state.carries());
 			List<Segment> recovered = reader.readSegments(this.directory, state.openFrom(), this::restoreUsage);
 			try {
-				this.segments = new SegmentLog(this.directory, builder.segmentBytes, recovered, this.syncer, this.io);
+				this.segments = new SegmentLog(this.directory, builder.segmentBytes, recovered, this.syncer,
+						this.reserve.guard(this.io));
 			}
 			catch (IOException ex) {
 				requireSpace(neededSpace, ex);
 				throw ex;
 			}
 			this.counters = new DurableCounters(this.segments);
-			this.audit = new AuditLog(this.directory.resolve("audit.log"), builder.io);
+			this.audit = new AuditLog(this.directory.resolve("audit.log"), builder.io, this.reserve);
 			this.recovery = reader.report(state.reports().size());
 			locked(this::compact);
 			long interval = builder.syncInterval.toNanos();
@@ -195,6 +208,10 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		IOException spare = this.segments.spareFailure();
 		if (spare != null) {
 			return "the next usage segment could not be created: " + message(spare);
+		}
+		IOException reserve = this.reserve.failure();
+		if (reserve != null) {
+			return "the space reserve of keys and journal could not be renewed: " + message(reserve);
 		}
 		return this.failures.values().stream().findFirst().orElse(null);
 	}
@@ -279,8 +296,9 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 	}
 
 	/**
-	 * Force the files to disk, prepare a spare segment if there is none yet (on a full
-	 * disk), and write the usage held in memory if the files take it again.
+	 * Force the files to disk, prepare a spare segment if there is none yet and renew the
+	 * space reserve (after a full disk), and write the usage held in memory if the files
+	 * take it again.
 	 */
 	private void sync() {
 		try {
@@ -294,6 +312,7 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 			}
 		}
 		this.segments.ensureSpare();
+		this.reserve.renew();
 		writeHeld();
 	}
 
@@ -341,6 +360,8 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		private LedgerIo io = LedgerIo.DIRECT;
 
 		private int holdLimit = DEFAULT_HOLD_LIMIT;
+
+		private int reserveBytes = DEFAULT_RESERVE_BYTES;
 
 		private Builder(Path directory) {
 			Assert.notNull(directory, "'directory' must not be null");
@@ -425,6 +446,18 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		public Builder holdLimit(int holdLimit) {
 			Assert.isTrue(holdLimit >= 0, () -> "'holdLimit' must not be negative, was " + holdLimit);
 			this.holdLimit = holdLimit;
+			return this;
+		}
+
+		/**
+		 * Set the space reserved ahead for the keys, journal and audit log; 1 MiB by
+		 * default. Small sizes are for tests.
+		 * @param reserveBytes the size in bytes, at least 1
+		 * @return this builder
+		 */
+		Builder reserveBytes(int reserveBytes) {
+			Assert.isTrue(reserveBytes > 0, () -> "'reserveBytes' must be positive, was " + reserveBytes);
+			this.reserveBytes = reserveBytes;
 			return this;
 		}
 

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 
 /**
  * Thrown when a {@link FileUsageLedger} opens on a directory whose volume has too little
- * free space for the ledger to start: it needs room for its current and next segment.
+ * free space for the ledger to start: it needs room for its current and next segment, and
+ * its space reserve.
  *
  * @author metering-spring-boot
  */

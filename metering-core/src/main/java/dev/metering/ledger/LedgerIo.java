@@ -7,10 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The seam of the ledger's own file I/O: every write and force of a ledger file, and the
- * free space of its directory, go through it. Tests wrap it to inject the faults of a
- * machine (a failed or half-done write, a full disk, an interrupt in the middle of a
- * write) with no root and no mount.
+ * The seam of the ledger's own file I/O: every write and force of a ledger file, the
+ * shortening of its space reserve, and the free space of its directory, go through it.
+ * Tests wrap it to inject the faults of a machine (a failed or half-done write, a full
+ * disk, an interrupt in the middle of a write) with no root and no mount.
  *
  * @author metering-spring-boot
  */
@@ -40,6 +40,17 @@ interface LedgerIo {
 	 */
 	default void force(Path file, FileChannel channel) throws IOException {
 		channel.force(true);
+	}
+
+	/**
+	 * Shorten a file, freeing its space on the disk.
+	 * @param file the file the channel is open on
+	 * @param channel the channel
+	 * @param length the new length
+	 * @throws IOException on failure
+	 */
+	default void truncate(Path file, FileChannel channel, long length) throws IOException {
+		channel.truncate(length);
 	}
 
 	/**

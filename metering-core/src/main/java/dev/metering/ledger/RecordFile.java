@@ -16,7 +16,9 @@ import java.nio.file.StandardOpenOption;
  * It ends with whole frames only: an append that fails or is cut off halfway (a full
  * disk) is cut back at once, and if even that fails, before the next append, so no torn
  * frame ever lies before a later record. An interrupt of a writing thread neither closes
- * the file ({@link LedgerChannel}) nor changes the thread's interrupt status.
+ * the file ({@link LedgerChannel}) nor changes the thread's interrupt status. An append
+ * takes its space from the ledger's {@link SpaceReserve} before it writes, so a full disk
+ * refuses it whole rather than in its middle.
  *
  * @author metering-spring-boot
  */
@@ -24,11 +26,14 @@ final class RecordFile implements Closeable {
 
 	private final LedgerChannel channel;
 
+	private final SpaceReserve reserve;
+
 	/** The end of the last whole frame. */
 	private long length;
 
-	RecordFile(Path path, LedgerIo io) throws IOException {
+	RecordFile(Path path, LedgerIo io, SpaceReserve reserve) throws IOException {
 		this.channel = new LedgerChannel(path, io);
+		this.reserve = reserve;
 		this.length = Files.size(path);
 	}
 
@@ -41,12 +46,12 @@ final class RecordFile implements Closeable {
 		ByteBuffer frame = Frames.frame(payload);
 		long start = this.length;
 		try {
-			this.channel.run((channel) -> {
+			this.reserve.append(start, frame.limit(), () -> this.channel.run((channel) -> {
 				cutBack(channel, start);
 				frame.rewind();
 				this.channel.io().writeFully(this.channel.path(), channel, frame);
 				return null;
-			});
+			}));
 		}
 		catch (IOException ex) {
 			try {

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -13,7 +14,10 @@ import java.util.concurrent.atomic.LongAdder;
  * The ledger's file I/O with the faults of a machine, injected per kind of file (keys,
  * journal, segments, audit): from the N-th write on, the disk is full ("No space left on
  * device"), optionally after cutting that write off halfway; or the N-th write is
- * interrupted. {@link #heal()} makes room again. No root, no mount.
+ * interrupted. Or the whole disk is {@link #fill() full}: a write of any file fails where
+ * it needs a new block of 4 KiB, except for the blocks a file shortened through
+ * {@link #truncate} freed; the files that met the full disk are noted. {@link #heal()}
+ * makes room again. No root, no mount.
  */
 final class FaultyIo implements LedgerIo {
 
@@ -24,6 +28,13 @@ final class FaultyIo implements LedgerIo {
 	private final LongAdder interrupts = new LongAdder();
 
 	private volatile boolean full;
+
+	private static final int BLOCK_BYTES = 4096;
+
+	/** The blocks the full disk still takes, or -1 if it is not full. */
+	private long room = -1;
+
+	private final Set<String> metFullDisk = ConcurrentHashMap.newKeySet();
 
 	/**
 	 * Fill the disk for a kind of file from its n-th write on (counted from now).
@@ -52,11 +63,31 @@ final class FaultyIo implements LedgerIo {
 	}
 
 	/**
+	 * Fill the whole disk: from now on a write that needs a new block fails, with a short
+	 * write first if part of it fits, unless a {@link #truncate} freed blocks.
+	 * @return this
+	 */
+	synchronized FaultyIo fill() {
+		this.room = 0;
+		this.full = true;
+		return this;
+	}
+
+	/**
 	 * Make room again: every write succeeds from now on.
 	 */
-	void heal() {
+	synchronized void heal() {
 		this.faults.clear();
+		this.room = -1;
 		this.full = false;
+	}
+
+	/**
+	 * Return the names of the files a write of which met the {@link #fill() full disk}.
+	 * @return the file names
+	 */
+	Set<String> metFullDisk() {
+		return Set.copyOf(this.metFullDisk);
 	}
 
 	/**
@@ -70,7 +101,10 @@ final class FaultyIo implements LedgerIo {
 	@Override
 	public int write(Path file, FileChannel channel, ByteBuffer buffer) throws IOException {
 		Fault fault = faultOf(file);
-		if (fault == null || fault.countdown().decrementAndGet() > 0) {
+		if (fault == null) {
+			return writeToDisk(file, channel, buffer);
+		}
+		if (fault.countdown().decrementAndGet() > 0) {
 			return channel.write(buffer);
 		}
 		switch (fault.kind()) {
@@ -91,6 +125,36 @@ final class FaultyIo implements LedgerIo {
 			}
 			default -> throw new IOException(NO_SPACE);
 		}
+	}
+
+	private synchronized int writeToDisk(Path file, FileChannel channel, ByteBuffer buffer) throws IOException {
+		if (this.room < 0) {
+			return channel.write(buffer);
+		}
+		long size = channel.size();
+		long fits = (blocks(size) + this.room) * BLOCK_BYTES - channel.position();
+		if (fits <= 0) {
+			this.metFullDisk.add(file.getFileName().toString());
+			throw new IOException(NO_SPACE);
+		}
+		ByteBuffer fitting = buffer.duplicate().limit(buffer.position() + (int) Math.min(buffer.remaining(), fits));
+		int written = channel.write(fitting);
+		buffer.position(buffer.position() + written);
+		this.room -= blocks(channel.size()) - blocks(size);
+		return written;
+	}
+
+	@Override
+	public synchronized void truncate(Path file, FileChannel channel, long length) throws IOException {
+		long freed = blocks(channel.size()) - blocks(length);
+		channel.truncate(length);
+		if (this.room >= 0 && freed > 0) {
+			this.room += freed;
+		}
+	}
+
+	private static long blocks(long bytes) {
+		return (bytes + BLOCK_BYTES - 1) / BLOCK_BYTES;
 	}
 
 	@Override

@@ -18,7 +18,8 @@ class InsufficientLedgerSpaceFailureAnalyzer extends AbstractFailureAnalyzer<Ins
 	protected FailureAnalysis analyze(Throwable rootFailure, InsufficientLedgerSpaceException cause) {
 		String description = "The AWS Marketplace usage ledger cannot start: its directory " + cause.getDirectory()
 				+ " has " + size(cause.getUsableSpace()) + " of free space, and the ledger needs at least "
-				+ size(cause.getNeededSpace()) + " (its current and its next segment).";
+				+ size(cause.getNeededSpace())
+				+ " (its current and its next segment, and the space reserved for its keys and journal).";
 		String action = "Free space on the volume of " + cause.getDirectory() + ", give it a larger volume, or point "
 				+ "aws.marketplace.metering.ledger.directory at a volume with room. Keep more than "
 				+ "aws.marketplace.metering.ledger.min-free-space free, or the metering health turns DOWN.";

@@ -27,7 +27,7 @@ class InsufficientLedgerSpaceFailureAnalyzerTests {
 			.analyze(new BeanCreationException("usageLedger", "Init failed", failure));
 		assertThat(analysis.getDescription()).isEqualTo("The AWS Marketplace usage ledger cannot start: its directory "
 				+ "/data/ledger has 1048576 bytes (1 MB) of free space, and the ledger needs at least 33554432 bytes "
-				+ "(32 MB) (its current and its next segment).");
+				+ "(32 MB) (its current and its next segment, and the space reserved for its keys and journal).");
 		assertThat(analysis.getAction()).contains("Free space on the volume of /data/ledger")
 			.contains("aws.marketplace.metering.ledger.directory")
 			.contains("aws.marketplace.metering.ledger.min-free-space");

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import dev.metering.actuate.MeteringHealth;
 import dev.metering.actuate.MeteringMetrics;
@@ -146,6 +147,90 @@ class LedgerFullDiskTests {
 	}
 
 	@Test
+	void aFullDiskFirstShowsWhenTheSpaceReserveIsRenewedWhileKeysAndJournalGoOnFromTheReserve() throws Exception {
+		FileUsageLedger ledger = FileUsageLedger.builder(this.temp.resolve("ledger"))
+			.clock(this.clock)
+			.productCode(EmulatedReporting.PRODUCT)
+			.reportingIdentity("pod-a")
+			.segmentBytes(4096 * Segment.ENTRY_BYTES)
+			.syncInterval(Duration.ofMillis(20))
+			.reserveBytes(8 * 4096)
+			.io(this.io)
+			.build();
+		this.resources.add(ledger);
+		UsageRecorder recorder = new UsageRecorder(ledger, Set.of());
+		MeteringHealth health = health(ledger);
+		Map<String, Long> acknowledged = new HashMap<>();
+		for (int i = 0; i < 5; i++) {
+			record(recorder, acknowledged, i, 2);
+		}
+		// the spare segment is written whole before the disk fills, so only the reserve
+		// meets the full disk at renewal
+		await().atMost(Duration.ofSeconds(10)).until(() -> wholeSegments(this.temp.resolve("ledger")) == 2);
+		// the keys written on the full disk need new blocks of keys.log
+		this.io.fill();
+		for (int i = 5; i < 200; i++) {
+			record(recorder, acknowledged, i, 3);
+		}
+		assertThat(ledger.storage().heldUnits()).isZero();
+		assertThat(Files.size(this.temp.resolve("ledger").resolve("keys.log"))).isGreaterThan(4096);
+		await().atMost(Duration.ofSeconds(10)).until(() -> ledger.storage().failure() != null);
+		assertThat(ledger.storage().failure()).contains("space reserve", FaultyIo.NO_SPACE);
+		MeteringHealth.Check down = health.check();
+		assertThat(down.up()).isFalse();
+		assertThat(down.details().get("ledger")).asInstanceOf(InstanceOfAssertFactories.MAP)
+			.hasEntrySatisfying("error", (error) -> assertThat(error.toString()).contains("space reserve"));
+
+		// the journal still takes the seal of the hour from the reserve
+		EmulatedReporting reporting = new EmulatedReporting(this.clock);
+		this.resources.add(0, reporting);
+		UsageReporter reporter = reporting.reporter(ledger);
+		this.clock.set(ELEVEN.plusSeconds(120));
+		reporter.report(false);
+		assertThat(reporting.billed()).isEqualTo(acknowledged);
+
+		// once the reserve is used up, a new key is refused before it writes, and held
+		int next = 200;
+		while (ledger.storage().heldUnits() == 0) {
+			assertThat(next).isLessThan(10_000);
+			record(recorder, acknowledged, next++, 1);
+		}
+		assertThat(ledger.storage().heldUnits()).isOne();
+		assertThat(this.io.metFullDisk()).contains(SpaceReserve.FILE)
+			.noneMatch((file) -> file.startsWith("keys"))
+			.noneMatch((file) -> file.startsWith("state"));
+
+		this.io.heal();
+		await().atMost(Duration.ofSeconds(10)).until(() -> ledger.storage().isSafe());
+		this.clock.set(ELEVEN.plus(Duration.ofHours(1)).plusSeconds(120));
+		reporter.report(false);
+		assertThat(reporting.billed()).isEqualTo(acknowledged);
+		assertThat(health.check().up()).isTrue();
+
+		ledger.close();
+		FileUsageLedger reopened = open(100);
+		assertThat(reopened.recovery().isClean()).isTrue();
+		assertThat(reopened.pendingReports()).isEmpty();
+		assertThat(reopened.view().openUsage()).isEmpty();
+		reporting.reporter(reopened).report(true);
+		assertThat(reporting.billed()).isEqualTo(acknowledged);
+	}
+
+	@Test
+	void aDirectoryWrittenWithoutASpaceReserveOpensCleanAndGetsOne() throws IOException {
+		FileUsageLedger ledger = open(100);
+		ledger.record(UsageKey.of("scans", null, key(0)), 7);
+		ledger.close();
+		Path reserve = this.temp.resolve("ledger").resolve(SpaceReserve.FILE);
+		Files.delete(reserve);
+		FileUsageLedger reopened = open(100);
+		assertThat(reopened.recovery().isClean()).isTrue();
+		assertThat(reopened.view().openUsage()).singleElement()
+			.satisfies((usage) -> assertThat(usage.quantity()).isEqualTo(7));
+		assertThat(reserve).hasSize(1024 * 1024);
+	}
+
+	@Test
 	void pastTheHoldLimitUsageIsLostAndCountedExactly(CapturedOutput output) throws Exception {
 		FileUsageLedger ledger = open(10);
 		UsageRecorder recorder = new UsageRecorder(ledger, Set.of());
@@ -253,7 +338,7 @@ class LedgerFullDiskTests {
 			.satisfies((ex) -> {
 				assertThat(ex.getDirectory()).isEqualTo(this.temp.resolve("ledger"));
 				assertThat(ex.getUsableSpace()).isZero();
-				assertThat(ex.getNeededSpace()).isEqualTo(2 * 10 * Segment.ENTRY_BYTES);
+				assertThat(ex.getNeededSpace()).isEqualTo(2 * 10 * Segment.ENTRY_BYTES + 1024 * 1024);
 			});
 		this.io.heal();
 		assertThat(open(100).recovery().isClean()).isTrue();
@@ -273,6 +358,14 @@ class LedgerFullDiskTests {
 		recorder.record("scans", quantity, key(i), null);
 		if (recorder.recordedQuantity("scans") == before + quantity) {
 			acknowledged.merge("k" + i, quantity, Long::sum);
+		}
+	}
+
+	private static long wholeSegments(Path directory) throws IOException {
+		try (Stream<Path> files = Files.list(directory)) {
+			return files.filter((file) -> file.getFileName().toString().startsWith("segment-"))
+				.filter((file) -> file.toFile().length() == 4096 * Segment.ENTRY_BYTES)
+				.count();
 		}
 	}
 
