@@ -3,10 +3,12 @@ package dev.metering.autoconfigure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 
 import dev.metering.core.MeteringOperations;
 import dev.metering.core.ProductType;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
+import dev.metering.entitlement.Backoff;
 import dev.metering.entitlement.DryRunMeterUsageProbe;
 import dev.metering.entitlement.EntitlementCheck;
 import dev.metering.entitlement.RegisterUsageProbe;
@@ -54,6 +56,10 @@ public class MeteringEntitlementAutoConfiguration {
 
 	static final String PUBLIC_KEY_VERSION = "aws.marketplace.metering.entitlement.public-key-version";
 
+	static final String RECHECK_MAX_INTERVAL = "aws.marketplace.metering.entitlement.recheck-max-interval";
+
+	private static final Duration RECHECK_INITIAL_INTERVAL = Duration.ofSeconds(10);
+
 	/**
 	 * The check must run at startup even with lazy initialization: a container the buyer
 	 * is not entitled to must not serve.
@@ -80,7 +86,16 @@ public class MeteringEntitlementAutoConfiguration {
 		};
 		check.setOnFailure(entitlement.getOnFailure());
 		check.setStartupTimeout(entitlement.getStartupTimeout());
+		check.setRecheckBackoff(recheckBackoff(entitlement.getRecheckMaxInterval()));
 		return check;
+	}
+
+	private static Backoff recheckBackoff(Duration max) {
+		if (max == null || max.compareTo(RECHECK_INITIAL_INTERVAL) < 0) {
+			throw new InvalidMeteringConfigurationException(RECHECK_MAX_INTERVAL, RECHECK_MAX_INTERVAL + " is " + max
+					+ ", but must be at least " + RECHECK_INITIAL_INTERVAL + " (the first background check's delay)");
+		}
+		return Backoff.exponentialWithJitter(RECHECK_INITIAL_INTERVAL, max);
 	}
 
 	private StartupEntitlementCheck registerUsageCheck(MeteringOperations metering, MeteringProperties properties,

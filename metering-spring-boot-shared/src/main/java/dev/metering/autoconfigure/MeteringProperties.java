@@ -251,9 +251,17 @@ public class MeteringProperties {
 		private OnEntitlementFailure onFailure = OnEntitlementFailure.FAIL;
 
 		/**
-		 * Time allowed for the check, throttled attempts included.
+		 * Time allowed for the check at startup, retried attempts included. Without an
+		 * answer by then (throttling, 5xx, network errors) the application starts with
+		 * the entitlement not checked.
 		 */
 		private Duration startupTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * Longest delay between the background checks that follow a startup without an
+		 * answer; they back off exponentially from 10s to this, with jitter.
+		 */
+		private Duration recheckMaxInterval = Duration.ofMinutes(5);
 
 		public Boolean getEnabled() {
 			return this.enabled;
@@ -293,6 +301,14 @@ public class MeteringProperties {
 
 		public void setStartupTimeout(Duration startupTimeout) {
 			this.startupTimeout = startupTimeout;
+		}
+
+		public Duration getRecheckMaxInterval() {
+			return this.recheckMaxInterval;
+		}
+
+		public void setRecheckMaxInterval(Duration recheckMaxInterval) {
+			this.recheckMaxInterval = recheckMaxInterval;
 		}
 
 	}

@@ -148,6 +148,14 @@ class MeteringEntitlementAutoConfigurationTests {
 	}
 
 	@Test
+	void aRecheckMaxIntervalBelowTheFirstDelayIsRefused() {
+		this.onEmulator.withPropertyValues("aws.marketplace.metering.entitlement.recheck-max-interval=1s")
+			.run((context) -> assertConfigurationFailure(context,
+					MeteringEntitlementAutoConfiguration.RECHECK_MAX_INTERVAL,
+					"aws.marketplace.metering.entitlement.recheck-max-interval is PT1S, but must be at least PT10S"));
+	}
+
+	@Test
 	void aSaasProductHasNoStartupCheck() {
 		this.withoutEmulator
 			.withPropertyValues("aws.marketplace.metering.product-type=saas",
