@@ -470,6 +470,13 @@ public class MeteringProperties {
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
 
+		/**
+		 * Range of the random delay each process adds to the offset, so that the replicas
+		 * of a fleet spread their hourly runs over it instead of all calling AWS in the
+		 * same second. Offset plus spread must stay within 30 minutes.
+		 */
+		private Duration startSpread = Duration.ofMinutes(5);
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -500,6 +507,14 @@ public class MeteringProperties {
 
 		public void setShutdownTimeout(Duration shutdownTimeout) {
 			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public Duration getStartSpread() {
+			return this.startSpread;
+		}
+
+		public void setStartSpread(Duration startSpread) {
+			this.startSpread = startSpread;
 		}
 
 	}
