@@ -139,7 +139,8 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 				throw ex;
 			}
 			this.counters = new DurableCounters(this.segments);
-			this.audit = new AuditLog(this.directory.resolve("audit.log"), builder.io);
+			this.audit = new AuditLog(this.directory.resolve("audit.log"), builder.io, builder.auditPolicy,
+					builder.clock);
 			this.recovery = reader.report(state.reports().size());
 			locked(this::compact);
 			long interval = builder.syncInterval.toNanos();
@@ -342,6 +343,8 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 
 		private int holdLimit = DEFAULT_HOLD_LIMIT;
 
+		private AuditPolicy auditPolicy = AuditPolicy.defaults();
+
 		private Builder(Path directory) {
 			Assert.notNull(directory, "'directory' must not be null");
 			this.directory = directory;
@@ -435,6 +438,18 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		 */
 		Builder io(LedgerIo io) {
 			this.io = io;
+			return this;
+		}
+
+		/**
+		 * Set how {@code audit.log} is rotated, compressed and pruned;
+		 * {@link AuditPolicy#defaults()} by default.
+		 * @param auditPolicy the policy
+		 * @return this builder
+		 */
+		public Builder auditPolicy(AuditPolicy auditPolicy) {
+			Assert.notNull(auditPolicy, "'auditPolicy' must not be null");
+			this.auditPolicy = auditPolicy;
 			return this;
 		}
 

@@ -349,6 +349,8 @@ public class MeteringProperties {
 		 */
 		private DataSize minFreeSpace = DataSize.ofMegabytes(64);
 
+		private final Audit audit = new Audit();
+
 		public LedgerType getType() {
 			return this.type;
 		}
@@ -387,6 +389,56 @@ public class MeteringProperties {
 
 		public void setMinFreeSpace(DataSize minFreeSpace) {
 			this.minFreeSpace = minFreeSpace;
+		}
+
+		public Audit getAudit() {
+			return this.audit;
+		}
+
+		/**
+		 * How the ledger's audit.log is bounded.
+		 */
+		public static class Audit {
+
+			/**
+			 * Size at which audit.log is rotated into a compressed archive.
+			 */
+			private DataSize maxFileSize = DataSize.ofMegabytes(10);
+
+			/**
+			 * Age of its first line at which audit.log is rotated, before its next line.
+			 */
+			private Duration maxFileAge = Duration.ofDays(1);
+
+			/**
+			 * How many compressed archives of audit.log are kept; the oldest are deleted.
+			 */
+			private int maxHistory = 90;
+
+			public DataSize getMaxFileSize() {
+				return this.maxFileSize;
+			}
+
+			public void setMaxFileSize(DataSize maxFileSize) {
+				this.maxFileSize = maxFileSize;
+			}
+
+			public Duration getMaxFileAge() {
+				return this.maxFileAge;
+			}
+
+			public void setMaxFileAge(Duration maxFileAge) {
+				this.maxFileAge = maxFileAge;
+			}
+
+			public int getMaxHistory() {
+				return this.maxHistory;
+			}
+
+			public void setMaxHistory(int maxHistory) {
+				this.maxHistory = maxHistory;
+			}
+
 		}
 
 	}
