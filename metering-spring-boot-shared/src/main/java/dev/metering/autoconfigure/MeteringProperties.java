@@ -15,7 +15,6 @@ import dev.metering.aop.MeteredUsageAspect;
 import dev.metering.reporting.ExpiredUsage;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.core.io.Resource;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -239,10 +238,11 @@ public class MeteringProperties {
 		private int publicKeyVersion = 1;
 
 		/**
-		 * PEM public key (-----BEGIN PUBLIC KEY-----) that verifies the RegisterUsage
-		 * signature. Required for container products unless the emulator is enabled.
+		 * Public key that verifies the RegisterUsage signature: the PEM text (-----BEGIN
+		 * PUBLIC KEY-----) or the location of a PEM file. Required for container products
+		 * unless the emulator is enabled.
 		 */
-		private Resource publicKey;
+		private String publicKey;
 
 		/**
 		 * What to do when the check fails: fail startup, or degrade (start, log a warning
@@ -279,11 +279,11 @@ public class MeteringProperties {
 			this.publicKeyVersion = publicKeyVersion;
 		}
 
-		public Resource getPublicKey() {
+		public String getPublicKey() {
 			return this.publicKey;
 		}
 
-		public void setPublicKey(Resource publicKey) {
+		public void setPublicKey(String publicKey) {
 			this.publicKey = publicKey;
 		}
 
