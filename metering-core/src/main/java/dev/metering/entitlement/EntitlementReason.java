@@ -66,7 +66,8 @@ public enum EntitlementReason {
 	CLAIMS_MISMATCH,
 
 	/**
-	 * The service kept throttling or failing transiently until the startup timeout.
+	 * The service kept throttling or failing transiently until the startup timeout (the
+	 * application starts with the entitlement not checked), or the wait was interrupted.
 	 */
 	TIMEOUT,
 

@@ -13,10 +13,12 @@ import java.time.Instant;
  * @param productCode the product code checked
  * @param publicKeyVersion the public key version of a RegisterUsage check, or
  * {@code null}
+ * @param uncheckedSince when the application started without an entitlement answer (the
+ * check goes on in the background), or {@code null}
  * @author metering-spring-boot
  */
 public record EntitlementStatus(State state, EntitlementReason reason, String errorCode, String message,
-		Instant checkedAt, String productCode, Integer publicKeyVersion) {
+		Instant checkedAt, String productCode, Integer publicKeyVersion, Instant uncheckedSince) {
 
 	/**
 	 * Return the status of a check that has not run yet.
@@ -25,7 +27,7 @@ public record EntitlementStatus(State state, EntitlementReason reason, String er
 	 * @return the status
 	 */
 	public static EntitlementStatus notChecked(String productCode, Integer publicKeyVersion) {
-		return new EntitlementStatus(State.NOT_CHECKED, null, null, null, null, productCode, publicKeyVersion);
+		return new EntitlementStatus(State.NOT_CHECKED, null, null, null, null, productCode, publicKeyVersion, null);
 	}
 
 	/**
@@ -36,7 +38,23 @@ public record EntitlementStatus(State state, EntitlementReason reason, String er
 	 * @return the status
 	 */
 	public static EntitlementStatus entitled(Instant checkedAt, String productCode, Integer publicKeyVersion) {
-		return new EntitlementStatus(State.ENTITLED, null, null, null, checkedAt, productCode, publicKeyVersion);
+		return new EntitlementStatus(State.ENTITLED, null, null, null, checkedAt, productCode, publicKeyVersion, null);
+	}
+
+	/**
+	 * Return the status of a startup check that got no answer before its timeout: the
+	 * entitlement is {@link State#NOT_CHECKED unknown} since the check started.
+	 * @param failure the last failure
+	 * @param checkedAt when the check ended
+	 * @param uncheckedSince when the check started
+	 * @param productCode the product code
+	 * @param publicKeyVersion the public key version, or {@code null}
+	 * @return the status
+	 */
+	public static EntitlementStatus unanswered(EntitlementException failure, Instant checkedAt, Instant uncheckedSince,
+			String productCode, Integer publicKeyVersion) {
+		return new EntitlementStatus(State.NOT_CHECKED, failure.getReason(), failure.getErrorCode(),
+				failure.getMessage(), checkedAt, productCode, publicKeyVersion, uncheckedSince);
 	}
 
 	/**
@@ -53,7 +71,7 @@ public record EntitlementStatus(State state, EntitlementReason reason, String er
 			Integer publicKeyVersion) {
 		State state = (failure.getReason() != EntitlementReason.TIMEOUT) ? State.NOT_ENTITLED : State.NOT_CHECKED;
 		return new EntitlementStatus(state, failure.getReason(), failure.getErrorCode(), failure.getMessage(),
-				checkedAt, productCode, publicKeyVersion);
+				checkedAt, productCode, publicKeyVersion, null);
 	}
 
 	/**
@@ -80,7 +98,8 @@ public record EntitlementStatus(State state, EntitlementReason reason, String er
 		NOT_ENTITLED,
 
 		/**
-		 * The check has not run, or could not get an answer before the startup timeout.
+		 * The check has not run, or could not get an answer before the startup timeout
+		 * and goes on in the background.
 		 */
 		NOT_CHECKED
 

@@ -3,25 +3,33 @@ package dev.metering.entitlement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import dev.metering.core.MeteringException;
 import dev.metering.core.MeteringOutcome;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.util.Assert;
 
 /**
- * The {@link EntitlementCheck} made once when the bean is initialized, before the
- * application serves. Retryable failures (throttling, service errors, no answer) are
- * attempted again with a {@link Backoff} until the startup timeout; every other failure
- * is final at once. A failure throws {@link EntitlementException}, or, with
+ * The {@link EntitlementCheck} made when the bean is initialized, before the application
+ * serves. Retryable failures (throttling, service errors, no answer) are attempted again
+ * with a {@link Backoff} until the startup timeout; every other failure is a definite
+ * answer, final at once. A definite failure throws {@link EntitlementException}, or, with
  * {@link OnEntitlementFailure#DEGRADE}, is logged and kept in the status.
+ * <p>
+ * Without any answer before the startup timeout (an AWS incident) the application starts
+ * with the entitlement {@link EntitlementStatus.State#NOT_CHECKED not checked}, and the
+ * check goes on in the background on a thread of its own, with the recheck backoff, until
+ * AWS answers. {@link #destroy()} stops it without interrupting a call in flight.
  *
  * @author metering-spring-boot
  */
-public class StartupEntitlementCheck implements EntitlementCheck, InitializingBean {
+public class StartupEntitlementCheck implements EntitlementCheck, InitializingBean, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(StartupEntitlementCheck.class);
 
@@ -39,9 +47,15 @@ public class StartupEntitlementCheck implements EntitlementCheck, InitializingBe
 
 	private Backoff backoff = Backoff.exponentialWithJitter(Duration.ofMillis(200), Duration.ofSeconds(5));
 
+	private Backoff recheckBackoff = Backoff.exponentialWithJitter(Duration.ofSeconds(10), Duration.ofMinutes(5));
+
 	private Sleeper sleeper = Sleeper.threadSleep();
 
 	private volatile EntitlementStatus status;
+
+	private ScheduledThreadPoolExecutor rechecks;
+
+	private boolean stopped;
 
 	/**
 	 * Create a check.
@@ -91,6 +105,15 @@ public class StartupEntitlementCheck implements EntitlementCheck, InitializingBe
 	}
 
 	/**
+	 * Set the delay between the background checks that follow a startup without an
+	 * answer; exponential from 10 seconds to 5 minutes, with jitter, by default.
+	 * @param recheckBackoff the backoff
+	 */
+	public void setRecheckBackoff(Backoff recheckBackoff) {
+		this.recheckBackoff = recheckBackoff;
+	}
+
+	/**
 	 * Set how to wait between attempts.
 	 * @param sleeper the sleeper
 	 */
@@ -109,23 +132,38 @@ public class StartupEntitlementCheck implements EntitlementCheck, InitializingBe
 	}
 
 	/**
-	 * Run the check and keep its result.
+	 * Stop the background checks, if any: a check in flight finishes (within the API call
+	 * timeout), no other starts, and no thread is interrupted.
+	 */
+	@Override
+	public synchronized void destroy() {
+		this.stopped = true;
+		if (this.rechecks != null) {
+			this.rechecks.shutdown();
+		}
+	}
+
+	/**
+	 * Run the check and keep its result. Without an answer before the startup timeout,
+	 * the entitlement stays not checked and the check goes on in the background.
 	 * @return the status
-	 * @throws EntitlementException if the check fails and the application must not serve
+	 * @throws EntitlementException if AWS answered that the application must not serve
 	 */
 	public EntitlementStatus check() {
+		Instant started = this.clock.instant();
 		try {
 			attemptUntilDeadline();
-			this.status = EntitlementStatus.entitled(this.clock.instant(), this.productCode, this.publicKeyVersion);
-			logger.info("AWS Marketplace entitlement confirmed for product " + this.productCode);
+			confirmed();
+		}
+		catch (Unanswered ex) {
+			this.status = EntitlementStatus.unanswered(ex, this.clock.instant(), started, this.productCode,
+					this.publicKeyVersion);
+			logger.warn("AWS Marketplace gave no entitlement answer before the startup timeout; starting with the "
+					+ "entitlement not checked and checking again in the background: " + ex.getMessage());
+			recheckLater(1);
 		}
 		catch (EntitlementException ex) {
 			this.status = EntitlementStatus.failed(ex, this.clock.instant(), this.productCode, this.publicKeyVersion);
-			if (ex instanceof ThrottledUntilDeadline) {
-				logger.warn("AWS Marketplace throttled every entitlement check until the startup timeout; starting "
-						+ "with the entitlement not checked, as AWS allows for throttling: " + ex.getMessage());
-				return this.status;
-			}
 			if (this.onFailure == OnEntitlementFailure.FAIL) {
 				throw ex;
 			}
@@ -136,9 +174,70 @@ public class StartupEntitlementCheck implements EntitlementCheck, InitializingBe
 		return this.status;
 	}
 
+	private void confirmed() {
+		EntitlementStatus before = this.status;
+		this.status = EntitlementStatus.entitled(this.clock.instant(), this.productCode, this.publicKeyVersion);
+		if (before.uncheckedSince() != null) {
+			logger.info("AWS Marketplace entitlement confirmed for product " + this.productCode + " after "
+					+ Duration.between(before.uncheckedSince(), this.status.checkedAt()) + " not checked");
+		}
+		else {
+			logger.info("AWS Marketplace entitlement confirmed for product " + this.productCode);
+		}
+	}
+
+	private synchronized void recheckLater(int attempt) {
+		if (this.stopped) {
+			return;
+		}
+		if (this.rechecks == null) {
+			this.rechecks = new ScheduledThreadPoolExecutor(1, (runnable) -> {
+				Thread thread = new Thread(runnable, "metering-entitlement-recheck");
+				thread.setDaemon(true);
+				return thread;
+			});
+			this.rechecks.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+		}
+		this.rechecks.schedule(() -> recheck(attempt), this.recheckBackoff.delay(attempt).toMillis(),
+				TimeUnit.MILLISECONDS);
+	}
+
+	private void recheck(int attempt) {
+		try {
+			this.probe.attempt();
+			confirmed();
+			destroy();
+		}
+		catch (MeteringException ex) {
+			if (ex.getOutcome() == MeteringOutcome.RETRYABLE) {
+				EntitlementStatus unchecked = this.status;
+				this.status = new EntitlementStatus(unchecked.state(), unchecked.reason(), ex.getErrorCode(),
+						ex.getMessage(), this.clock.instant(), this.productCode, this.publicKeyVersion,
+						unchecked.uncheckedSince());
+				recheckLater(attempt + 1);
+				return;
+			}
+			EntitlementException refusal = EntitlementException.refusedBy(ex);
+			refused(refusal);
+		}
+		catch (EntitlementException ex) {
+			refused(ex);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("AWS Marketplace entitlement check failed in the background; checking again later", ex);
+			recheckLater(attempt + 1);
+		}
+	}
+
+	private void refused(EntitlementException ex) {
+		this.status = EntitlementStatus.failed(ex, this.clock.instant(), this.productCode, this.publicKeyVersion);
+		logger.error("AWS Marketplace answered the background entitlement check: not entitled (" + ex.getReason()
+				+ "); the application must not serve this buyer: " + ex.getMessage());
+		destroy();
+	}
+
 	private void attemptUntilDeadline() {
 		Instant deadline = this.clock.instant().plus(this.startupTimeout);
-		boolean allThrottled = true;
 		for (int attempt = 1;; attempt++) {
 			try {
 				this.probe.attempt();
@@ -148,11 +247,10 @@ public class StartupEntitlementCheck implements EntitlementCheck, InitializingBe
 				if (ex.getOutcome() != MeteringOutcome.RETRYABLE) {
 					throw EntitlementException.refusedBy(ex);
 				}
-				allThrottled &= ex.isThrottling();
 				Duration delay = this.backoff.delay(attempt);
 				if (this.clock.instant().plus(delay).isAfter(deadline)) {
 					String what = attempt + " attempts failed within the startup timeout of " + this.startupTimeout;
-					throw allThrottled ? new ThrottledUntilDeadline(what, ex) : timeout(what, ex);
+					throw new Unanswered(what, ex);
 				}
 				pause(delay, ex);
 			}
@@ -175,14 +273,14 @@ public class StartupEntitlementCheck implements EntitlementCheck, InitializingBe
 	}
 
 	/**
-	 * Every attempt until the deadline was throttled: the one startup error that does not
-	 * stop a container from serving (GUIDE §2), so the check ends as not checked.
+	 * Every attempt until the deadline failed without an answer (throttling, 5xx, network
+	 * errors): an AWS incident, not a verdict, so the application starts not checked.
 	 */
-	private static final class ThrottledUntilDeadline extends EntitlementException {
+	private static final class Unanswered extends EntitlementException {
 
-		ThrottledUntilDeadline(String what, MeteringException last) {
+		Unanswered(String what, MeteringException last) {
 			super(EntitlementReason.TIMEOUT, last.getErrorCode(),
-					"No entitlement answer: " + what + ", all throttled: " + last.getMessage(), last);
+					"No entitlement answer: " + what + ", the last with: " + last.getMessage(), last);
 		}
 
 	}

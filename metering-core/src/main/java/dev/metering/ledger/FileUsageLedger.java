@@ -152,7 +152,8 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 				throw ex;
 			}
 			this.counters = new DurableCounters(this.segments);
-			this.audit = new AuditLog(this.directory.resolve("audit.log"), builder.io, this.reserve);
+			this.audit = new AuditLog(this.directory.resolve("audit.log"), builder.io, this.reserve,
+					builder.auditPolicy, builder.clock);
 			this.recovery = reader.report(state.reports().size());
 			locked(this::compact);
 			long interval = builder.syncInterval.toNanos();
@@ -363,6 +364,8 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 
 		private int reserveBytes = DEFAULT_RESERVE_BYTES;
 
+		private AuditPolicy auditPolicy = AuditPolicy.defaults();
+
 		private Builder(Path directory) {
 			Assert.notNull(directory, "'directory' must not be null");
 			this.directory = directory;
@@ -468,6 +471,18 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		 */
 		Builder io(LedgerIo io) {
 			this.io = io;
+			return this;
+		}
+
+		/**
+		 * Set how {@code audit.log} is rotated, compressed and pruned;
+		 * {@link AuditPolicy#defaults()} by default.
+		 * @param auditPolicy the policy
+		 * @return this builder
+		 */
+		public Builder auditPolicy(AuditPolicy auditPolicy) {
+			Assert.notNull(auditPolicy, "'auditPolicy' must not be null");
+			this.auditPolicy = auditPolicy;
 			return this;
 		}
 

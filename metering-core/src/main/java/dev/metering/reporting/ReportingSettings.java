@@ -19,11 +19,14 @@ import java.util.Set;
  * is no longer started
  * @param shutdownTimeout how long the stop of the reporter may take, retries and waits
  * included (a call in flight when it runs out adds at most one API call timeout)
+ * @param startSpread the range of the random delay each process adds to the offset, so
+ * that the replicas of a fleet start their hourly runs spread over it, not all in the
+ * same second; zero for none
  * @author metering-spring-boot
  */
 public record ReportingSettings(Duration offset, Duration retryInterval, boolean reportOnShutdown,
 		ExpiredUsage expiredUsage, Set<String> zeroUsageDimensions, Duration acceptanceWindow, Duration lastSendMargin,
-		Duration shutdownTimeout) {
+		Duration shutdownTimeout, Duration startSpread) {
 
 	/**
 	 * How far in the past MeterUsage accepts usage: six hours (see
@@ -32,13 +35,13 @@ public record ReportingSettings(Duration offset, Duration retryInterval, boolean
 	public static final Duration AWS_ACCEPTANCE_WINDOW = Duration.ofHours(6);
 
 	/**
-	 * Return the defaults: report one minute after the hour, retry every minute, report
-	 * on shutdown, carry expired usage forward.
+	 * Return the defaults: report one minute after the hour without spread, retry every
+	 * minute, report on shutdown, carry expired usage forward.
 	 * @return the default settings
 	 */
 	public static ReportingSettings defaults() {
 		return new ReportingSettings(Duration.ofMinutes(1), Duration.ofMinutes(1), true, ExpiredUsage.CARRY_FORWARD,
-				Set.of(), AWS_ACCEPTANCE_WINDOW, Duration.ofMinutes(15), Duration.ofSeconds(30));
+				Set.of(), AWS_ACCEPTANCE_WINDOW, Duration.ofMinutes(15), Duration.ofSeconds(30), Duration.ZERO);
 	}
 
 }

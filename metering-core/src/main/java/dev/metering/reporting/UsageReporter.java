@@ -6,12 +6,14 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.random.RandomGenerator;
 
 import dev.metering.core.MeteringOperations;
 import dev.metering.ledger.UsageKey;
@@ -79,6 +81,8 @@ public class UsageReporter implements SmartLifecycle {
 
 	private volatile ScheduledExecutorService scheduler;
 
+	private final Duration startDelay;
+
 	/**
 	 * Create a new reporter.
 	 * @param ledger the ledger to report from
@@ -90,15 +94,17 @@ public class UsageReporter implements SmartLifecycle {
 	 */
 	public UsageReporter(UsageLedger ledger, MeteringOperations metering, Retry retry, RateLimiter rateLimiter,
 			Clock clock, ReportingSettings settings) {
-		this(ledger, metering, retry, rateLimiter, clock, settings, Pause.REAL_TIME);
+		this(ledger, metering, retry, rateLimiter, clock, settings, Pause.REAL_TIME, new Random());
 	}
 
 	UsageReporter(UsageLedger ledger, MeteringOperations metering, Retry retry, RateLimiter rateLimiter, Clock clock,
-			ReportingSettings settings, Pause pause) {
+			ReportingSettings settings, Pause pause, RandomGenerator random) {
 		this.ledger = ledger;
 		this.clock = clock;
 		this.settings = settings;
 		this.pause = pause;
+		long spread = settings.startSpread().toMillis();
+		this.startDelay = Duration.ofMillis((spread > 0) ? random.nextLong(spread) : 0);
 		ResilientCall calls = new ResilientCall(retry, rateLimiter, this.statistics);
 		this.outcomes = new ReportOutcomes(ledger, settings, clock, this.statistics);
 		this.meterUsage = new MeterUsageSender(ledger, metering, calls, this.outcomes);
@@ -166,7 +172,7 @@ public class UsageReporter implements SmartLifecycle {
 	 * @return the delay
 	 */
 	Duration nextRunDelay(Instant now, boolean pending) {
-		Instant nextHourRun = now.truncatedTo(ChronoUnit.HOURS).plus(this.settings.offset());
+		Instant nextHourRun = now.truncatedTo(ChronoUnit.HOURS).plus(this.settings.offset()).plus(this.startDelay);
 		if (!nextHourRun.isAfter(now)) {
 			nextHourRun = nextHourRun.plus(Duration.ofHours(1));
 		}
@@ -213,6 +219,9 @@ public class UsageReporter implements SmartLifecycle {
 		scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
 		this.stopping = new CountDownLatch(1);
 		this.scheduler = scheduler;
+		logger.info("Reporting usage to AWS Marketplace " + this.settings.offset().plus(this.startDelay)
+				+ " after each hour (offset " + this.settings.offset() + " plus a random " + this.startDelay
+				+ " within the start spread of " + this.settings.startSpread() + ")");
 		scheduler.execute(this::runAndReschedule);
 	}
 

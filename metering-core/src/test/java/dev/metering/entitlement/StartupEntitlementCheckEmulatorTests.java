@@ -26,6 +26,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
@@ -152,13 +153,63 @@ class StartupEntitlementCheckEmulatorTests {
 	void throttlingPastTheStartupTimeoutStartsWithTheEntitlementNotChecked() {
 		start((builder) -> builder.faults(Faults.none().throttleRate(1.0)));
 		StartupEntitlementCheck check = check(registerUsage());
+		check.setRecheckBackoff((attempt) -> Duration.ofHours(1));
 		EntitlementStatus status = check.check();
+		check.destroy();
 		assertThat(status.errorCode()).isEqualTo("ThrottlingException");
 		assertThat(status.message()).contains("4 attempts failed within the startup timeout of PT30S");
 		assertThat(this.time.sleeps()).hasSize(3);
 		assertThat(this.emulator.counters().rejected("ThrottlingException")).isEqualTo(4);
 		assertThat(check.getStatus().state()).isEqualTo(EntitlementStatus.State.NOT_CHECKED);
 		assertThat(check.getStatus().reason()).isEqualTo(EntitlementReason.TIMEOUT);
+	}
+
+	@Test
+	void serverErrorsAtStartupStartNotCheckedAndALaterSuccessTurnsItEntitled(CapturedOutput output) {
+		start((builder) -> builder.faults(Faults.none().serverErrorRate(1.0)));
+		StartupEntitlementCheck check = check(registerUsage());
+		check.setRecheckBackoff((attempt) -> Duration.ofMillis(20));
+		try {
+			check.afterPropertiesSet();
+			EntitlementStatus status = check.getStatus();
+			assertThat(status.state()).isEqualTo(EntitlementStatus.State.NOT_CHECKED);
+			assertThat(status.errorCode()).isEqualTo("InternalServiceErrorException");
+			assertThat(status.uncheckedSince()).isEqualTo(START);
+			assertThat(output)
+				.contains("starting with the entitlement not checked and checking again in the background");
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> this.emulator.counters().rejected("InternalServiceErrorException") > 5);
+			assertThat(check.getStatus().state()).isEqualTo(EntitlementStatus.State.NOT_CHECKED);
+			this.emulator.faults().serverErrorRate(0);
+			await().atMost(Duration.ofSeconds(10)).until(() -> check.getStatus().isEntitled());
+			assertThat(output).contains("AWS Marketplace entitlement confirmed for product prod-container after PT30S");
+		}
+		finally {
+			check.destroy();
+		}
+	}
+
+	@Test
+	void droppedConnectionsAtStartupStartNotCheckedAndALaterSuccessTurnsItEntitled() {
+		start((builder) -> builder.faults(Faults.none().dropConnectionRate(1.0)));
+		StartupEntitlementCheck check = check(registerUsage());
+		check.setRecheckBackoff((attempt) -> Duration.ofMillis(20));
+		try {
+			assertThat(check.check().state()).isEqualTo(EntitlementStatus.State.NOT_CHECKED);
+			this.emulator.faults().dropConnectionRate(0);
+			await().atMost(Duration.ofSeconds(10)).until(() -> check.getStatus().isEntitled());
+		}
+		finally {
+			check.destroy();
+		}
+	}
+
+	@Test
+	void aBuyerWhoIsNotEntitledStillFailsStartupAmidServerErrors() {
+		start((builder) -> builder.entitled(false).faults(Faults.none().serverErrorRate(0.5).seed(7)));
+		StartupEntitlementCheck check = check(registerUsage());
+		assertThatExceptionOfType(EntitlementException.class).isThrownBy(check::afterPropertiesSet)
+			.satisfies((ex) -> assertThat(ex.getErrorCode()).isEqualTo("CustomerNotEntitledException"));
 	}
 
 	@Test

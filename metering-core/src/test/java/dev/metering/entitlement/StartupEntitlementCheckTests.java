@@ -2,6 +2,9 @@ package dev.metering.entitlement;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.metering.core.MeteringErrors;
@@ -13,6 +16,7 @@ import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link StartupEntitlementCheck}'s attempts, deadline and result.
@@ -47,21 +51,31 @@ class StartupEntitlementCheckTests {
 	}
 
 	@Test
-	void noAnswerIsRetriedUntilTheStartupTimeout() {
+	void noAnswerUntilTheStartupTimeoutStartsNotCheckedAndTurnsEntitledAfterALaterSuccess() {
 		StartupEntitlementCheck check = check(() -> {
-			this.attempts.incrementAndGet();
-			throw new MeteringException("Connection refused", MeteringOutcome.RETRYABLE, null, null);
+			if (this.attempts.incrementAndGet() < 6) {
+				throw new MeteringException("Connection refused", MeteringOutcome.RETRYABLE, null, null);
+			}
 		});
 		check.setStartupTimeout(Duration.ofSeconds(5));
 		check.setBackoff((attempt) -> Duration.ofSeconds(attempt));
-		assertThatExceptionOfType(EntitlementException.class).isThrownBy(check::check).satisfies((ex) -> {
-			assertThat(ex.getReason()).isEqualTo(EntitlementReason.TIMEOUT);
-			assertThat(ex.getErrorCode()).isNull();
-			assertThat(ex.getMessage()).contains("3 attempts failed within the startup timeout of PT5S")
+		check.setRecheckBackoff((attempt) -> Duration.ofMillis(1));
+		try {
+			EntitlementStatus status = check.check();
+			assertThat(status.state()).isEqualTo(EntitlementStatus.State.NOT_CHECKED);
+			assertThat(status.reason()).isEqualTo(EntitlementReason.TIMEOUT);
+			assertThat(status.message()).contains("3 attempts failed within the startup timeout of PT5S")
 				.contains("Connection refused");
-		});
-		assertThat(this.time.sleeps()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
-		assertThat(check.getStatus().checkedAt()).isEqualTo(START.plusSeconds(3));
+			assertThat(status.uncheckedSince()).isEqualTo(START);
+			assertThat(status.checkedAt()).isEqualTo(START.plusSeconds(3));
+			assertThat(this.time.sleeps()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
+			await().atMost(Duration.ofSeconds(10)).until(() -> check.getStatus().isEntitled());
+			assertThat(check.getStatus().uncheckedSince()).isNull();
+			assertThat(this.attempts).hasValue(6);
+		}
+		finally {
+			check.destroy();
+		}
 	}
 
 	@Test
@@ -71,25 +85,58 @@ class StartupEntitlementCheckTests {
 		});
 		check.setStartupTimeout(Duration.ofSeconds(5));
 		check.setBackoff((attempt) -> Duration.ofSeconds(attempt));
+		check.setRecheckBackoff((attempt) -> Duration.ofHours(1));
 		EntitlementStatus status = check.check();
+		check.destroy();
 		assertThat(status.state()).isEqualTo(EntitlementStatus.State.NOT_CHECKED);
 		assertThat(status.reason()).isEqualTo(EntitlementReason.TIMEOUT);
 		assertThat(this.time.sleeps()).hasSize(2);
 	}
 
 	@Test
-	void aTimeoutWhoseLastAttemptAloneWasThrottledStillFails() {
+	void aDefiniteRefusalInTheBackgroundEndsTheChecksAsNotEntitled() {
 		StartupEntitlementCheck check = check(() -> {
-			if (this.attempts.incrementAndGet() < 3) {
-				throw new MeteringException("Connection refused", MeteringOutcome.RETRYABLE, null, null);
+			if (this.attempts.incrementAndGet() < 4) {
+				throw new MeteringException("Service unavailable", MeteringOutcome.RETRYABLE,
+						"InternalServiceErrorException", null);
 			}
-			throw MeteringErrors.translate("RegisterUsage", serviceError(400, "ThrottlingException"));
+			throw new MeteringException("Not entitled", MeteringOutcome.NOT_ENTITLED, "CustomerNotEntitledException",
+					null);
 		});
-		check.setStartupTimeout(Duration.ofSeconds(5));
-		check.setBackoff((attempt) -> Duration.ofSeconds(attempt));
-		assertThatExceptionOfType(EntitlementException.class).isThrownBy(check::check)
-			.satisfies((ex) -> assertThat(ex.getReason()).isEqualTo(EntitlementReason.TIMEOUT));
-		assertThat(this.attempts).hasValue(3);
+		check.setStartupTimeout(Duration.ofSeconds(1));
+		check.setBackoff((attempt) -> Duration.ofSeconds(1));
+		check.setRecheckBackoff((attempt) -> Duration.ofMillis(1));
+		assertThat(check.check().state()).isEqualTo(EntitlementStatus.State.NOT_CHECKED);
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> check.getStatus().state() == EntitlementStatus.State.NOT_ENTITLED);
+		assertThat(check.getStatus().reason()).isEqualTo(EntitlementReason.NOT_ENTITLED);
+		assertThat(check.getStatus().errorCode()).isEqualTo("CustomerNotEntitledException");
+		assertThat(this.attempts).hasValue(4);
+	}
+
+	@Test
+	void destroyLetsTheBackgroundCheckInFlightFinishUninterruptedAndStartsNoOther() throws InterruptedException {
+		CountDownLatch inFlight = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicBoolean interrupted = new AtomicBoolean();
+		StartupEntitlementCheck check = check(() -> {
+			if (this.attempts.incrementAndGet() == 2) {
+				inFlight.countDown();
+				awaitQuietly(release);
+				interrupted.set(Thread.currentThread().isInterrupted());
+			}
+			throw new MeteringException("Throttled", MeteringOutcome.RETRYABLE, "ThrottlingException", null);
+		});
+		check.setStartupTimeout(Duration.ZERO);
+		check.setRecheckBackoff((attempt) -> Duration.ofMillis(1));
+		check.check();
+		assertThat(inFlight.await(10, TimeUnit.SECONDS)).isTrue();
+		check.destroy();
+		release.countDown();
+		await().atMost(Duration.ofSeconds(10)).until(() -> !recheckThreadAlive());
+		assertThat(interrupted).isFalse();
+		assertThat(this.attempts).hasValue(2);
+		assertThat(check.getStatus().state()).isEqualTo(EntitlementStatus.State.NOT_CHECKED);
 	}
 
 	@Test
@@ -109,6 +156,22 @@ class StartupEntitlementCheckTests {
 		finally {
 			Thread.interrupted();
 		}
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static boolean recheckThreadAlive() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.anyMatch((thread) -> thread.getName().equals("metering-entitlement-recheck"));
 	}
 
 	private static AwsServiceException serviceError(int status, String errorCode) {

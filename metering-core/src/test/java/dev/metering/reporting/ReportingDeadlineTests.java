@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -226,7 +227,7 @@ class ReportingDeadlineTests {
 		ReportingSettings defaults = ReportingSettings.defaults();
 		ReportingSettings hourlyRetries = new ReportingSettings(defaults.offset(), Duration.ofHours(1), true,
 				defaults.expiredUsage(), Set.of(), defaults.acceptanceWindow(), defaults.lastSendMargin(),
-				defaults.shutdownTimeout());
+				defaults.shutdownTimeout(), Duration.ZERO);
 		Retry halfHourBackoff = Retry.of("marketplaceMetering",
 				RetryConfig.custom().maxAttempts(5).waitDuration(Duration.ofMinutes(30)).build());
 		List<Boolean> interrupted = new CopyOnWriteArrayList<>();
@@ -241,7 +242,7 @@ class ReportingDeadlineTests {
 			}
 		};
 		UsageReporter reporter = new UsageReporter(this.ledger, template(), halfHourBackoff, unlimited(), this.clock,
-				hourlyRetries, realTime);
+				hourlyRetries, realTime, new Random(1));
 		reporter.start();
 		assertThat(waiting.await(10, TimeUnit.SECONDS)).as("the scheduled run waits for its backoff").isTrue();
 		long stopping = System.nanoTime();
@@ -273,7 +274,7 @@ class ReportingDeadlineTests {
 							IntervalFunction.ofExponentialBackoff(Duration.ofSeconds(1), 2, Duration.ofSeconds(30)))
 					.build());
 		return new UsageReporter(this.ledger, template(), retry, rateLimiter, this.clock, ReportingSettings.defaults(),
-				(duration, deadline) -> this.clock.advance(duration));
+				(duration, deadline) -> this.clock.advance(duration), new Random(1));
 	}
 
 	private static RateLimiter unlimited() {

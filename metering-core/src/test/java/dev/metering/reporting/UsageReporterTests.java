@@ -286,7 +286,7 @@ class UsageReporterTests {
 		this.fixture = new ReportingFixture((emulator) -> emulator,
 				new ReportingSettings(defaults.offset(), defaults.retryInterval(), true, defaults.expiredUsage(),
 						Set.of("pages"), defaults.acceptanceWindow(), defaults.lastSendMargin(),
-						defaults.shutdownTimeout()));
+						defaults.shutdownTimeout(), Duration.ZERO));
 		this.fixture.reporter.report(false);
 		this.fixture.clock.set(HOUR_11.plusSeconds(60));
 		this.fixture.reporter.report(false);
@@ -346,7 +346,7 @@ class UsageReporterTests {
 		ReportingSettings defaults = ReportingSettings.defaults();
 		return new ReportingSettings(defaults.offset(), defaults.retryInterval(), reportOnShutdown, expiredUsage,
 				defaults.zeroUsageDimensions(), defaults.acceptanceWindow(), defaults.lastSendMargin(),
-				defaults.shutdownTimeout());
+				defaults.shutdownTimeout(), Duration.ZERO);
 	}
 
 }

@@ -141,6 +141,13 @@ public class MeteringHealth {
 		putIfPresent(details, "reason", status.reason());
 		putIfPresent(details, "errorCode", status.errorCode());
 		putIfPresent(details, "checkedAt", status.checkedAt());
+		if (status.uncheckedSince() != null) {
+			details.put("uncheckedSince", status.uncheckedSince().toString());
+			details.put("uncheckedFor",
+					Duration.between(status.uncheckedSince(), this.clock.instant())
+						.truncatedTo(ChronoUnit.SECONDS)
+						.toString());
+		}
 		if (status.state() == EntitlementStatus.State.NOT_ENTITLED) {
 			problems.add("not entitled: " + status.reason()
 					+ ((status.errorCode() != null) ? " (" + status.errorCode() + ")" : ""));

@@ -3,10 +3,12 @@ package dev.metering.autoconfigure;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 
 import dev.metering.core.MeteringOperations;
 import dev.metering.core.ProductType;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
+import dev.metering.entitlement.Backoff;
 import dev.metering.entitlement.DryRunMeterUsageProbe;
 import dev.metering.entitlement.EntitlementCheck;
 import dev.metering.entitlement.RegisterUsageProbe;
@@ -30,7 +32,9 @@ import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration of the entitlement check made once at startup, before the
@@ -54,6 +58,12 @@ public class MeteringEntitlementAutoConfiguration {
 
 	static final String PUBLIC_KEY_VERSION = "aws.marketplace.metering.entitlement.public-key-version";
 
+	private static final String PEM_BEGIN = "-----BEGIN";
+
+	static final String RECHECK_MAX_INTERVAL = "aws.marketplace.metering.entitlement.recheck-max-interval";
+
+	private static final Duration RECHECK_INITIAL_INTERVAL = Duration.ofSeconds(10);
+
 	/**
 	 * The check must run at startup even with lazy initialization: a container the buyer
 	 * is not entitled to must not serve.
@@ -67,12 +77,12 @@ public class MeteringEntitlementAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(EntitlementCheck.class)
 	StartupEntitlementCheck entitlementCheck(MeteringOperations metering, MeteringProperties properties,
-			ObjectProvider<RegisterUsageSignatureVerifier> verifier) {
+			ObjectProvider<RegisterUsageSignatureVerifier> verifier, ResourceLoader resourceLoader) {
 		MeteringConfigurationValidator.validate(properties);
 		MeteringProperties.Entitlement entitlement = properties.getEntitlement();
 		StartupEntitlementCheck check = switch (properties.getProductType()) {
 			case CONTAINER -> registerUsageCheck(metering, properties,
-					verifier.getIfAvailable(() -> verifierFromPublicKey(entitlement.getPublicKey())));
+					verifier.getIfAvailable(() -> verifierFromPublicKey(entitlement.getPublicKey(), resourceLoader)));
 			case AMI -> dryRunMeterUsageCheck(metering, properties);
 			case SAAS ->
 				throw new InvalidMeteringConfigurationException(ENABLED, ENABLED + "=true is not supported for "
@@ -80,7 +90,16 @@ public class MeteringEntitlementAutoConfiguration {
 		};
 		check.setOnFailure(entitlement.getOnFailure());
 		check.setStartupTimeout(entitlement.getStartupTimeout());
+		check.setRecheckBackoff(recheckBackoff(entitlement.getRecheckMaxInterval()));
 		return check;
+	}
+
+	private static Backoff recheckBackoff(Duration max) {
+		if (max == null || max.compareTo(RECHECK_INITIAL_INTERVAL) < 0) {
+			throw new InvalidMeteringConfigurationException(RECHECK_MAX_INTERVAL, RECHECK_MAX_INTERVAL + " is " + max
+					+ ", but must be at least " + RECHECK_INITIAL_INTERVAL + " (the first background check's delay)");
+		}
+		return Backoff.exponentialWithJitter(RECHECK_INITIAL_INTERVAL, max);
 	}
 
 	private StartupEntitlementCheck registerUsageCheck(MeteringOperations metering, MeteringProperties properties,
@@ -107,18 +126,26 @@ public class MeteringEntitlementAutoConfiguration {
 				new DryRunMeterUsageProbe(metering, productCode, dimension, Clock.systemUTC()), productCode, null);
 	}
 
-	private static RegisterUsageSignatureVerifier verifierFromPublicKey(Resource publicKey) {
-		if (publicKey == null) {
+	private static RegisterUsageSignatureVerifier verifierFromPublicKey(String publicKey,
+			ResourceLoader resourceLoader) {
+		if (!StringUtils.hasText(publicKey)) {
 			throw new InvalidMeteringConfigurationException(PUBLIC_KEY, PUBLIC_KEY + " is required when the container "
 					+ "entitlement check (RegisterUsage) is on: set it to the PEM public key AWS Marketplace gave "
-					+ "with the product code, or set " + ENABLED + "=false");
+					+ "with the product code (its text or its location), or set " + ENABLED + "=false");
 		}
+		String source = "the PEM text";
 		try {
-			return RegisterUsageSignatureVerifier.fromPem(publicKey.getContentAsString(StandardCharsets.US_ASCII));
+			String pem = publicKey;
+			if (!publicKey.contains(PEM_BEGIN)) {
+				Resource resource = resourceLoader.getResource(publicKey.trim());
+				source = resource.getDescription();
+				pem = resource.getContentAsString(StandardCharsets.US_ASCII);
+			}
+			return RegisterUsageSignatureVerifier.fromPem(pem);
 		}
 		catch (IOException | IllegalArgumentException ex) {
 			throw new InvalidMeteringConfigurationException(PUBLIC_KEY,
-					PUBLIC_KEY + " (" + publicKey.getDescription() + ") is unusable: " + ex.getMessage(), ex);
+					PUBLIC_KEY + " (" + source + ") is unusable: " + ex.getMessage(), ex);
 		}
 	}
 

@@ -4,8 +4,10 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 
 import dev.metering.core.UsageRecorder;
+import dev.metering.ledger.AuditPolicy;
 import dev.metering.ledger.FileUsageLedger;
 import dev.metering.ledger.InMemoryUsageLedger;
 import dev.metering.ledger.UsageLedger;
@@ -31,6 +33,8 @@ public class MeteringLedgerAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(MeteringLedgerAutoConfiguration.class);
 
+	private static final String AUDIT = "aws.marketplace.metering.ledger.audit.";
+
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	UsageLedger usageLedger(MeteringProperties properties) {
@@ -51,6 +55,7 @@ public class MeteringLedgerAutoConfiguration {
 				.syncInterval(ledger.getSyncInterval())
 				.retention(ledger.getRetention())
 				.holdLimit(holdLimit(properties.getCapture()))
+				.auditPolicy(auditPolicy(ledger.getAudit()))
 				.build();
 		}
 		catch (UncheckedIOException ex) {
@@ -65,6 +70,23 @@ public class MeteringLedgerAutoConfiguration {
 	UsageRecorder usageRecorder(UsageLedger ledger, MeteringProperties properties) {
 		return new UsageRecorder(ledger, properties.getDimensions(), properties.getSaas().getIntegration(),
 				properties.getCapture().getOnFailure());
+	}
+
+	private static AuditPolicy auditPolicy(MeteringProperties.Ledger.Audit audit) {
+		long maxFileSize = (audit.getMaxFileSize() != null) ? audit.getMaxFileSize().toBytes() : 0;
+		if (maxFileSize <= 0) {
+			throw new InvalidMeteringConfigurationException(AUDIT + "max-file-size",
+					AUDIT + "max-file-size is " + audit.getMaxFileSize() + ", but must be positive");
+		}
+		if (audit.getMaxFileAge() == null || audit.getMaxFileAge().compareTo(Duration.ZERO) <= 0) {
+			throw new InvalidMeteringConfigurationException(AUDIT + "max-file-age",
+					AUDIT + "max-file-age is " + audit.getMaxFileAge() + ", but must be positive");
+		}
+		if (audit.getMaxHistory() < 0) {
+			throw new InvalidMeteringConfigurationException(AUDIT + "max-history",
+					AUDIT + "max-history is " + audit.getMaxHistory() + ", but must not be negative");
+		}
+		return new AuditPolicy(maxFileSize, audit.getMaxFileAge(), audit.getMaxHistory());
 	}
 
 	/**

@@ -15,7 +15,6 @@ import dev.metering.aop.MeteredUsageAspect;
 import dev.metering.reporting.ExpiredUsage;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.core.io.Resource;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -239,10 +238,11 @@ public class MeteringProperties {
 		private int publicKeyVersion = 1;
 
 		/**
-		 * PEM public key (-----BEGIN PUBLIC KEY-----) that verifies the RegisterUsage
-		 * signature. Required for container products unless the emulator is enabled.
+		 * Public key that verifies the RegisterUsage signature: the PEM text (-----BEGIN
+		 * PUBLIC KEY-----) or the location of a PEM file. Required for container products
+		 * unless the emulator is enabled.
 		 */
-		private Resource publicKey;
+		private String publicKey;
 
 		/**
 		 * What to do when the check fails: fail startup, or degrade (start, log a warning
@@ -251,9 +251,17 @@ public class MeteringProperties {
 		private OnEntitlementFailure onFailure = OnEntitlementFailure.FAIL;
 
 		/**
-		 * Time allowed for the check, throttled attempts included.
+		 * Time allowed for the check at startup, retried attempts included. Without an
+		 * answer by then (throttling, 5xx, network errors) the application starts with
+		 * the entitlement not checked.
 		 */
 		private Duration startupTimeout = Duration.ofSeconds(30);
+
+		/**
+		 * Longest delay between the background checks that follow a startup without an
+		 * answer; they back off exponentially from 10s to this, with jitter.
+		 */
+		private Duration recheckMaxInterval = Duration.ofMinutes(5);
 
 		public Boolean getEnabled() {
 			return this.enabled;
@@ -271,11 +279,11 @@ public class MeteringProperties {
 			this.publicKeyVersion = publicKeyVersion;
 		}
 
-		public Resource getPublicKey() {
+		public String getPublicKey() {
 			return this.publicKey;
 		}
 
-		public void setPublicKey(Resource publicKey) {
+		public void setPublicKey(String publicKey) {
 			this.publicKey = publicKey;
 		}
 
@@ -293,6 +301,14 @@ public class MeteringProperties {
 
 		public void setStartupTimeout(Duration startupTimeout) {
 			this.startupTimeout = startupTimeout;
+		}
+
+		public Duration getRecheckMaxInterval() {
+			return this.recheckMaxInterval;
+		}
+
+		public void setRecheckMaxInterval(Duration recheckMaxInterval) {
+			this.recheckMaxInterval = recheckMaxInterval;
 		}
 
 	}
@@ -333,6 +349,8 @@ public class MeteringProperties {
 		 */
 		private DataSize minFreeSpace = DataSize.ofMegabytes(64);
 
+		private final Audit audit = new Audit();
+
 		public LedgerType getType() {
 			return this.type;
 		}
@@ -371,6 +389,56 @@ public class MeteringProperties {
 
 		public void setMinFreeSpace(DataSize minFreeSpace) {
 			this.minFreeSpace = minFreeSpace;
+		}
+
+		public Audit getAudit() {
+			return this.audit;
+		}
+
+		/**
+		 * How the ledger's audit.log is bounded.
+		 */
+		public static class Audit {
+
+			/**
+			 * Size at which audit.log is rotated into a compressed archive.
+			 */
+			private DataSize maxFileSize = DataSize.ofMegabytes(10);
+
+			/**
+			 * Age of its first line at which audit.log is rotated, before its next line.
+			 */
+			private Duration maxFileAge = Duration.ofDays(1);
+
+			/**
+			 * How many compressed archives of audit.log are kept; the oldest are deleted.
+			 */
+			private int maxHistory = 90;
+
+			public DataSize getMaxFileSize() {
+				return this.maxFileSize;
+			}
+
+			public void setMaxFileSize(DataSize maxFileSize) {
+				this.maxFileSize = maxFileSize;
+			}
+
+			public Duration getMaxFileAge() {
+				return this.maxFileAge;
+			}
+
+			public void setMaxFileAge(Duration maxFileAge) {
+				this.maxFileAge = maxFileAge;
+			}
+
+			public int getMaxHistory() {
+				return this.maxHistory;
+			}
+
+			public void setMaxHistory(int maxHistory) {
+				this.maxHistory = maxHistory;
+			}
+
 		}
 
 	}
@@ -454,6 +522,13 @@ public class MeteringProperties {
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
 
+		/**
+		 * Range of the random delay each process adds to the offset, so that the replicas
+		 * of a fleet spread their hourly runs over it instead of all calling AWS in the
+		 * same second. Offset plus spread must stay within 30 minutes.
+		 */
+		private Duration startSpread = Duration.ofMinutes(5);
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -484,6 +559,14 @@ public class MeteringProperties {
 
 		public void setShutdownTimeout(Duration shutdownTimeout) {
 			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public Duration getStartSpread() {
+			return this.startSpread;
+		}
+
+		public void setStartSpread(Duration startSpread) {
+			this.startSpread = startSpread;
 		}
 
 	}

@@ -1,6 +1,7 @@
 package dev.metering.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import dev.metering.core.MeteringOperations;
 import dev.metering.ledger.UsageLedger;
@@ -38,17 +39,38 @@ import org.springframework.context.annotation.Bean;
 @EnableConfigurationProperties(MeteringProperties.class)
 public class MeteringReportingAutoConfiguration {
 
+	static final String OFFSET = "aws.marketplace.metering.reporting.offset";
+
+	static final String START_SPREAD = "aws.marketplace.metering.reporting.start-spread";
+
+	private static final Duration LATEST_START = Duration.ofMinutes(30);
+
 	@Bean
 	@ConditionalOnMissingBean
 	UsageReporter usageReporter(UsageLedger ledger, MeteringOperations metering, RetryRegistry retries,
 			RateLimiterRegistry rateLimiters, MeteringProperties properties) {
 		MeteringProperties.Reporting reporting = properties.getReporting();
+		validateStart(reporting.getOffset(), reporting.getStartSpread());
 		ReportingSettings defaults = ReportingSettings.defaults();
 		ReportingSettings settings = new ReportingSettings(reporting.getOffset(), reporting.getRetryInterval(),
 				properties.isReportOnShutdown(), properties.getExpiredUsage(), properties.getReportZeroUsage(),
-				defaults.acceptanceWindow(), defaults.lastSendMargin(), reporting.getShutdownTimeout());
+				defaults.acceptanceWindow(), defaults.lastSendMargin(), reporting.getShutdownTimeout(),
+				reporting.getStartSpread());
 		return new UsageReporter(ledger, metering, retries.retry(MeteringResilienceDefaults.INSTANCE),
 				rateLimiters.rateLimiter(MeteringResilienceDefaults.INSTANCE), Clock.systemUTC(), settings);
+	}
+
+	private static void validateStart(Duration offset, Duration startSpread) {
+		if (startSpread.isNegative()) {
+			throw new InvalidMeteringConfigurationException(START_SPREAD,
+					START_SPREAD + " is " + startSpread + ", but must not be negative");
+		}
+		if (offset.isNegative() || offset.plus(startSpread).compareTo(LATEST_START) > 0) {
+			throw new InvalidMeteringConfigurationException(START_SPREAD,
+					OFFSET + " (" + offset + ") + " + START_SPREAD + " (" + startSpread + ") is "
+							+ offset.plus(startSpread) + ", but must be between 0 and " + LATEST_START
+							+ ", so that each hour is sent far inside its acceptance window");
+		}
 	}
 
 }

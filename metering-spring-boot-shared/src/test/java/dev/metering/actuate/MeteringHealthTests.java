@@ -118,6 +118,20 @@ class MeteringHealthTests {
 	}
 
 	@Test
+	void upWithTheUncheckedTimeWhileTheEntitlementIsCheckedInTheBackground() {
+		EntitlementException unanswered = new EntitlementException(EntitlementReason.TIMEOUT,
+				"InternalServiceErrorException", "No entitlement answer", null);
+		this.fixture.clock.set(HOUR_10.plus(Duration.ofMinutes(90)));
+		MeteringHealth.Check health = health(() -> EntitlementStatus.unanswered(unanswered, HOUR_10.plusSeconds(30),
+				HOUR_10, MeteringFixture.PRODUCT, 1));
+		assertThat(health.up()).isTrue();
+		assertThat(detail(health, "entitlement")).containsEntry("state", EntitlementStatus.State.NOT_CHECKED)
+			.containsEntry("errorCode", "InternalServiceErrorException")
+			.containsEntry("uncheckedSince", "2026-03-01T10:00:00Z")
+			.containsEntry("uncheckedFor", "PT1H30M");
+	}
+
+	@Test
 	void usageThatKeepsMeetingRecordsOfAnotherWriterShowsSinceWhenAndIsDownAfterTheAcceptanceWindow() {
 		this.fixture.recorder.record("scans", 3, null, null);
 		Instant hour = HOUR_10;

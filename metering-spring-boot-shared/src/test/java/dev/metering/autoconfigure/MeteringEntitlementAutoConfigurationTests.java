@@ -148,6 +148,14 @@ class MeteringEntitlementAutoConfigurationTests {
 	}
 
 	@Test
+	void aRecheckMaxIntervalBelowTheFirstDelayIsRefused() {
+		this.onEmulator.withPropertyValues("aws.marketplace.metering.entitlement.recheck-max-interval=1s")
+			.run((context) -> assertConfigurationFailure(context,
+					MeteringEntitlementAutoConfiguration.RECHECK_MAX_INTERVAL,
+					"aws.marketplace.metering.entitlement.recheck-max-interval is PT1S, but must be at least PT10S"));
+	}
+
+	@Test
 	void aSaasProductHasNoStartupCheck() {
 		this.withoutEmulator
 			.withPropertyValues("aws.marketplace.metering.product-type=saas",
@@ -182,6 +190,14 @@ class MeteringEntitlementAutoConfigurationTests {
 	}
 
 	@Test
+	void aPublicKeyLocationThatDoesNotExistIsRefused() {
+		Path missing = this.keys.resolve("missing.pem");
+		this.withoutEmulator.withPropertyValues("aws.marketplace.metering.entitlement.public-key=file:" + missing)
+			.run((context) -> assertConfigurationFailure(context, MeteringEntitlementAutoConfiguration.PUBLIC_KEY,
+					"aws.marketplace.metering.entitlement.public-key (URL [file:" + missing + "]) is unusable"));
+	}
+
+	@Test
 	void aPublicKeyVersionBelowOneIsRefused() {
 		this.onEmulator.withPropertyValues("aws.marketplace.metering.entitlement.public-key-version=0")
 			.run((context) -> assertConfigurationFailure(context,
@@ -205,6 +221,26 @@ class MeteringEntitlementAutoConfigurationTests {
 	}
 
 	@Test
+	void acceptsThePublicKeyAsPemTextAsFromAnEnvironmentVariableOrAConfigTree() throws Exception {
+		KeyPair signingKey = rsaKeyPair();
+		try (MarketplaceMeteringEmulator aws = MarketplaceMeteringEmulator.builder().signingKey(signingKey).start()) {
+			this.withoutEmulator.withUserConfiguration(CredentialsConfiguration.class)
+				.withPropertyValues("aws.marketplace.metering.endpoint=" + aws.endpoint(),
+						"aws.marketplace.metering.entitlement.public-key=" + pem(signingKey))
+				.run((context) -> assertThat(context.getBean(EntitlementCheck.class).getStatus().isEntitled())
+					.isTrue());
+		}
+	}
+
+	@Test
+	void pemTextThatIsNotAKeyFailsStartupNamingTheProperty() {
+		this.withoutEmulator.withPropertyValues(
+				"aws.marketplace.metering.entitlement.public-key=-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----")
+			.run((context) -> assertConfigurationFailure(context, MeteringEntitlementAutoConfiguration.PUBLIC_KEY,
+					"aws.marketplace.metering.entitlement.public-key (the PEM text) is unusable"));
+	}
+
+	@Test
 	void aSignatureFromAnotherKeyStopsStartup() throws Exception {
 		try (MarketplaceMeteringEmulator aws = MarketplaceMeteringEmulator.builder().start()) {
 			this.withoutEmulator.withUserConfiguration(CredentialsConfiguration.class)
@@ -222,10 +258,13 @@ class MeteringEntitlementAutoConfigurationTests {
 	}
 
 	private String writeKey(KeyPair keyPair) throws IOException {
-		String pem = "-----BEGIN PUBLIC KEY-----\n"
+		return "file:" + Files.writeString(Files.createTempFile(this.keys, "aws", ".pem"), pem(keyPair));
+	}
+
+	private static String pem(KeyPair keyPair) {
+		return "-----BEGIN PUBLIC KEY-----\n"
 				+ Base64.getMimeEncoder(64, new byte[] { '\n' }).encodeToString(keyPair.getPublic().getEncoded())
 				+ "\n-----END PUBLIC KEY-----\n";
-		return "file:" + Files.writeString(Files.createTempFile(this.keys, "aws", ".pem"), pem);
 	}
 
 	private static KeyPair rsaKeyPair() throws GeneralSecurityException {

@@ -167,6 +167,30 @@ class MeteringLedgerAutoConfigurationTests {
 				.hasMessageContaining("aws.marketplace.metering.capture.hold-limit is -1; it must be at least 0"));
 	}
 
+	@Test
+	void aNegativeAuditHistoryFailsStartup() {
+		this.contextRunner
+			.withPropertyValues("aws.marketplace.metering.ledger.directory=" + this.directory.resolve("ledger"),
+					"aws.marketplace.metering.ledger.audit.max-history=-1")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidMeteringConfigurationException.class)
+				.hasMessageContaining(
+						"aws.marketplace.metering.ledger.audit.max-history is -1, but must not be negative"));
+	}
+
+	@Test
+	void anAuditFileSizeOfZeroFailsStartup() {
+		this.contextRunner
+			.withPropertyValues("aws.marketplace.metering.ledger.directory=" + this.directory.resolve("ledger"),
+					"aws.marketplace.metering.ledger.audit.max-file-size=0B")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.isInstanceOf(InvalidMeteringConfigurationException.class)
+				.hasMessageContaining(
+						"aws.marketplace.metering.ledger.audit.max-file-size is 0B, but must be positive"));
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class FullLedgerConfiguration {
 

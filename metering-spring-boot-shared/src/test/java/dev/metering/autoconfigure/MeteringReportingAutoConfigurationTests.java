@@ -11,11 +11,14 @@ import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.retry.RetryRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -25,6 +28,7 @@ import static org.mockito.Mockito.mock;
  * Tests for {@link MeteringReportingAutoConfiguration} and
  * {@link MeteringResilienceDefaults}.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class MeteringReportingAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -104,6 +108,30 @@ class MeteringReportingAutoConfigurationTests {
 					.as("2 attempts for the first report, then the third and last permit for the second")
 					.isEqualTo(3);
 				assertThat(cycle.pending()).isEqualTo(2);
+			});
+	}
+
+	@Test
+	void startsEachHourlyRunWithinAFiveMinuteSpreadByDefault(CapturedOutput output) {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(UsageReporter.class);
+			assertThat(output).containsPattern("Reporting usage to AWS Marketplace PT[0-9.MS]+ after each hour "
+					+ "\\(offset PT1M plus a random PT[0-9.MS]+ within the start spread of PT5M\\)");
+		});
+	}
+
+	@Test
+	void aStartSpreadReachingPastHalfAnHourIsRefused() {
+		this.contextRunner.withPropertyValues("aws.marketplace.metering.reporting.start-spread=1770s")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOfSatisfying(InvalidMeteringConfigurationException.class,
+							(ex) -> assertThat(ex.getProperty())
+								.isEqualTo(MeteringReportingAutoConfiguration.START_SPREAD))
+					.hasMessageContaining("aws.marketplace.metering.reporting.offset (PT1M) + "
+							+ "aws.marketplace.metering.reporting.start-spread (PT29M30S) is PT30M30S, but must be "
+							+ "between 0 and PT30M");
 			});
 	}
 

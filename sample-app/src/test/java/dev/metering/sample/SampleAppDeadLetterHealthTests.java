@@ -1,0 +1,82 @@
+package dev.metering.sample;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import dev.metering.core.MarketplaceCustomer;
+import dev.metering.core.MeteringOperations;
+import dev.metering.reporting.UsageReporter;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.client.RestTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A dead letter (AWS refused a customer's usage for good) is a billing problem to alert
+ * on: it turns the {@code metering} health DOWN, and never the readiness or liveness the
+ * platform routes and restarts by.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "management.server.port=0")
+class SampleAppDeadLetterHealthTests {
+
+	private static final MarketplaceCustomer UNKNOWN_LICENSE = MarketplaceCustomer.license("444455556666",
+			"arn:aws:license-manager::123456789012:license:l-0unknown0license001");
+
+	@TempDir
+	static Path ledgerDirectory;
+
+	@DynamicPropertySource
+	static void ledgerDirectory(DynamicPropertyRegistry properties) {
+		properties.add("aws.marketplace.metering.ledger.directory", () -> ledgerDirectory.toString());
+	}
+
+	@Value("${local.management.port}")
+	private int managementPort;
+
+	@Autowired
+	private MeteringOperations metering;
+
+	@Autowired
+	private UsageReporter reporter;
+
+	private final RestTemplate rest = SampleHttp.client(0);
+
+	@Test
+	void aDeadLetterTurnsMeteringDownButNeverReadinessOrLiveness() {
+		assertThat(status("/actuator/health/readiness")).isEqualTo(HttpStatus.OK);
+		this.metering.record("scans", 3, Map.of(), UNKNOWN_LICENSE);
+		this.reporter.report(true);
+
+		ResponseEntity<Map> metering = get("/actuator/health/metering");
+		assertThat(metering.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
+		assertThat(metering.getBody()).containsEntry("status", "DOWN");
+		assertThat(nested(metering.getBody(), "details", "deadLetters")).containsEntry("count", 1);
+		assertThat(get("/actuator/health/readiness").getBody()).containsEntry("status", "UP");
+		assertThat(status("/actuator/health/readiness")).isEqualTo(HttpStatus.OK);
+		assertThat(get("/actuator/health/liveness").getBody()).containsEntry("status", "UP");
+		assertThat(status("/actuator/health/liveness")).isEqualTo(HttpStatus.OK);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> nested(Map<String, Object> body, String name, String nested) {
+		return (Map<String, Object>) ((Map<String, Object>) body.get(name)).get(nested);
+	}
+
+	private HttpStatus status(String path) {
+		return HttpStatus.valueOf(get(path).getStatusCode().value());
+	}
+
+	private ResponseEntity<Map> get(String path) {
+		return this.rest.getForEntity("http://localhost:" + this.managementPort + path, Map.class);
+	}
+
+}
