@@ -428,13 +428,15 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		}
 
 		/**
-		 * Set the size of a usage segment file; 16 MiB (262,144 counters) by default.
-		 * Small sizes are for tests.
-		 * @param segmentBytes the size in bytes, at least one entry
+		 * Set the size of a usage segment file; 16 MiB (a header and 262,143 counters of
+		 * 64 bytes) by default. Small sizes are for tests.
+		 * @param segmentBytes the size in bytes, at least 128 (the header and one
+		 * counter)
 		 * @return this builder
 		 */
 		public Builder segmentBytes(int segmentBytes) {
-			Assert.isTrue(segmentBytes >= Segment.ENTRY_BYTES, "'segmentBytes' must hold at least one entry");
+			Assert.isTrue(segmentBytes >= Segment.MIN_BYTES, () -> "'segmentBytes' must be at least "
+					+ Segment.MIN_BYTES + " (a header and one counter), but was " + segmentBytes);
 			this.segmentBytes = segmentBytes;
 			return this;
 		}

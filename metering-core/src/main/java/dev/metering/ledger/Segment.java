@@ -29,12 +29,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  * aggregating: a damaged counter sets aside the whole total of its key, hour and stripe
  * (reported, never silently), and the check misses about one random corruption of a count
  * in 16.7 million.
+ * <p>
+ * The first slot of a segment is its header: {@link #MAGIC} and the
+ * {@link #FORMAT_VERSION format version} ({@code long magic, int version}, then zeros),
+ * written once when the segment is created; the counters follow. A segment written before
+ * the header existed (no magic in its first slot) is read as version 0, every slot a
+ * counter. A segment of another version is refused, never read. (Its count word is zero,
+ * so a version 0 reader sees the header as an empty slot.)
  *
  * @author metering-spring-boot
  */
 final class Segment {
 
 	static final int ENTRY_BYTES = 64;
+
+	/** The first bytes of a segment with a header: "METERSEG". */
+	static final long MAGIC = 0x4D45_5445_5253_4547L;
+
+	/** The format version this code writes and reads, besides version 0 (no header). */
+	static final int FORMAT_VERSION = 1;
+
+	/** The bytes of the smallest segment: the header and one counter. */
+	static final int MIN_BYTES = 2 * ENTRY_BYTES;
+
+	private static final int VERSION = 8;
 
 	/**
 	 * The most a single counter holds; more goes into another counter. A record of
@@ -69,28 +87,36 @@ final class Segment {
 
 	private final boolean recovered;
 
-	private Segment(Path path, long sequence, MappedByteBuffer buffer, int capacity, boolean recovered) {
+	private final int firstCounter;
+
+	private Segment(Path path, long sequence, MappedByteBuffer buffer, int capacity, boolean recovered,
+			int firstCounter) {
 		this.path = path;
 		this.sequence = sequence;
 		this.buffer = buffer;
 		this.capacity = capacity;
 		this.recovered = recovered;
-		this.next = new AtomicInteger(recovered ? capacity : 0);
+		this.firstCounter = firstCounter;
+		this.next = new AtomicInteger(recovered ? capacity : firstCounter);
 	}
 
 	/**
 	 * Create and map a new segment file. Its space is reserved first, by writing it
 	 * whole, so that a full disk fails here, with an {@link IOException}, and never
 	 * later, when a counter is written through the mapping (which would crash the JVM). A
-	 * segment that cannot be created leaves no file.
+	 * segment that cannot be created leaves no file. Its header is written before it is
+	 * used.
 	 * @param path the file
 	 * @param sequence its sequence number
-	 * @param bytes its size, rounded down to whole entries
+	 * @param bytes its size, rounded down to whole entries, at least {@link #MIN_BYTES}
 	 * @param io the file I/O
 	 * @return the segment
 	 * @throws IOException on failure
 	 */
 	static Segment create(Path path, long sequence, int bytes, LedgerIo io) throws IOException {
+		if (bytes < MIN_BYTES) {
+			throw new IllegalArgumentException("A segment of " + bytes + " bytes holds no counter");
+		}
 		int capacity = bytes / ENTRY_BYTES;
 		long size = (long) capacity * ENTRY_BYTES;
 		try {
@@ -101,7 +127,9 @@ final class Segment {
 					return channel.map(FileChannel.MapMode.READ_WRITE, 0, size);
 				}
 			});
-			return new Segment(path, sequence, buffer, capacity, false);
+			buffer.putLong(0, MAGIC);
+			buffer.putInt(VERSION, FORMAT_VERSION);
+			return new Segment(path, sequence, buffer, capacity, false, 1);
 		}
 		catch (IOException | RuntimeException ex) {
 			Files.deleteIfExists(path);
@@ -119,17 +147,25 @@ final class Segment {
 	}
 
 	/**
-	 * Map a segment file written by an earlier run; it is never appended to.
+	 * Map a segment file written by an earlier run; it is never appended to. A segment
+	 * without a header is read as version 0, every slot a counter.
 	 * @param path the file
 	 * @param sequence its sequence number
 	 * @return the segment
-	 * @throws IOException on failure
+	 * @throws IOException on failure, or if the segment has a format version other than
+	 * {@link #FORMAT_VERSION}
 	 */
 	static Segment open(Path path, long sequence) throws IOException {
 		try (FileChannel channel = LedgerFiles.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
 			int capacity = (int) (channel.size() / ENTRY_BYTES);
 			MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, (long) capacity * ENTRY_BYTES);
-			return new Segment(path, sequence, buffer, capacity, true);
+			boolean header = capacity > 0 && buffer.getLong(0) == MAGIC;
+			if (header && buffer.getInt(VERSION) != FORMAT_VERSION) {
+				throw new IOException("Usage ledger segment " + path + " has format version " + buffer.getInt(VERSION)
+						+ ", which this version of the starter cannot read (it reads versions 0 and " + FORMAT_VERSION
+						+ "); it was left untouched: open the ledger with the starter that wrote it");
+			}
+			return new Segment(path, sequence, buffer, capacity, true, header ? 1 : 0);
 		}
 	}
 
@@ -172,7 +208,7 @@ final class Segment {
 	 */
 	void scan(Visitor visitor) {
 		int end = this.recovered ? this.capacity : Math.min(this.next.get(), this.capacity);
-		for (int slot = 0; slot < end; slot++) {
+		for (int slot = this.firstCounter; slot < end; slot++) {
 			int offset = slot * ENTRY_BYTES;
 			long count = (long) LONGS.getAcquire(this.buffer, offset + COUNT);
 			int keyId = this.buffer.getInt(offset);
@@ -229,11 +265,12 @@ final class Segment {
 
 	/**
 	 * Fault every page of a segment no writer uses yet, so that appending to it later
-	 * does not pay for page faults (which cost more than the append itself).
+	 * does not pay for page faults (which cost more than the append itself). Each page is
+	 * written with what it holds, so the header is kept.
 	 */
 	void prefault() {
 		for (int offset = 0; offset < this.capacity * ENTRY_BYTES; offset += PAGE_BYTES) {
-			this.buffer.put(offset, (byte) 0);
+			this.buffer.put(offset, this.buffer.get(offset));
 		}
 	}
 

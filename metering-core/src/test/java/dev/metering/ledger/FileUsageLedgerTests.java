@@ -2,6 +2,7 @@ package dev.metering.ledger;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -46,7 +47,8 @@ class FileUsageLedgerTests {
 
 	private static final UsageKey BYTES = UsageKey.of("bytes");
 
-	private static final int TEN_ENTRIES = 10 * Segment.ENTRY_BYTES;
+	/** A segment of a header and ten counters. */
+	private static final int TEN_COUNTERS = 11 * Segment.ENTRY_BYTES;
 
 	@TempDir
 	Path temp;
@@ -75,7 +77,7 @@ class FileUsageLedgerTests {
 			.clock(this.clock)
 			.productCode("prod-1")
 			.reportingIdentity("pod-a")
-			.segmentBytes(TEN_ENTRIES)
+			.segmentBytes(TEN_COUNTERS)
 			.build();
 		this.opened.add(ledger);
 		return ledger;
@@ -279,7 +281,7 @@ class FileUsageLedgerTests {
 	@Test
 	void aTruncatedSegmentKeepsEveryWholeEntryAndIsCopiedAside(CapturedOutput output) throws IOException {
 		Path segment = segmentOfAClosedLedgerWithScansRedAndBytes();
-		int whole = 2 * Segment.ENTRY_BYTES;
+		int whole = 3 * Segment.ENTRY_BYTES;
 		try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
 			file.setLength(whole + 10);
 		}
@@ -302,7 +304,8 @@ class FileUsageLedgerTests {
 	@Test
 	void aCorruptedCounterIsSetAsideAndTheOthersKept(CapturedOutput output) throws IOException {
 		Path segment = segmentOfAClosedLedgerWithScansRedAndBytes();
-		int quantityOfRed = Segment.ENTRY_BYTES + 16;
+		int red = 2 * Segment.ENTRY_BYTES;
+		int quantityOfRed = red + 16;
 		try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
 			file.seek(quantityOfRed + 3);
 			file.write(0x7F);
@@ -311,13 +314,51 @@ class FileUsageLedgerTests {
 		assertThat(reopened.view().openUsage()).containsExactlyInAnyOrder(new LedgerView.OpenUsage(SCANS, TEN, 1),
 				new LedgerView.OpenUsage(BYTES, TEN, 4));
 		assertThat(reopened.recovery().damages()).singleElement().satisfies((damage) -> {
-			assertThat(damage.offset()).isEqualTo(Segment.ENTRY_BYTES);
-			assertThat(Files.size(damage.copy())).isEqualTo(TEN_ENTRIES);
+			assertThat(damage.offset()).isEqualTo(red);
+			assertThat(Files.size(damage.copy())).isEqualTo(TEN_COUNTERS);
 		});
-		assertThat(output).contains("ERROR").contains(segment.toString()).contains("offset " + Segment.ENTRY_BYTES);
+		assertThat(output).contains("ERROR").contains(segment.toString()).contains("offset " + red);
 		reopened.record(SCANS, 10);
 		assertThat(reopened.view().openUsage()).containsExactlyInAnyOrder(new LedgerView.OpenUsage(SCANS, TEN, 11),
 				new LedgerView.OpenUsage(BYTES, TEN, 4));
+	}
+
+	@Test
+	void aSegmentWrittenBeforeTheHeaderRecoversItsUsageExactly() throws IOException {
+		FileUsageLedger ledger = open();
+		for (int i = 1; i <= 25; i++) {
+			ledger.record(UsageKey.of("scans", "cust-" + i, null), i);
+		}
+		LedgerView before = ledger.view();
+		ledger.close();
+		for (Path segment : segments()) {
+			withoutHeader(segment);
+		}
+		FileUsageLedger reopened = open();
+		assertThat(reopened.view()).isEqualTo(before);
+		assertThat(reopened.recovery().recoveredEntries()).isEqualTo(25);
+		assertThat(reopened.recovery().isClean()).isTrue();
+		reopened.record(UsageKey.of("scans", "cust-1", null), 100);
+		this.clock.set(ELEVEN.plusSeconds(5));
+		assertThat(reopened.seal(ELEVEN)).extracting(UsageReport::quantity).hasSize(25).contains(101L);
+		reopened.close();
+		assertThat(open().recovery().isClean()).isTrue();
+	}
+
+	@Test
+	void aSegmentOfAnUnknownFormatVersionIsRefusedAndLeftUntouched() throws IOException {
+		Path segment = segmentOfAClosedLedgerWithScansRedAndBytes();
+		try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
+			file.seek(8);
+			file.writeInt(Segment.FORMAT_VERSION + 1);
+		}
+		byte[] written = Files.readAllBytes(segment);
+		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(this::open)
+			.havingCause()
+			.withMessageContaining(segment.toString())
+			.withMessageContaining("format version " + (Segment.FORMAT_VERSION + 1));
+		assertThat(Files.readAllBytes(segment)).isEqualTo(written);
+		assertThat(segments()).hasSize(2);
 	}
 
 	@Test
@@ -374,8 +415,8 @@ class FileUsageLedgerTests {
 	}
 
 	/**
-	 * Record 1 scan, 2 red scans and 4 bytes (a counter each), close the ledger and
-	 * return its segment.
+	 * Record 1 scan, 2 red scans and 4 bytes (a counter each, after the header), close
+	 * the ledger and return its segment.
 	 */
 	private Path segmentOfAClosedLedgerWithScansRedAndBytes() throws IOException {
 		FileUsageLedger ledger = open();
@@ -386,11 +427,23 @@ class FileUsageLedgerTests {
 		return segments().get(0);
 	}
 
+	/**
+	 * Rewrite a segment as it was written before segments had a header: its counters from
+	 * the first slot on.
+	 */
+	private static void withoutHeader(Path segment) throws IOException {
+		byte[] content = Files.readAllBytes(segment);
+		byte[] preHeader = new byte[content.length];
+		System.arraycopy(content, Segment.ENTRY_BYTES, preHeader, 0, content.length - Segment.ENTRY_BYTES);
+		Files.write(segment, preHeader);
+	}
+
 	private List<Path> segmentsWithEntries() throws IOException {
 		List<Path> withEntries = new ArrayList<>();
 		for (Path segment : segments()) {
-			byte[] content = Files.readAllBytes(segment);
-			if (!Arrays.equals(content, new byte[content.length])) {
+			byte[] counters = Arrays.copyOfRange(Files.readAllBytes(segment), Segment.ENTRY_BYTES,
+					(int) Files.size(segment));
+			if (!Arrays.equals(counters, new byte[counters.length])) {
 				withEntries.add(segment);
 			}
 		}

@@ -1,6 +1,8 @@
 package dev.metering.ledger;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +35,22 @@ class SegmentTests {
 	}
 
 	@Test
+	void aNewSegmentStartsWithAHeaderOfTheMagicAndTheFormatVersionThatPrefaultingKeeps() throws IOException {
+		Path file = this.directory.resolve("segment-000000000001.log");
+		Segment segment = Segment.create(file, 1, 3 * Segment.ENTRY_BYTES, LedgerIo.DIRECT);
+		segment.prefault();
+		segment.allocate(7, 100).add(2);
+		segment.force();
+		ByteBuffer content = ByteBuffer.wrap(Files.readAllBytes(file));
+		assertThat(content.getLong(0)).isEqualTo(Segment.MAGIC);
+		assertThat(content.getInt(8)).isEqualTo(Segment.FORMAT_VERSION);
+		assertThat(content.getInt(Segment.ENTRY_BYTES)).as("the first counter's key").isEqualTo(7);
+		assertThat(counters(Segment.open(file, 1))).containsExactly("7@100=2", "empty");
+	}
+
+	@Test
 	void anAllocatedCounterReadsAsAnEntryOfZeroAndAFullSegmentAllocatesNothing() throws IOException {
-		Segment segment = Segment.create(this.directory.resolve("segment-000000000001.log"), 1, 2 * Segment.ENTRY_BYTES,
+		Segment segment = Segment.create(this.directory.resolve("segment-000000000001.log"), 1, 3 * Segment.ENTRY_BYTES,
 				LedgerIo.DIRECT);
 		segment.allocate(1, 100);
 		segment.allocate(2, 100).add(3);
