@@ -8,7 +8,7 @@ import java.util.Map;
 
 import dev.metering.core.LicenseArns;
 import dev.metering.core.MeteringException;
-import dev.metering.core.MeteringOperations;
+import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringOutcome;
 import dev.metering.core.MeteringRequestValidator;
 import dev.metering.ledger.UsageLedger;
@@ -40,19 +40,18 @@ final class BatchMeterUsageSender {
 
 	private static final String INVALID_LICENSE = "InvalidLicenseException";
 
-	/** Below the 1 MB limit by room for the product code the template adds. */
+	/** Below the 1 MB limit by room for the product code the gateway adds. */
 	static final long MAX_BYTES = 1024 * 1024 - 512;
 
 	private final UsageLedger ledger;
 
-	private final MeteringOperations metering;
+	private final MeteringGateway metering;
 
 	private final ResilientCall calls;
 
 	private final ReportOutcomes outcomes;
 
-	BatchMeterUsageSender(UsageLedger ledger, MeteringOperations metering, ResilientCall calls,
-			ReportOutcomes outcomes) {
+	BatchMeterUsageSender(UsageLedger ledger, MeteringGateway metering, ResilientCall calls, ReportOutcomes outcomes) {
 		this.ledger = ledger;
 		this.metering = metering;
 		this.calls = calls;

@@ -13,7 +13,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
-import dev.metering.core.MeteringOperations;
+import dev.metering.core.MeteringGateway;
 import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.ledger.UsageReport;
@@ -88,12 +88,12 @@ public class UsageReporter implements SmartLifecycle {
 	 * @param clock the clock that decides which hours have ended
 	 * @param settings how to run
 	 */
-	public UsageReporter(UsageLedger ledger, MeteringOperations metering, Retry retry, RateLimiter rateLimiter,
+	public UsageReporter(UsageLedger ledger, MeteringGateway metering, Retry retry, RateLimiter rateLimiter,
 			Clock clock, ReportingSettings settings) {
 		this(ledger, metering, retry, rateLimiter, clock, settings, Pause.REAL_TIME);
 	}
 
-	UsageReporter(UsageLedger ledger, MeteringOperations metering, Retry retry, RateLimiter rateLimiter, Clock clock,
+	UsageReporter(UsageLedger ledger, MeteringGateway metering, Retry retry, RateLimiter rateLimiter, Clock clock,
 			ReportingSettings settings, Pause pause) {
 		this.ledger = ledger;
 		this.clock = clock;

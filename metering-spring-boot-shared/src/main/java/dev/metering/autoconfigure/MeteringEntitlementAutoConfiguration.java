@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 
-import dev.metering.core.MeteringOperations;
+import dev.metering.core.MeteringGateway;
 import dev.metering.core.ProductType;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.entitlement.DryRunMeterUsageProbe;
@@ -41,7 +41,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * @author metering-spring-boot
  */
 @AutoConfiguration(after = { MeteringAutoConfiguration.class, MeteringEmulatorAutoConfiguration.class })
-@ConditionalOnBean(MeteringOperations.class)
+@ConditionalOnBean(MeteringGateway.class)
 @Conditional(MeteringEntitlementAutoConfiguration.OnEntitlementCheckCondition.class)
 @EnableConfigurationProperties(MeteringProperties.class)
 public class MeteringEntitlementAutoConfiguration {
@@ -66,7 +66,7 @@ public class MeteringEntitlementAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(EntitlementCheck.class)
-	StartupEntitlementCheck entitlementCheck(MeteringOperations metering, MeteringProperties properties,
+	StartupEntitlementCheck entitlementCheck(MeteringGateway metering, MeteringProperties properties,
 			ObjectProvider<RegisterUsageSignatureVerifier> verifier) {
 		MeteringConfigurationValidator.validate(properties);
 		MeteringProperties.Entitlement entitlement = properties.getEntitlement();
@@ -83,7 +83,7 @@ public class MeteringEntitlementAutoConfiguration {
 		return check;
 	}
 
-	private StartupEntitlementCheck registerUsageCheck(MeteringOperations metering, MeteringProperties properties,
+	private StartupEntitlementCheck registerUsageCheck(MeteringGateway metering, MeteringProperties properties,
 			RegisterUsageSignatureVerifier verifier) {
 		int version = properties.getEntitlement().getPublicKeyVersion();
 		if (version < 1) {
@@ -95,7 +95,7 @@ public class MeteringEntitlementAutoConfiguration {
 				productCode, version);
 	}
 
-	private StartupEntitlementCheck dryRunMeterUsageCheck(MeteringOperations metering, MeteringProperties properties) {
+	private StartupEntitlementCheck dryRunMeterUsageCheck(MeteringGateway metering, MeteringProperties properties) {
 		if (properties.getDimensions().isEmpty()) {
 			throw new InvalidMeteringConfigurationException(MeteringConfigurationValidator.DIMENSIONS,
 					MeteringConfigurationValidator.DIMENSIONS + " is empty, but the ami entitlement check "

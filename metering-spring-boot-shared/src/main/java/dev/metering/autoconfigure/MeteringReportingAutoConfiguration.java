@@ -2,7 +2,7 @@ package dev.metering.autoconfigure;
 
 import java.time.Clock;
 
-import dev.metering.core.MeteringOperations;
+import dev.metering.core.MeteringGateway;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.reporting.ReportingSettings;
 import dev.metering.reporting.UsageReporter;
@@ -33,14 +33,14 @@ import org.springframework.context.annotation.Bean;
 				"io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration",
 				"io.github.resilience4j.springboot.ratelimiter.autoconfigure.RateLimiterAutoConfiguration" })
 @ConditionalOnClass({ RetryRegistry.class, RateLimiterRegistry.class })
-@ConditionalOnBean({ UsageLedger.class, MeteringOperations.class, RetryRegistry.class, RateLimiterRegistry.class })
+@ConditionalOnBean({ UsageLedger.class, MeteringGateway.class, RetryRegistry.class, RateLimiterRegistry.class })
 @ConditionalOnProperty(prefix = "aws.marketplace.metering.reporting", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(MeteringProperties.class)
 public class MeteringReportingAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	UsageReporter usageReporter(UsageLedger ledger, MeteringOperations metering, RetryRegistry retries,
+	UsageReporter usageReporter(UsageLedger ledger, MeteringGateway metering, RetryRegistry retries,
 			RateLimiterRegistry rateLimiters, MeteringProperties properties) {
 		MeteringProperties.Reporting reporting = properties.getReporting();
 		ReportingSettings defaults = ReportingSettings.defaults();

@@ -2,6 +2,9 @@ package dev.metering.autoconfigure;
 
 import java.time.Duration;
 
+import dev.metering.core.MeteringGateway;
+import dev.metering.core.MeteringOperations;
+import dev.metering.core.MeteringTemplate;
 import dev.metering.core.UsageRecorder;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.reporting.ReportingStatistics.Cycle;
@@ -20,6 +23,7 @@ import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verifyNoInteractions;
 
 /**
  * Tests for {@link MeteringReportingAutoConfiguration} and
@@ -104,6 +108,23 @@ class MeteringReportingAutoConfigurationTests {
 					.as("2 attempts for the first report, then the third and last permit for the second")
 					.isEqualTo(3);
 				assertThat(cycle.pending()).isEqualTo(2);
+			});
+	}
+
+	@Test
+	void theReporterSendsThroughTheGatewayNotTheApplicationsOperations() {
+		MeteringOperations userOperations = mock(MeteringOperations.class);
+		this.contextRunner.withConfiguration(AutoConfigurations.of(MeteringEmulatorAutoConfiguration.class))
+			.withPropertyValues("aws.marketplace.metering.emulator.enabled=true",
+					"aws.marketplace.metering.dimensions=scans")
+			.withBean(MeteringOperations.class, () -> userOperations)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(MeteringGateway.class).doesNotHaveBean(MeteringTemplate.class);
+				context.getBean(UsageRecorder.class).record("scans", 3, null, null);
+				assertThat(context.getBean(UsageReporter.class).report(true).reported()).isOne();
+				assertThat(context.getBean(MarketplaceMeteringEmulator.class).records()).singleElement()
+					.satisfies((record) -> assertThat(record.quantity()).isEqualTo(3));
+				verifyNoInteractions(userOperations);
 			});
 	}
 
