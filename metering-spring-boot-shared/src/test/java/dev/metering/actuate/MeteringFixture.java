@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.Set;
 
 import dev.metering.core.MeteringGateway;
-import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
@@ -62,7 +61,6 @@ final class MeteringFixture implements AutoCloseable {
 		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "pod-1");
 		this.recorder = new UsageRecorder(this.ledger, Set.of("scans", "pages"), SaasIntegration.LEGACY);
 		MeteringGateway gateway = new MeteringGateway(this.client, PRODUCT);
-		MeteringTemplate template = new MeteringTemplate(gateway, this.recorder);
 		Retry retry = Retry.of("marketplaceMetering",
 				RetryConfig.custom()
 					.maxAttempts(2)
