@@ -35,8 +35,6 @@ public class MeteringGateway {
 
 	private static final Log logger = LogFactory.getLog(MeteringGateway.class);
 
-	private static final String DRY_RUN_PERMITTED = "DryRunOperation";
-
 	private final MarketplaceMeteringClient client;
 
 	private final String productCode;
@@ -77,7 +75,7 @@ public class MeteringGateway {
 			return call("MeterUsage", () -> this.client.meterUsage(complete));
 		}
 		catch (MeteringException ex) {
-			if (Boolean.TRUE.equals(complete.dryRun()) && DRY_RUN_PERMITTED.equals(ex.getErrorCode())) {
+			if (Boolean.TRUE.equals(complete.dryRun()) && MeteringErrors.DRY_RUN_OPERATION.equals(ex.getErrorCode())) {
 				return MeterUsageResponse.builder().build();
 			}
 			throw ex;

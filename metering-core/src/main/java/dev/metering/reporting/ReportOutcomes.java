@@ -30,9 +30,8 @@ final class ReportOutcomes {
 
 	private static final Log logger = LogFactory.getLog(ReportOutcomes.class);
 
-	private static final Set<String> FOREIGN_RECORD = Set.of("DuplicateRequestException", "DuplicateRecord");
-
-	private static final String IDEMPOTENCY_CONFLICT = "IdempotencyConflictException";
+	private static final Set<String> FOREIGN_RECORD = Set.of(MeteringErrors.DUPLICATE_REQUEST,
+			MeteringErrors.DUPLICATE_RECORD);
 
 	private final UsageLedger ledger;
 
@@ -111,7 +110,7 @@ final class ReportOutcomes {
 		if (FOREIGN_RECORD.contains(errorCode)) {
 			moveForward(report, errorCode);
 		}
-		else if (IDEMPOTENCY_CONFLICT.equals(errorCode)) {
+		else if (MeteringErrors.IDEMPOTENCY_CONFLICT.equals(errorCode)) {
 			deadLetter(report, outcome + " " + errorCode + ": one ClientToken was sent with two contents, "
 					+ "which only a defect of metering-spring-boot can cause; please report it");
 		}

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import dev.metering.limits.MeteringLimits;
 import dev.metering.test.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -141,14 +142,14 @@ abstract class UsageLedgerContractTests {
 
 	@Test
 	void tagSetsBeyondTheAllocationLimitAreFoldedIntoTheUntaggedAllocation() {
-		int tagSets = ReportAssembler.MAX_ALLOCATIONS + 10;
+		int tagSets = MeteringLimits.USAGE_ALLOCATIONS_MAX + 10;
 		long expected = 0;
 		for (int i = 1; i <= tagSets; i++) {
 			this.ledger.record(UsageKey.of("scans", null, Map.of("user", "u" + i)), 100 + i);
 			expected += 100 + i;
 		}
 		UsageReport report = this.ledger.seal(ELEVEN).get(0);
-		assertThat(report.allocations()).hasSize(ReportAssembler.MAX_ALLOCATIONS);
+		assertThat(report.allocations()).hasSize(MeteringLimits.USAGE_ALLOCATIONS_MAX);
 		assertThat(report.quantity()).isEqualTo(expected);
 		assertThat(report.allocations().stream().mapToLong(Allocation::quantity).sum()).isEqualTo(expected);
 		// the 11 smallest tag sets (u1..u11) lost their attribution, nothing else
