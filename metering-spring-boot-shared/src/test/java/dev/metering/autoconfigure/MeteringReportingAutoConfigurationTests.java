@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.mock.env.MockEnvironment;
@@ -135,9 +136,42 @@ class MeteringReportingAutoConfigurationTests {
 	}
 
 	@Test
-	void isOffWithoutResilience4j() {
+	void withoutResilience4jOnTheClasspathStartupFailsSayingWhatToAdd() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(RetryRegistry.class)).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).isInstanceOf(ReportingUnavailableException.class);
+			FailureAnalysis analysis = new ReportingUnavailableFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription())
+				.contains("io.github.resilience4j.retry.RetryRegistry on the classpath")
+				.contains("never be reported");
+			assertThat(analysis.getAction()).contains("io.github.resilience4j:resilience4j-spring-boot3")
+				.contains("io.github.resilience4j:resilience4j-spring-boot4")
+				.contains("resilience4j-retry");
+		});
+	}
+
+	@Test
+	void withoutResilience4jsSpringBootModuleStartupFailsSayingWhatToAdd() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(MeteringAutoConfiguration.class,
+					MeteringLedgerAutoConfiguration.class, MeteringReportingAutoConfiguration.class))
+			.withPropertyValues("aws.marketplace.metering.product-code=prod-abc123",
+					"aws.marketplace.metering.region=us-east-1", "aws.marketplace.metering.ledger.type=memory")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new ReportingUnavailableFailureAnalyzer()
+					.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("io.github.resilience4j.retry.RetryRegistry or "
+						+ "io.github.resilience4j.ratelimiter.RateLimiterRegistry bean");
+				assertThat(analysis.getAction()).contains("resilience4j-spring-boot3");
+			});
+	}
+
+	@Test
+	void withoutResilience4jAProcessThatDoesNotReportStarts() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(RetryRegistry.class))
-			.run((context) -> assertThat(context).doesNotHaveBean(UsageReporter.class));
+			.withPropertyValues("aws.marketplace.metering.reporting.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(UsageReporter.class));
 	}
 
 	@Test
