@@ -338,7 +338,7 @@ public class UsageRecorder {
 
 		/**
 		 * Hold usage in memory up to the ledger's hold limit; past it, log and count the
-		 * usage as lost, and let the call succeed (GUIDE R5).
+		 * usage as lost, and let the call succeed.
 		 */
 		HOLD,
 

@@ -39,7 +39,7 @@ import org.springframework.util.Assert;
  * A record that cannot be made durable (a hook throws {@link UncheckedIOException}: a
  * full disk, a failed write) is held in memory per key and hour, up to the hold limit of
  * keys, and written at the next record, seal or {@link #writeHeld()} that finds the files
- * writable again; past the limit it is refused and counted as lost (GUIDE R5).
+ * writable again; past the limit it is refused and counted as lost.
  *
  * @author metering-spring-boot
  */

@@ -15,7 +15,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Applies the answer for each record to the ledger, as GUIDE R4 says, and counts it.
+ * Applies the answer for each record to the ledger, one outcome for each kind of answer,
+ * and counts it.
  * <p>
  * {@code DuplicateRequestException} and {@code DuplicateRecord} mean that AWS already
  * holds another quantity for the key and hour. The ledger never sends two quantities for

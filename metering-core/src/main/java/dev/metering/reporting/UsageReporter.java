@@ -46,7 +46,8 @@ import org.springframework.context.SmartLifecycle;
  * hour as well. Usage recorded after that moves on to the next hour. The stop takes at
  * most {@link ReportingSettings#shutdownTimeout()} plus the call in flight (one API call
  * timeout); what AWS has not confirmed by then stays pending in the ledger, as after a
- * crash, and goes out after the next start. No thread is ever interrupted (GUIDE R9).
+ * crash, and goes out after the next start. No thread is ever interrupted: an interrupt
+ * must never break the ledger's file I/O.
  *
  * @author metering-spring-boot
  */

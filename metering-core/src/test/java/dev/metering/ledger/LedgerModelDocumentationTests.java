@@ -21,7 +21,8 @@ class LedgerModelDocumentationTests {
 
 	@Test
 	void theReadmeSaysTheLedgersModelInTheWordsOfItsPackageInfo() throws IOException {
-		String packageInfo = Files.readString(Path.of("../metering-core/src/main/java/dev/metering/ledger/package-info.java"));
+		String packageInfo = Files
+			.readString(Path.of("../metering-core/src/main/java/dev/metering/ledger/package-info.java"));
 		String javadoc = packageInfo.substring(packageInfo.indexOf(FIRST_WORDS),
 				packageInfo.indexOf(" * <p>", packageInfo.indexOf(FIRST_WORDS)));
 		String model = normalized(javadoc.replaceAll("(?m)^ \\* ?", "").replaceAll("\\{@code ([^}]*)}", "`$1`"));
