@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.metering.annotation.MeteredUsage;
+import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
 import dev.metering.ledger.UsageKey;
 import org.junit.jupiter.api.Test;
@@ -125,7 +126,8 @@ class MeteredUsageInterfaceTests {
 
 		@Bean
 		MeteredMethodCache meteredMethodCache(SummingUsageLedger usageLedger) {
-			return new MeteredMethodCache(new UsageRecorder(usageLedger, Set.of("scans", "calls")));
+			return new MeteredMethodCache(
+					new UsageRecorder(usageLedger, Set.of("scans", "calls"), SaasIntegration.LEGACY));
 		}
 
 		@Bean

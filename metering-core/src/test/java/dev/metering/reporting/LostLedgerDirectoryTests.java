@@ -12,6 +12,7 @@ import java.util.function.Consumer;
 
 import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
+import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
@@ -149,7 +150,8 @@ class LostLedgerDirectoryTests {
 				MarketplaceMeteringClient client = TestClients.client(this.emulator.endpoint(), "AKIDTASK1",
 						Duration.ofSeconds(5))) {
 			MeteringGateway gateway = new MeteringGateway(client, PRODUCT);
-			MeteringTemplate template = new MeteringTemplate(gateway, new UsageRecorder(ledger, Set.of()));
+			MeteringTemplate template = new MeteringTemplate(gateway,
+					new UsageRecorder(ledger, Set.of(), SaasIntegration.LEGACY));
 			UsageReporter reporter = new UsageReporter(ledger, gateway, ReportingFixture.fastRetry(3),
 					ReportingFixture.unlimited(), this.clock, ReportingSettings.defaults());
 			reporter.start();
