@@ -2,6 +2,7 @@ package dev.metering.benchmarks;
 
 import dev.metering.aop.MeteredMethodCache;
 import dev.metering.aop.MeteredUsageAspect;
+import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringOperations;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.UsageRecorder;
@@ -47,7 +48,7 @@ class CaptureConfiguration {
 
 	@Bean
 	MeteringTemplate meteringTemplate(MarketplaceMeteringClient client, UsageRecorder recorder) {
-		return new MeteringTemplate(client, CaptureContext.PRODUCT, recorder);
+		return new MeteringTemplate(new MeteringGateway(client, CaptureContext.PRODUCT), recorder);
 	}
 
 	@Bean

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.management.OperatingSystemMXBean;
+import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
@@ -147,9 +148,10 @@ public class ReportingBenchmark {
 				.addExecutionInterceptor(new CountingInterceptor(this.requests)))
 			.build();
 		this.ledger = newLedger();
-		MeteringTemplate template = new MeteringTemplate(this.client, PRODUCT,
+		MeteringGateway gateway = new MeteringGateway(this.client, PRODUCT);
+		MeteringTemplate template = new MeteringTemplate(gateway,
 				new UsageRecorder(this.ledger, Set.copyOf(DIMENSIONS), SaasIntegration.LEGACY));
-		this.reporter = new UsageReporter(this.ledger, template, retry(), raisedRateLimiter(), this.clock,
+		this.reporter = new UsageReporter(this.ledger, gateway, retry(), raisedRateLimiter(), this.clock,
 				ReportingSettings.defaults());
 		this.expectedTotal = 0;
 		for (int customer = 0; customer < CUSTOMERS; customer++) {

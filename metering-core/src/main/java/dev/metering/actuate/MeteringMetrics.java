@@ -4,10 +4,8 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import dev.metering.core.UsageRecorder;
-import dev.metering.ledger.LedgerView;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageLedger;
-import dev.metering.ledger.UsageReport;
 import dev.metering.reporting.ReportOutcome;
 import dev.metering.reporting.ReportingStatistics;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -125,27 +123,15 @@ public class MeteringMetrics implements MeterBinder {
 	}
 
 	private static double pendingUsage(UsageLedger ledger) {
-		LedgerView view = ledger.view();
-		long open = view.openUsage().stream().mapToLong(LedgerView.OpenUsage::quantity).sum();
-		long sealed = view.reports()
-			.stream()
-			.filter((report) -> report.state().isPending())
-			.mapToLong(UsageReport::quantity)
-			.sum();
-		return open + sealed;
+		return ledger.summary().pendingQuantity();
 	}
 
 	private static double carriedForwardUsage(UsageLedger ledger) {
-		return ledger.view()
-			.reports()
-			.stream()
-			.filter((report) -> report.state() == ReportState.CARRIED_FORWARD)
-			.mapToLong(UsageReport::quantity)
-			.sum();
+		return ledger.summary().quantity(ReportState.CARRIED_FORWARD);
 	}
 
 	private static double deadLetters(UsageLedger ledger) {
-		return ledger.view().reports().stream().filter((report) -> report.state() == ReportState.DEAD_LETTER).count();
+		return ledger.summary().count(ReportState.DEAD_LETTER);
 	}
 
 }

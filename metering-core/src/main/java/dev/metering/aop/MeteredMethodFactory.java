@@ -17,6 +17,7 @@ import dev.metering.annotation.MeteredUsages;
 import dev.metering.core.InvalidMeteringRequestException;
 import dev.metering.core.UsageRecorder;
 import dev.metering.ledger.UsageKey;
+import dev.metering.limits.MeteringLimits;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.core.DefaultParameterNameDiscoverer;
@@ -50,8 +51,6 @@ final class MeteredMethodFactory {
 	 * validated; valid for both a tag value and a customer.
 	 */
 	private static final String PER_CALL_PLACEHOLDER = "per-call";
-
-	private static final int TAGS_MAX = 5;
 
 	static final Set<Class<? extends Annotation>> ANNOTATION_TYPES = Set.of(MeteredUsage.class, MeteredUsages.class);
 
@@ -219,9 +218,9 @@ final class MeteredMethodFactory {
 	}
 
 	private static Map<String, Expression> tags(MeteredUsage.Tag[] tags, SpelExpressionParser parser, String where) {
-		if (tags.length > TAGS_MAX) {
-			throw new InvalidMeteredUsageException(
-					where + ": tags (" + tags.length + " entries) must have at most " + TAGS_MAX + " entries", null);
+		if (tags.length > MeteringLimits.TAGS_MAX) {
+			throw new InvalidMeteredUsageException(where + ": tags (" + tags.length + " entries) must have at most "
+					+ MeteringLimits.TAGS_MAX + " entries", null);
 		}
 		Map<String, Expression> expressions = new LinkedHashMap<>();
 		for (MeteredUsage.Tag tag : tags) {

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
+import dev.metering.limits.MeteringLimits;
+
 /**
  * The customer a SaaS product's usage is billed to, in one of the two BatchMeterUsage
  * integrations:
@@ -25,8 +27,6 @@ public final class MarketplaceCustomer {
 	private static final String OPERATION = "customer";
 
 	private static final int LEGACY_MIN = 1;
-
-	private static final int LEGACY_MAX = 255;
 
 	private final String customer;
 
@@ -68,9 +68,9 @@ public final class MarketplaceCustomer {
 			throw new InvalidMeteringRequestException(OPERATION, List.of(field + " is required"));
 		}
 		int length = customerIdentifierOrAccountId.codePointCount(0, customerIdentifierOrAccountId.length());
-		if (length < LEGACY_MIN || length > LEGACY_MAX) {
+		if (length < LEGACY_MIN || length > MeteringLimits.CUSTOMER_IDENTIFIER_MAX) {
 			throw new InvalidMeteringRequestException(OPERATION, List.of(field + " \"" + customerIdentifierOrAccountId
-					+ "\" must be " + LEGACY_MIN + ".." + LEGACY_MAX + " characters"));
+					+ "\" must be " + LEGACY_MIN + ".." + MeteringLimits.CUSTOMER_IDENTIFIER_MAX + " characters"));
 		}
 		return new MarketplaceCustomer(customerIdentifierOrAccountId, null);
 	}

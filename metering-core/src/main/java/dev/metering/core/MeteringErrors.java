@@ -14,17 +14,80 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class MeteringErrors {
 
+	/** The request rate is over the quota. */
+	public static final String THROTTLING = "ThrottlingException";
+
+	/** A fault of the service (HTTP 500). */
+	public static final String INTERNAL_SERVICE_ERROR = "InternalServiceErrorException";
+
+	/** The hour is outside the acceptance window. */
+	public static final String TIMESTAMP_OUT_OF_BOUNDS = "TimestampOutOfBoundsException";
+
+	/** MeterUsage: AWS holds another quantity for the dimension and hour. */
+	public static final String DUPLICATE_REQUEST = "DuplicateRequestException";
+
+	/** BatchMeterUsage record status: AWS holds another quantity for the key and hour. */
+	public static final String DUPLICATE_RECORD = "DuplicateRecord";
+
+	/** One client token was sent with two contents. */
+	public static final String IDEMPOTENCY_CONFLICT = "IdempotencyConflictException";
+
+	/** The buyer is not entitled to the product. */
+	public static final String CUSTOMER_NOT_ENTITLED = "CustomerNotEntitledException";
+
+	/** BatchMeterUsage record status: the customer is not subscribed. */
+	public static final String CUSTOMER_NOT_SUBSCRIBED = "CustomerNotSubscribed";
+
+	/** The caller may not call the operation. */
+	public static final String UNAUTHORIZED = "UnauthorizedException";
+
+	/** The caller's IAM permissions refuse the call. */
+	public static final String ACCESS_DENIED = "AccessDeniedException";
+
+	/** An expired registration token or expired temporary credentials. */
+	public static final String EXPIRED_TOKEN = "ExpiredTokenException";
+
+	/** RegisterUsage from outside Amazon ECS, Amazon EKS or AWS Fargate. */
+	public static final String PLATFORM_NOT_SUPPORTED = "PlatformNotSupportedException";
+
+	/** RegisterUsage in a region other than the workload's. */
+	public static final String INVALID_REGION = "InvalidRegionException";
+
+	/** A call to a region other than the workload's. */
+	public static final String INVALID_ENDPOINT_REGION = "InvalidEndpointRegionException";
+
+	/** AWS does not know the public key version. */
+	public static final String INVALID_PUBLIC_KEY_VERSION = "InvalidPublicKeyVersionException";
+
+	/** AWS does not know the product code. */
+	public static final String INVALID_PRODUCT_CODE = "InvalidProductCodeException";
+
+	/** BatchMeterUsage: a record's license is not valid. */
+	public static final String INVALID_LICENSE = "InvalidLicenseException";
+
+	/** The Metering API is disabled for the caller. */
+	public static final String DISABLED_API = "DisabledApiException";
+
+	/** DryRun: the caller may make the request. */
+	public static final String DRY_RUN_OPERATION = "DryRunOperation";
+
+	/**
+	 * Not an AWS error: the name this library gives to BatchMeterUsage records AWS
+	 * returned unprocessed.
+	 */
+	public static final String UNPROCESSED_RECORDS = "UnprocessedRecords";
+
 	private static final Map<String, MeteringOutcome> OUTCOMES = Map.ofEntries(
-			Map.entry("ThrottlingException", MeteringOutcome.RETRYABLE),
-			Map.entry("InternalServiceErrorException", MeteringOutcome.RETRYABLE),
-			Map.entry("TimestampOutOfBoundsException", MeteringOutcome.EXPIRED),
-			Map.entry("DuplicateRequestException", MeteringOutcome.DUPLICATE),
-			Map.entry("IdempotencyConflictException", MeteringOutcome.DUPLICATE),
-			Map.entry("DuplicateRecord", MeteringOutcome.DUPLICATE),
-			Map.entry("CustomerNotEntitledException", MeteringOutcome.NOT_ENTITLED),
-			Map.entry("CustomerNotSubscribed", MeteringOutcome.NOT_ENTITLED),
-			Map.entry("UnauthorizedException", MeteringOutcome.UNAUTHORIZED),
-			Map.entry("AccessDeniedException", MeteringOutcome.UNAUTHORIZED),
+			Map.entry(THROTTLING, MeteringOutcome.RETRYABLE),
+			Map.entry(INTERNAL_SERVICE_ERROR, MeteringOutcome.RETRYABLE),
+			Map.entry(TIMESTAMP_OUT_OF_BOUNDS, MeteringOutcome.EXPIRED),
+			Map.entry(DUPLICATE_REQUEST, MeteringOutcome.DUPLICATE),
+			Map.entry(IDEMPOTENCY_CONFLICT, MeteringOutcome.DUPLICATE),
+			Map.entry(DUPLICATE_RECORD, MeteringOutcome.DUPLICATE),
+			Map.entry(CUSTOMER_NOT_ENTITLED, MeteringOutcome.NOT_ENTITLED),
+			Map.entry(CUSTOMER_NOT_SUBSCRIBED, MeteringOutcome.NOT_ENTITLED),
+			Map.entry(UNAUTHORIZED, MeteringOutcome.UNAUTHORIZED),
+			Map.entry(ACCESS_DENIED, MeteringOutcome.UNAUTHORIZED),
 			Map.entry("UnrecognizedClientException", MeteringOutcome.UNAUTHORIZED),
 			Map.entry("InvalidClientTokenId", MeteringOutcome.UNAUTHORIZED),
 			Map.entry("MissingAuthenticationTokenException", MeteringOutcome.UNAUTHORIZED),
@@ -32,7 +95,13 @@ public final class MeteringErrors {
 			Map.entry("IncompleteSignature", MeteringOutcome.UNAUTHORIZED),
 			Map.entry("OptInRequired", MeteringOutcome.UNAUTHORIZED),
 			Map.entry("RequestTimeoutException", MeteringOutcome.RETRYABLE),
-			Map.entry("RequestAbortedException", MeteringOutcome.RETRYABLE));
+			Map.entry("RequestAbortedException", MeteringOutcome.RETRYABLE),
+			Map.entry(PLATFORM_NOT_SUPPORTED, MeteringOutcome.REJECTED),
+			Map.entry(INVALID_REGION, MeteringOutcome.REJECTED),
+			Map.entry(INVALID_ENDPOINT_REGION, MeteringOutcome.REJECTED),
+			Map.entry(INVALID_PUBLIC_KEY_VERSION, MeteringOutcome.REJECTED),
+			Map.entry(INVALID_PRODUCT_CODE, MeteringOutcome.REJECTED),
+			Map.entry(INVALID_LICENSE, MeteringOutcome.REJECTED), Map.entry(DISABLED_API, MeteringOutcome.REJECTED));
 
 	/**
 	 * Error names AWS answers with two meanings: an operation's own error, and a refusal
@@ -40,7 +109,7 @@ public final class MeteringErrors {
 	 * the buyer's expired registration token on ResolveCustomer, and expired temporary
 	 * credentials (a failed refresh of the role's session) on every other call.
 	 */
-	private static final Map<String, OwnError> OPERATION_ERRORS = Map.of("ExpiredTokenException",
+	private static final Map<String, OwnError> OPERATION_ERRORS = Map.of(EXPIRED_TOKEN,
 			new OwnError("ResolveCustomer", MeteringOutcome.REJECTED, MeteringOutcome.UNAUTHORIZED));
 
 	private MeteringErrors() {

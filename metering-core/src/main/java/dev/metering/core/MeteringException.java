@@ -55,7 +55,7 @@ public class MeteringException extends RuntimeException {
 		if (getCause() instanceof AwsServiceException service) {
 			return service.isThrottlingException();
 		}
-		return "ThrottlingException".equals(this.errorCode);
+		return MeteringErrors.THROTTLING.equals(this.errorCode);
 	}
 
 }

@@ -14,6 +14,7 @@ import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
+import dev.metering.limits.MeteringLimits;
 import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageRequest;
@@ -34,82 +35,19 @@ import software.amazon.awssdk.services.marketplacemetering.model.UsageRecord;
  */
 public final class MeteringRequestValidator {
 
-	/**
-	 * Stricter than the model (min 0): an empty product code is never valid.
-	 */
-	static final int PRODUCT_CODE_MIN = 1;
-
-	static final int PRODUCT_CODE_MAX = 255;
-
 	static final Pattern PRODUCT_CODE_PATTERN = Pattern.compile("^[-a-zA-Z0-9/=:_.@]*$");
-
-	static final int USAGE_DIMENSION_MIN = 1;
-
-	static final int USAGE_DIMENSION_MAX = 255;
-
-	static final int USAGE_QUANTITY_MIN = 0;
-
-	static final int USAGE_QUANTITY_MAX = 2147483647;
-
-	static final int ALLOCATED_USAGE_QUANTITY_MIN = 0;
-
-	static final int ALLOCATED_USAGE_QUANTITY_MAX = 2147483647;
-
-	static final int CLIENT_TOKEN_MIN = 1;
-
-	static final int CLIENT_TOKEN_MAX = 64;
-
-	static final int USAGE_ALLOCATIONS_MIN = 1;
-
-	static final int USAGE_ALLOCATIONS_MAX = 2500;
-
-	static final int TAGS_MIN = 1;
-
-	static final int TAGS_MAX = 5;
-
-	static final int TAG_KEY_MIN = 1;
-
-	static final int TAG_KEY_MAX = 100;
 
 	/**
 	 * As written in the model: {@code " -="} is a range (U+0020 to U+003D).
 	 */
 	static final Pattern TAG_KEY_PATTERN = Pattern.compile("^[a-zA-Z0-9+ -=._:\\/@]+$");
 
-	static final int TAG_VALUE_MIN = 1;
-
-	static final int TAG_VALUE_MAX = 256;
-
 	static final Pattern TAG_VALUE_PATTERN = Pattern.compile("^[a-zA-Z0-9+ -=._:\\/@]+$");
-
-	static final int USAGE_RECORDS_MIN = 0;
-
-	static final int USAGE_RECORDS_MAX = 25;
-
-	/**
-	 * Stricter than the model (min 0): an empty customer identifier is never valid.
-	 */
-	static final int CUSTOMER_IDENTIFIER_MIN = 1;
-
-	static final int CUSTOMER_IDENTIFIER_MAX = 255;
-
-	static final int CUSTOMER_AWS_ACCOUNT_ID_MIN = 1;
-
-	static final int CUSTOMER_AWS_ACCOUNT_ID_MAX = 255;
 
 	static final Pattern CUSTOMER_AWS_ACCOUNT_ID_PATTERN = Pattern.compile("^[0-9]+$");
 
 	static final Pattern LICENSE_ARN_PATTERN = Pattern.compile("^arn:aws[a-zA-Z-]*:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:"
 			+ "[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$");
-
-	static final int PUBLIC_KEY_VERSION_MIN = 1;
-
-	static final int NONCE_MAX = 255;
-
-	/**
-	 * A BatchMeterUsage body must be smaller than 1 MB (documented, not in the model).
-	 */
-	static final int BATCH_METER_USAGE_BODY_LIMIT = 1_048_576;
 
 	private static final int DISPLAYED_VALUE_MAX = 40;
 
@@ -128,7 +66,8 @@ public final class MeteringRequestValidator {
 		violations.addAll(dimensionViolations("usageDimension", request.usageDimension()));
 		optionalQuantity(violations, "usageQuantity", request.usageQuantity());
 		if (request.clientToken() != null) {
-			length(violations, "clientToken", request.clientToken(), CLIENT_TOKEN_MIN, CLIENT_TOKEN_MAX);
+			length(violations, "clientToken", request.clientToken(), MeteringLimits.CLIENT_TOKEN_MIN,
+					MeteringLimits.CLIENT_TOKEN_MAX);
 		}
 		if (request.hasUsageAllocations()) {
 			allocations(violations, "usageAllocations", request.usageAllocations(), "usageQuantity",
@@ -159,7 +98,8 @@ public final class MeteringRequestValidator {
 		}
 		else {
 			List<UsageRecord> records = request.usageRecords();
-			count(violations, "usageRecords", records.size(), USAGE_RECORDS_MIN, USAGE_RECORDS_MAX);
+			count(violations, "usageRecords", records.size(), MeteringLimits.USAGE_RECORDS_MIN,
+					MeteringLimits.USAGE_RECORDS_MAX);
 			for (int i = 0; i < records.size(); i++) {
 				usageRecord(violations, "usageRecords[" + i + "]", records.get(i));
 				if (licensed) {
@@ -168,9 +108,9 @@ public final class MeteringRequestValidator {
 			}
 		}
 		long bodySize = batchMeterUsageBodySize(request);
-		if (bodySize >= BATCH_METER_USAGE_BODY_LIMIT) {
-			violations.add("request body " + bodySize + " bytes must be less than " + BATCH_METER_USAGE_BODY_LIMIT
-					+ " bytes (1 MB)");
+		if (bodySize >= MeteringLimits.BATCH_METER_USAGE_BODY_LIMIT) {
+			violations.add("request body " + bodySize + " bytes must be less than "
+					+ MeteringLimits.BATCH_METER_USAGE_BODY_LIMIT + " bytes (1 MB)");
 		}
 		throwIfAny("BatchMeterUsage", violations);
 	}
@@ -184,11 +124,13 @@ public final class MeteringRequestValidator {
 		Objects.requireNonNull(request, "request");
 		List<String> violations = new ArrayList<>(productCodeViolations("productCode", request.productCode()));
 		Integer publicKeyVersion = request.publicKeyVersion();
-		if (required(violations, "publicKeyVersion", publicKeyVersion) && publicKeyVersion < PUBLIC_KEY_VERSION_MIN) {
-			violations.add("publicKeyVersion " + publicKeyVersion + " must be at least " + PUBLIC_KEY_VERSION_MIN);
+		if (required(violations, "publicKeyVersion", publicKeyVersion)
+				&& publicKeyVersion < MeteringLimits.PUBLIC_KEY_VERSION_MIN) {
+			violations.add("publicKeyVersion " + publicKeyVersion + " must be at least "
+					+ MeteringLimits.PUBLIC_KEY_VERSION_MIN);
 		}
 		if (request.nonce() != null) {
-			length(violations, "nonce", request.nonce(), 0, NONCE_MAX);
+			length(violations, "nonce", request.nonce(), 0, MeteringLimits.NONCE_MAX);
 		}
 		throwIfAny("RegisterUsage", violations);
 	}
@@ -218,7 +160,7 @@ public final class MeteringRequestValidator {
 	public static List<String> productCodeViolations(String field, String value) {
 		List<String> violations = new ArrayList<>();
 		if (required(violations, field, value)) {
-			length(violations, field, value, PRODUCT_CODE_MIN, PRODUCT_CODE_MAX);
+			length(violations, field, value, MeteringLimits.PRODUCT_CODE_MIN, MeteringLimits.PRODUCT_CODE_MAX);
 			pattern(violations, field, value, PRODUCT_CODE_PATTERN);
 		}
 		return violations;
@@ -233,7 +175,7 @@ public final class MeteringRequestValidator {
 	public static List<String> dimensionViolations(String field, String value) {
 		List<String> violations = new ArrayList<>();
 		if (required(violations, field, value)) {
-			length(violations, field, value, USAGE_DIMENSION_MIN, USAGE_DIMENSION_MAX);
+			length(violations, field, value, MeteringLimits.USAGE_DIMENSION_MIN, MeteringLimits.USAGE_DIMENSION_MAX);
 		}
 		return violations;
 	}
@@ -247,7 +189,8 @@ public final class MeteringRequestValidator {
 	public static List<String> customerAccountIdViolations(String field, String value) {
 		List<String> violations = new ArrayList<>();
 		if (required(violations, field, value)) {
-			length(violations, field, value, CUSTOMER_AWS_ACCOUNT_ID_MIN, CUSTOMER_AWS_ACCOUNT_ID_MAX);
+			length(violations, field, value, MeteringLimits.CUSTOMER_AWS_ACCOUNT_ID_MIN,
+					MeteringLimits.CUSTOMER_AWS_ACCOUNT_ID_MAX);
 			pattern(violations, field, value, CUSTOMER_AWS_ACCOUNT_ID_PATTERN);
 		}
 		return violations;
@@ -280,11 +223,11 @@ public final class MeteringRequestValidator {
 	public static List<String> tagViolations(String field, String key, String value) {
 		List<String> violations = new ArrayList<>();
 		if (required(violations, field + ".key", key)) {
-			length(violations, field + ".key", key, TAG_KEY_MIN, TAG_KEY_MAX);
+			length(violations, field + ".key", key, MeteringLimits.TAG_KEY_MIN, MeteringLimits.TAG_KEY_MAX);
 			pattern(violations, field + ".key", key, TAG_KEY_PATTERN);
 		}
 		if (required(violations, field + ".value", value)) {
-			length(violations, field + ".value", value, TAG_VALUE_MIN, TAG_VALUE_MAX);
+			length(violations, field + ".value", value, MeteringLimits.TAG_VALUE_MIN, MeteringLimits.TAG_VALUE_MAX);
 			pattern(violations, field + ".value", value, TAG_VALUE_PATTERN);
 		}
 		return violations;
@@ -329,12 +272,12 @@ public final class MeteringRequestValidator {
 					+ ".customerAWSAccountId " + display(customerAccountId) + " must not both be set");
 		}
 		if (customerIdentifier != null) {
-			length(violations, field + ".customerIdentifier", customerIdentifier, CUSTOMER_IDENTIFIER_MIN,
-					CUSTOMER_IDENTIFIER_MAX);
+			length(violations, field + ".customerIdentifier", customerIdentifier,
+					MeteringLimits.CUSTOMER_IDENTIFIER_MIN, MeteringLimits.CUSTOMER_IDENTIFIER_MAX);
 		}
 		if (customerAccountId != null) {
-			length(violations, field + ".customerAWSAccountId", customerAccountId, CUSTOMER_AWS_ACCOUNT_ID_MIN,
-					CUSTOMER_AWS_ACCOUNT_ID_MAX);
+			length(violations, field + ".customerAWSAccountId", customerAccountId,
+					MeteringLimits.CUSTOMER_AWS_ACCOUNT_ID_MIN, MeteringLimits.CUSTOMER_AWS_ACCOUNT_ID_MAX);
 			pattern(violations, field + ".customerAWSAccountId", customerAccountId, CUSTOMER_AWS_ACCOUNT_ID_PATTERN);
 		}
 		if (record.hasUsageAllocations()) {
@@ -364,7 +307,8 @@ public final class MeteringRequestValidator {
 
 	private static void allocations(List<String> violations, String field, List<UsageAllocation> allocations,
 			String quantityField, Integer quantity) {
-		count(violations, field, allocations.size(), USAGE_ALLOCATIONS_MIN, USAGE_ALLOCATIONS_MAX);
+		count(violations, field, allocations.size(), MeteringLimits.USAGE_ALLOCATIONS_MIN,
+				MeteringLimits.USAGE_ALLOCATIONS_MAX);
 		Map<Set<List<String>>, Integer> tagSets = new HashMap<>();
 		long sum = 0;
 		boolean allQuantitiesPresent = true;
@@ -377,8 +321,8 @@ public final class MeteringRequestValidator {
 			}
 			Integer allocated = allocation.allocatedUsageQuantity();
 			if (required(violations, path + ".allocatedUsageQuantity", allocated)) {
-				range(violations, path + ".allocatedUsageQuantity", allocated, ALLOCATED_USAGE_QUANTITY_MIN,
-						ALLOCATED_USAGE_QUANTITY_MAX);
+				range(violations, path + ".allocatedUsageQuantity", allocated,
+						MeteringLimits.ALLOCATED_USAGE_QUANTITY_MIN, MeteringLimits.ALLOCATED_USAGE_QUANTITY_MAX);
 				sum += allocated;
 			}
 			else {
@@ -404,7 +348,7 @@ public final class MeteringRequestValidator {
 			return tagSet;
 		}
 		List<Tag> tags = allocation.tags();
-		count(violations, allocationPath + ".tags", tags.size(), TAGS_MIN, TAGS_MAX);
+		count(violations, allocationPath + ".tags", tags.size(), MeteringLimits.TAGS_MIN, MeteringLimits.TAGS_MAX);
 		Set<String> keys = new HashSet<>();
 		for (int j = 0; j < tags.size(); j++) {
 			String path = allocationPath + ".tags[" + j + "]";
@@ -454,7 +398,7 @@ public final class MeteringRequestValidator {
 
 	private static void optionalQuantity(List<String> violations, String field, Integer value) {
 		if (value != null) {
-			range(violations, field, value, USAGE_QUANTITY_MIN, USAGE_QUANTITY_MAX);
+			range(violations, field, value, MeteringLimits.USAGE_QUANTITY_MIN, MeteringLimits.USAGE_QUANTITY_MAX);
 		}
 	}
 

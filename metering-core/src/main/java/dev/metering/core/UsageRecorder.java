@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 
 import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageLedger;
+import dev.metering.limits.MeteringLimits;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -47,11 +48,7 @@ public class UsageRecorder {
 
 	private static final String OPERATION = "usage record";
 
-	private static final int TAGS_MAX = 5;
-
 	private static final int CUSTOMER_MIN = 1;
-
-	private static final int CUSTOMER_MAX = 255;
 
 	private static final int DISPLAYED_VALUE_MAX = 40;
 
@@ -298,17 +295,18 @@ public class UsageRecorder {
 					+ new TreeSet<>(this.allowedDimensions));
 		}
 		if (tags != null) {
-			if (tags.size() > TAGS_MAX) {
-				violations.add("tags (" + tags.size() + " entries) must have at most " + TAGS_MAX + " entries");
+			if (tags.size() > MeteringLimits.TAGS_MAX) {
+				violations.add(
+						"tags (" + tags.size() + " entries) must have at most " + MeteringLimits.TAGS_MAX + " entries");
 			}
 			tags.forEach((key, value) -> violations
 				.addAll(MeteringRequestValidator.tagViolations("tags[" + key + "]", key, value)));
 		}
 		if (customer != null) {
 			int length = customer.codePointCount(0, customer.length());
-			if (length < CUSTOMER_MIN || length > CUSTOMER_MAX) {
-				violations.add("customer " + quote(customer) + " must be " + CUSTOMER_MIN + ".." + CUSTOMER_MAX
-						+ " characters, or null for the product's own usage");
+			if (length < CUSTOMER_MIN || length > MeteringLimits.CUSTOMER_IDENTIFIER_MAX) {
+				violations.add("customer " + quote(customer) + " must be " + CUSTOMER_MIN + ".."
+						+ MeteringLimits.CUSTOMER_IDENTIFIER_MAX + " characters, or null for the product's own usage");
 			}
 			else if (this.integration == SaasIntegration.LICENSE) {
 				violations.add("customer " + quote(customer) + " has no license: with " + SaasIntegration.PROPERTY + "="
@@ -340,7 +338,7 @@ public class UsageRecorder {
 
 		/**
 		 * Hold usage in memory up to the ledger's hold limit; past it, log and count the
-		 * usage as lost, and let the call succeed (GUIDE R5).
+		 * usage as lost, and let the call succeed.
 		 */
 		HOLD,
 

@@ -3,7 +3,7 @@ package dev.metering.entitlement;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 
-import dev.metering.core.MeteringOperations;
+import dev.metering.core.MeteringGateway;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
 
 /**
@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageReque
  */
 public class DryRunMeterUsageProbe implements EntitlementProbe {
 
-	private final MeteringOperations metering;
+	private final MeteringGateway metering;
 
 	private final String productCode;
 
@@ -25,12 +25,12 @@ public class DryRunMeterUsageProbe implements EntitlementProbe {
 
 	/**
 	 * Create a probe.
-	 * @param metering the Metering operations
+	 * @param metering the gateway to the Metering Service
 	 * @param productCode the product code
 	 * @param dimension a dimension defined for the product
 	 * @param clock the clock that gives the current hour
 	 */
-	public DryRunMeterUsageProbe(MeteringOperations metering, String productCode, String dimension, Clock clock) {
+	public DryRunMeterUsageProbe(MeteringGateway metering, String productCode, String dimension, Clock clock) {
 		this.metering = metering;
 		this.productCode = productCode;
 		this.dimension = dimension;

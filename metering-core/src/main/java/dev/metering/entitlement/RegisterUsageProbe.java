@@ -4,7 +4,7 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.function.Supplier;
 
-import dev.metering.core.MeteringOperations;
+import dev.metering.core.MeteringGateway;
 import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageRequest;
 
 /**
@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageRe
  */
 public class RegisterUsageProbe implements EntitlementProbe {
 
-	private final MeteringOperations metering;
+	private final MeteringGateway metering;
 
 	private final RegisterUsageSignatureVerifier verifier;
 
@@ -27,25 +27,25 @@ public class RegisterUsageProbe implements EntitlementProbe {
 
 	/**
 	 * Create a probe that sends a random 32 hex digit nonce with every attempt.
-	 * @param metering the Metering operations
+	 * @param metering the gateway to the Metering Service
 	 * @param verifier the verifier of the signed answer
 	 * @param productCode the product code
 	 * @param publicKeyVersion the public key version
 	 */
-	public RegisterUsageProbe(MeteringOperations metering, RegisterUsageSignatureVerifier verifier, String productCode,
+	public RegisterUsageProbe(MeteringGateway metering, RegisterUsageSignatureVerifier verifier, String productCode,
 			int publicKeyVersion) {
 		this(metering, verifier, productCode, publicKeyVersion, randomNonces(new SecureRandom()));
 	}
 
 	/**
 	 * Create a probe.
-	 * @param metering the Metering operations
+	 * @param metering the gateway to the Metering Service
 	 * @param verifier the verifier of the signed answer
 	 * @param productCode the product code
 	 * @param publicKeyVersion the public key version
 	 * @param nonces supplies the nonce of each attempt
 	 */
-	public RegisterUsageProbe(MeteringOperations metering, RegisterUsageSignatureVerifier verifier, String productCode,
+	public RegisterUsageProbe(MeteringGateway metering, RegisterUsageSignatureVerifier verifier, String productCode,
 			int publicKeyVersion, Supplier<String> nonces) {
 		this.metering = metering;
 		this.verifier = verifier;

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -38,7 +39,7 @@ import org.springframework.util.Assert;
  * A record that cannot be made durable (a hook throws {@link UncheckedIOException}: a
  * full disk, a failed write) is held in memory per key and hour, up to the hold limit of
  * keys, and written at the next record, seal or {@link #writeHeld()} that finds the files
- * writable again; past the limit it is refused and counted as lost (GUIDE R5).
+ * writable again; past the limit it is refused and counted as lost.
  *
  * @author metering-spring-boot
  */
@@ -370,6 +371,36 @@ abstract class AbstractUsageLedger implements UsageLedger {
 			return new LedgerView(List.copyOf(open), this.reports.all(),
 					(floor != NOT_SEALED) ? Hours.start(floor) : null);
 		});
+	}
+
+	/**
+	 * Sum the open hours' live totals and take the reports' totals as of their last
+	 * change, without the lock. It is not one consistent moment: while a seal moves an
+	 * hour's usage into reports, that usage can be missing from one summary.
+	 */
+	@Override
+	public LedgerSummary summary() {
+		ReportBook.Tally tally = this.reports.tally();
+		long openQuantity = 0;
+		int openHours = 0;
+		Instant oldestOwn = tally.oldestOwnHour();
+		Instant oldestCustomer = tally.oldestCustomerHour();
+		for (HourBucket bucket : this.buckets.tailMap(this.openFrom).values()) {
+			boolean used = false;
+			Instant hour = Hours.start(bucket.hour());
+			for (Map.Entry<KeyRef, LongAdder> total : bucket.liveTotals()) {
+				used = true;
+				openQuantity += total.getValue().sum();
+				if (total.getKey().key().customer() != null) {
+					oldestCustomer = (oldestCustomer == null || hour.isBefore(oldestCustomer)) ? hour : oldestCustomer;
+				}
+				else {
+					oldestOwn = (oldestOwn == null || hour.isBefore(oldestOwn)) ? hour : oldestOwn;
+				}
+			}
+			openHours += used ? 1 : 0;
+		}
+		return new LedgerSummary(openQuantity, openHours, oldestOwn, oldestCustomer, tally.reports());
 	}
 
 	@Override

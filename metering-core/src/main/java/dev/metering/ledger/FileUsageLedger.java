@@ -44,10 +44,10 @@ import org.springframework.util.Assert;
  * <p>
  * Damaged files found at startup are handled by recovery (see {@link #recovery()}).
  * <p>
- * <strong>Machine faults</strong> (GUIDE R9): an interrupt of any thread never closes a
- * file for the others, and never changes the thread's interrupt status; an append that
- * fails is cut back to the last whole record; a segment's space is written whole before
- * it is used, and the space of the appended files is reserved ahead
+ * <strong>Machine faults</strong> are faults, never lost usage: an interrupt of any
+ * thread never closes a file for the others, and never changes the thread's interrupt
+ * status; an append that fails is cut back to the last whole record; a segment's space is
+ * written whole before it is used, and the space of the appended files is reserved ahead
  * ({@link SpaceReserve}), so a full disk shows when the spare segment is prepared or the
  * reserve renewed, not in the middle of a record. Usage that cannot be written is held in
  * memory up to the {@link Builder#holdLimit hold limit} and written once the disk takes
@@ -59,7 +59,7 @@ import org.springframework.util.Assert;
  * in this JVM or another process, is refused with a
  * {@link LedgerDirectoryInUseException}.
  * <p>
- * Sealed reports respect the service limits (R7): an hour over 2,147,483,647 carries its
+ * Sealed reports respect the service limits: an hour over 2,147,483,647 carries its
  * excess, per tag set, into the open hour; an hour with more than 2,500 tag sets folds
  * the smallest ones beyond that limit into the untagged allocation, so their quantity is
  * billed on time and only their tag attribution is lost.

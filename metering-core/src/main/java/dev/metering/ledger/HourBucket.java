@@ -95,6 +95,14 @@ final class HourBucket {
 	 * Return the usage so far; final once {@link #seal() sealed}.
 	 * @return the quantity per key
 	 */
+	/**
+	 * Return the live totals per key, without copying them.
+	 * @return the totals, read as they are being added to
+	 */
+	Iterable<Map.Entry<KeyRef, LongAdder>> liveTotals() {
+		return this.usage.entrySet();
+	}
+
 	Map<KeyRef, Long> totals() {
 		Map<KeyRef, Long> totals = new HashMap<>();
 		this.usage.forEach((key, adder) -> totals.put(key, adder.sum()));

@@ -7,7 +7,7 @@ import java.time.Clock;
  * risk: <strong>everything it holds (open usage and unsent reports) is lost when the
  * process stops</strong>, gracefully or not. Use {@link FileUsageLedger} in production.
  * <p>
- * Sealed reports respect the service limits (R7): an hour over 2,147,483,647 carries its
+ * Sealed reports respect the service limits: an hour over 2,147,483,647 carries its
  * excess, per tag set, into the open hour; an hour with more than 2,500 tag sets folds
  * the smallest ones beyond that limit into the untagged allocation, so their quantity is
  * billed on time and only their tag attribution is lost.

@@ -16,7 +16,7 @@ import java.util.TreeMap;
 
 /**
  * The binary payloads of the state journal and the key file. A report is stored whole, so
- * that its request can be rebuilt identically after any restart (R3).
+ * that its request can be rebuilt identically after any restart.
  * <p>
  * Format versions: version 1 (before licenses) has record types 1..3 and keys without a
  * license; version 2 has record types 4..6, whose reports and keys hold the license, and

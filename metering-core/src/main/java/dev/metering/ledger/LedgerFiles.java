@@ -16,7 +16,7 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * File helpers of the durable ledger: everything is readable by its owner only (R8), and
+ * File helpers of the durable ledger: everything is readable by its owner only, and
  * damaged files are copied aside, never deleted.
  *
  * @author metering-spring-boot

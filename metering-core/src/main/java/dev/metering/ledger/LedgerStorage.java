@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import org.springframework.lang.Nullable;
 
 /**
- * Whether a ledger can make recorded usage durable, and what it holds in memory meanwhile
- * (GUIDE R5): usage a full disk or a failed write kept from its files is held, up to a
+ * Whether a ledger can make recorded usage durable, and what it holds in memory
+ * meanwhile: usage a full disk or a failed write kept from its files is held, up to a
  * limit, and written as soon as the files take writes again; past the limit it is lost.
  *
  * @param directory the directory the ledger writes to, or {@code null} if it has none

@@ -13,6 +13,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
 
+import dev.metering.limits.MeteringLimits;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -22,20 +23,16 @@ import org.apache.commons.logging.LogFactory;
  * account's legacy usage in an hour where it also has license usage is never sent (AWS
  * would bill both shapes): it is kept as a dead letter.
  * <p>
- * Two limits shape a report. At most {@value #MAX_ALLOCATIONS} allocations: when an hour
- * has more tag sets, the smallest ones beyond the limit are folded into the untagged
- * allocation, so their quantity is still billed on time and only their tag attribution is
- * lost. At most {@value #MAX_QUANTITY} in total: allocations are taken in order (untagged
- * first, then the largest) until the limit, the last one split, and the rest is carried,
- * per tag set, into the open hour.
+ * Two limits shape a report. At most {@value MeteringLimits#USAGE_ALLOCATIONS_MAX}
+ * allocations: when an hour has more tag sets, the smallest ones beyond the limit are
+ * folded into the untagged allocation, so their quantity is still billed on time and only
+ * their tag attribution is lost. At most {@value MeteringLimits#USAGE_QUANTITY_MAX} in
+ * total: allocations are taken in order (untagged first, then the largest) until the
+ * limit, the last one split, and the rest is carried, per tag set, into the open hour.
  *
  * @author metering-spring-boot
  */
 final class ReportAssembler {
-
-	static final int MAX_ALLOCATIONS = 2_500;
-
-	static final long MAX_QUANTITY = Integer.MAX_VALUE;
 
 	private static final Log logger = LogFactory.getLog(ReportAssembler.class);
 
@@ -94,7 +91,7 @@ final class ReportAssembler {
 		long total = 0;
 		for (Map.Entry<SortedMap<String, String>, Long> entry : ordered) {
 			long quantity = entry.getValue();
-			long taken = Math.min(quantity, MAX_QUANTITY - total);
+			long taken = Math.min(quantity, MeteringLimits.USAGE_QUANTITY_MAX - total);
 			if (taken > 0 || quantity == 0) {
 				allocations.add(new Allocation(entry.getKey(), taken));
 				total += taken;
@@ -130,11 +127,11 @@ final class ReportAssembler {
 	private List<Map.Entry<SortedMap<String, String>, Long>> fold(Map<SortedMap<String, String>, Long> byTags) {
 		List<Map.Entry<SortedMap<String, String>, Long>> ordered = new ArrayList<>(byTags.entrySet());
 		ordered.sort(ALLOCATION_ORDER);
-		if (ordered.size() <= MAX_ALLOCATIONS) {
+		if (ordered.size() <= MeteringLimits.USAGE_ALLOCATIONS_MAX) {
 			return ordered;
 		}
 		boolean hasUntagged = ordered.get(0).getKey().isEmpty();
-		int keptTagged = MAX_ALLOCATIONS - 1;
+		int keptTagged = MeteringLimits.USAGE_ALLOCATIONS_MAX - 1;
 		List<Map.Entry<SortedMap<String, String>, Long>> tagged = ordered.subList(hasUntagged ? 1 : 0, ordered.size());
 		long untagged = hasUntagged ? ordered.get(0).getValue() : 0;
 		for (Map.Entry<SortedMap<String, String>, Long> excess : tagged.subList(keptTagged, tagged.size())) {

@@ -1,10 +1,13 @@
 package dev.metering.ledger;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
@@ -22,12 +25,57 @@ final class ReportBook {
 
 	private final Map<String, UsageReport> reports = new HashMap<>();
 
+	private final Map<ReportState, LedgerSummary.Totals> totals = new EnumMap<>(ReportState.class);
+
+	private final TreeMap<Instant, Integer> pendingOwnHours = new TreeMap<>();
+
+	private final TreeMap<Instant, Integer> pendingCustomerHours = new TreeMap<>();
+
+	private volatile Tally tally = new Tally(Map.of(), null, null);
+
 	void put(UsageReport report) {
-		this.reports.put(report.id(), report);
+		UsageReport previous = this.reports.put(report.id(), report);
+		if (previous != null) {
+			count(previous, -1);
+		}
+		count(report, 1);
+		publish();
 	}
 
 	void remove(String reportId) {
-		this.reports.remove(reportId);
+		UsageReport removed = this.reports.remove(reportId);
+		if (removed != null) {
+			count(removed, -1);
+			publish();
+		}
+	}
+
+	/**
+	 * Return the totals of the reports as of the last change; safe to call without the
+	 * ledger's lock.
+	 * @return the totals
+	 */
+	Tally tally() {
+		return this.tally;
+	}
+
+	private void count(UsageReport report, int sign) {
+		this.totals.merge(report.state(), new LedgerSummary.Totals(sign, sign * report.quantity()),
+				LedgerSummary.Totals::plus);
+		if (report.state().isPending()) {
+			TreeMap<Instant, Integer> hours = (report.customer() != null) ? this.pendingCustomerHours
+					: this.pendingOwnHours;
+			hours.merge(report.hour(), sign, (a, b) -> (a + b != 0) ? a + b : null);
+		}
+	}
+
+	private void publish() {
+		this.tally = new Tally(new EnumMap<>(this.totals), firstKey(this.pendingOwnHours),
+				firstKey(this.pendingCustomerHours));
+	}
+
+	private static Instant firstKey(TreeMap<Instant, Integer> hours) {
+		return hours.isEmpty() ? null : hours.firstKey();
 	}
 
 	List<UsageReport> all() {
@@ -70,6 +118,19 @@ final class ReportBook {
 			throw new IllegalStateException("No report '" + reportId + "' in the ledger");
 		}
 		return report;
+	}
+
+	/**
+	 * The totals of the reports at one moment.
+	 *
+	 * @param reports the reports per state
+	 * @param oldestOwnHour the oldest hour of a pending report of own usage, or
+	 * {@code null}
+	 * @param oldestCustomerHour the oldest hour of a pending report of customers' usage,
+	 * or {@code null}
+	 */
+	record Tally(Map<ReportState, LedgerSummary.Totals> reports, Instant oldestOwnHour, Instant oldestCustomerHour) {
+
 	}
 
 }

@@ -22,13 +22,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Each counter is {@value #ENTRY_BYTES} bytes, a cache line of its own so that writers of
  * different counters never share one: {@code int keyId, int hour, long headerCheck,
  * long count}, then zeros. The count packs the quantity (its high 40 bits, enough for
- * {@link #MAX_QUANTITY}) with a 24-bit check of key, hour and quantity (its low bits), so
- * a damaged counter is detected, and the quantity and its check change in one atomic
- * write: a kill can never tear them apart. A slot whose count was never written (all
- * zero, or killed while allocating) holds no usage and is read as empty. The price of
- * aggregating: a damaged counter sets aside the whole total of its key, hour and stripe
- * (reported, never silently), and the check misses about one random corruption of a count
- * in 16.7 million.
+ * {@link #COUNTER_CAPACITY}) with a 24-bit check of key, hour and quantity (its low
+ * bits), so a damaged counter is detected, and the quantity and its check change in one
+ * atomic write: a kill can never tear them apart. A slot whose count was never written
+ * (all zero, or killed while allocating) holds no usage and is read as empty. The price
+ * of aggregating: a damaged counter sets aside the whole total of its key, hour and
+ * stripe (reported, never silently), and the check misses about one random corruption of
+ * a count in 16.7 million.
  * <p>
  * The first slot of a segment is its header: {@link #MAGIC} and the
  * {@link #FORMAT_VERSION format version} ({@code long magic, int version}, then zeros),
@@ -58,10 +58,10 @@ final class Segment {
 	 * The most a single counter holds; more goes into another counter. A record of
 	 * {@link UsageLedger#MAX_RECORD_QUANTITY} always fits an empty counter.
 	 */
-	static final long MAX_QUANTITY = UsageLedger.MAX_RECORD_QUANTITY;
+	static final long COUNTER_CAPACITY = UsageLedger.MAX_RECORD_QUANTITY;
 
 	/** The low bits of the count, below the quantity: 24. */
-	private static final int CHECK_BITS = Long.numberOfLeadingZeros(MAX_QUANTITY);
+	private static final int CHECK_BITS = Long.numberOfLeadingZeros(COUNTER_CAPACITY);
 
 	private static final long CHECK_MASK = (1L << CHECK_BITS) - 1;
 
@@ -193,7 +193,7 @@ final class Segment {
 		while (true) {
 			long count = (long) LONGS.getVolatile(this.buffer, offset);
 			long held = count >>> CHECK_BITS;
-			if (quantity > MAX_QUANTITY - held) {
+			if (quantity > COUNTER_CAPACITY - held) {
 				return false;
 			}
 			if (LONGS.compareAndSet(this.buffer, offset, count, count(keyId, hour, held + quantity))) {
@@ -321,7 +321,7 @@ final class Segment {
 
 		/**
 		 * Add a quantity, if the counter can still hold all of it (up to
-		 * {@link #MAX_QUANTITY}); a record is never split between counters.
+		 * {@link #COUNTER_CAPACITY}); a record is never split between counters.
 		 * @param quantity the quantity to add
 		 * @return whether it was added
 		 */

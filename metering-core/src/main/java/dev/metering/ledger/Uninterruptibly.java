@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.nio.channels.ClosedByInterruptException;
 
 /**
- * Runs file I/O that an interrupt must not break (GUIDE R9). Java NIO closes a channel
- * when the thread using it is interrupted; so the I/O runs with the thread's interrupt
- * status cleared, is run again whole if an interrupt arrives in the middle, and the
- * status is set again afterwards: the caller's interrupt is kept, never lost.
+ * Runs file I/O that an interrupt must not break. Java NIO closes a channel when the
+ * thread using it is interrupted; so the I/O runs with the thread's interrupt status
+ * cleared, is run again whole if an interrupt arrives in the middle, and the status is
+ * set again afterwards: the caller's interrupt is kept, never lost.
  *
  * @author metering-spring-boot
  */

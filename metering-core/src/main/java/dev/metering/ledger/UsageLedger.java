@@ -98,6 +98,18 @@ public interface UsageLedger extends Closeable {
 	LedgerView view();
 
 	/**
+	 * Return the ledger's totals: pending quantity, oldest unreported hour, reports per
+	 * state. Unlike {@link #view()} it copies no report and takes no ledger-wide lock, so
+	 * health and metrics read it as often as they like. The ledgers of this library keep
+	 * it up to date as usage is recorded and reports change; this default summarizes a
+	 * {@link #view()}.
+	 * @return the summary
+	 */
+	default LedgerSummary summary() {
+		return LedgerSummary.of(view());
+	}
+
+	/**
 	 * Return whether the ledger can make usage durable now, and what it holds in memory
 	 * or lost because it could not. A ledger that never fails to write says so.
 	 * @return the storage state

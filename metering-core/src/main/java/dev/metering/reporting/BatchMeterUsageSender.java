@@ -7,12 +7,14 @@ import java.util.List;
 import java.util.Map;
 
 import dev.metering.core.LicenseArns;
+import dev.metering.core.MeteringErrors;
 import dev.metering.core.MeteringException;
-import dev.metering.core.MeteringOperations;
+import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringOutcome;
 import dev.metering.core.MeteringRequestValidator;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.ledger.UsageReport;
+import dev.metering.limits.MeteringLimits;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageRequest;
@@ -36,23 +38,18 @@ final class BatchMeterUsageSender {
 
 	private static final Log logger = LogFactory.getLog(BatchMeterUsageSender.class);
 
-	static final int MAX_RECORDS = 25;
-
-	private static final String INVALID_LICENSE = "InvalidLicenseException";
-
-	/** Below the 1 MB limit by room for the product code the template adds. */
-	static final long MAX_BYTES = 1024 * 1024 - 512;
+	/** Below the 1 MB limit by room for the product code the gateway adds. */
+	static final long MAX_BYTES = MeteringLimits.BATCH_METER_USAGE_BODY_LIMIT - 512;
 
 	private final UsageLedger ledger;
 
-	private final MeteringOperations metering;
+	private final MeteringGateway metering;
 
 	private final ResilientCall calls;
 
 	private final ReportOutcomes outcomes;
 
-	BatchMeterUsageSender(UsageLedger ledger, MeteringOperations metering, ResilientCall calls,
-			ReportOutcomes outcomes) {
+	BatchMeterUsageSender(UsageLedger ledger, MeteringGateway metering, ResilientCall calls, ReportOutcomes outcomes) {
 		this.ledger = ledger;
 		this.metering = metering;
 		this.calls = calls;
@@ -75,7 +72,8 @@ final class BatchMeterUsageSender {
 				continue;
 			}
 			Pending pending = new Pending(report, fitting(report));
-			if (batch.size() == MAX_RECORDS || !fitsWith(batch, pending) || size(append(batch, pending)) >= MAX_BYTES) {
+			if (batch.size() == MeteringLimits.USAGE_RECORDS_MAX || !fitsWith(batch, pending)
+					|| size(append(batch, pending)) >= MAX_BYTES) {
 				sendBatch(batch, deadline);
 				batch = new ArrayList<>();
 			}
@@ -109,14 +107,14 @@ final class BatchMeterUsageSender {
 			remaining.retainAll(byRecord.values());
 			if (!remaining.isEmpty()) {
 				throw new MeteringException(remaining.size() + " records were returned unprocessed",
-						MeteringOutcome.RETRYABLE, "UnprocessedRecords", null);
+						MeteringOutcome.RETRYABLE, MeteringErrors.UNPROCESSED_RECORDS, null);
 			}
 			return null;
 		}, deadline, retryUntil);
 		if (attempt instanceof Attempt.Refused<Void> refused) {
 			MeteringException failure = refused.failure();
-			if ((failure.getOutcome() == MeteringOutcome.EXPIRED || INVALID_LICENSE.equals(failure.getErrorCode()))
-					&& remaining.size() > 1) {
+			if ((failure.getOutcome() == MeteringOutcome.EXPIRED
+					|| MeteringErrors.INVALID_LICENSE.equals(failure.getErrorCode())) && remaining.size() > 1) {
 				logger.warn("A batch of " + remaining.size() + " records was refused with " + failure.getErrorCode()
 						+ ", which one record may cause; sending them one by one");
 				remaining.forEach((pending) -> sendBatch(List.of(pending), deadline));

@@ -8,10 +8,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * When a report run must end. Past it the run starts no attempt, and it never waits
- * (backoff, rate-limiter permit) beyond it; a call in flight is not interrupted (GUIDE
- * R9), so the run ends at its next attempt boundary and what is not confirmed stays
- * pending in the ledger. The reporter's stop cuts a deadline short by counting down its
- * latch, which also wakes a run that waits between attempts.
+ * (backoff, rate-limiter permit) beyond it; a call in flight is not interrupted (an
+ * interrupt must never break the ledger's file I/O), so the run ends at its next attempt
+ * boundary and what is not confirmed stays pending in the ledger. The reporter's stop
+ * cuts a deadline short by counting down its latch, which also wakes a run that waits
+ * between attempts.
  *
  * @author metering-spring-boot
  */

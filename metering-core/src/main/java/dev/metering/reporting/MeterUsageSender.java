@@ -2,7 +2,7 @@ package dev.metering.reporting;
 
 import java.util.List;
 
-import dev.metering.core.MeteringOperations;
+import dev.metering.core.MeteringGateway;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.ledger.UsageReport;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
@@ -19,13 +19,13 @@ final class MeterUsageSender {
 
 	private final UsageLedger ledger;
 
-	private final MeteringOperations metering;
+	private final MeteringGateway metering;
 
 	private final ResilientCall calls;
 
 	private final ReportOutcomes outcomes;
 
-	MeterUsageSender(UsageLedger ledger, MeteringOperations metering, ResilientCall calls, ReportOutcomes outcomes) {
+	MeterUsageSender(UsageLedger ledger, MeteringGateway metering, ResilientCall calls, ReportOutcomes outcomes) {
 		this.ledger = ledger;
 		this.metering = metering;
 		this.calls = calls;

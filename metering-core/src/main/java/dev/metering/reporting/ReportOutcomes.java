@@ -15,7 +15,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Applies the answer for each record to the ledger, as GUIDE R4 says, and counts it.
+ * Applies the answer for each record to the ledger, one outcome for each kind of answer,
+ * and counts it.
  * <p>
  * {@code DuplicateRequestException} and {@code DuplicateRecord} mean that AWS already
  * holds another quantity for the key and hour. The ledger never sends two quantities for
@@ -30,9 +31,8 @@ final class ReportOutcomes {
 
 	private static final Log logger = LogFactory.getLog(ReportOutcomes.class);
 
-	private static final Set<String> FOREIGN_RECORD = Set.of("DuplicateRequestException", "DuplicateRecord");
-
-	private static final String IDEMPOTENCY_CONFLICT = "IdempotencyConflictException";
+	private static final Set<String> FOREIGN_RECORD = Set.of(MeteringErrors.DUPLICATE_REQUEST,
+			MeteringErrors.DUPLICATE_RECORD);
 
 	private final UsageLedger ledger;
 
@@ -111,7 +111,7 @@ final class ReportOutcomes {
 		if (FOREIGN_RECORD.contains(errorCode)) {
 			moveForward(report, errorCode);
 		}
-		else if (IDEMPOTENCY_CONFLICT.equals(errorCode)) {
+		else if (MeteringErrors.IDEMPOTENCY_CONFLICT.equals(errorCode)) {
 			deadLetter(report, outcome + " " + errorCode + ": one ClientToken was sent with two contents, "
 					+ "which only a defect of metering-spring-boot can cause; please report it");
 		}

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 
-import dev.metering.core.MeteringOperations;
+import dev.metering.core.MeteringGateway;
 import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.ledger.UsageReport;
@@ -48,7 +48,8 @@ import org.springframework.context.SmartLifecycle;
  * hour as well. Usage recorded after that moves on to the next hour. The stop takes at
  * most {@link ReportingSettings#shutdownTimeout()} plus the call in flight (one API call
  * timeout); what AWS has not confirmed by then stays pending in the ledger, as after a
- * crash, and goes out after the next start. No thread is ever interrupted (GUIDE R9).
+ * crash, and goes out after the next start. No thread is ever interrupted: an interrupt
+ * must never break the ledger's file I/O.
  *
  * @author metering-spring-boot
  */
@@ -92,12 +93,12 @@ public class UsageReporter implements SmartLifecycle {
 	 * @param clock the clock that decides which hours have ended
 	 * @param settings how to run
 	 */
-	public UsageReporter(UsageLedger ledger, MeteringOperations metering, Retry retry, RateLimiter rateLimiter,
+	public UsageReporter(UsageLedger ledger, MeteringGateway metering, Retry retry, RateLimiter rateLimiter,
 			Clock clock, ReportingSettings settings) {
 		this(ledger, metering, retry, rateLimiter, clock, settings, Pause.REAL_TIME, new Random());
 	}
 
-	UsageReporter(UsageLedger ledger, MeteringOperations metering, Retry retry, RateLimiter rateLimiter, Clock clock,
+	UsageReporter(UsageLedger ledger, MeteringGateway metering, Retry retry, RateLimiter rateLimiter, Clock clock,
 			ReportingSettings settings, Pause pause, RandomGenerator random) {
 		this.ledger = ledger;
 		this.clock = clock;

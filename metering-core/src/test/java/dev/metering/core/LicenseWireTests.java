@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 
 import dev.metering.aop.SummingUsageLedger;
+import dev.metering.core.MeteringGateway;
 import dev.metering.test.CapturingMeteringServer;
 import dev.metering.test.TestClients;
 import org.junit.jupiter.api.AfterEach;
@@ -58,7 +59,7 @@ class LicenseWireTests {
 					.credentialsProvider(
 							StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDSELLER", "secret")))
 					.build();
-		return new MeteringTemplate(this.client, "prod-legacy",
+		return new MeteringTemplate(new MeteringGateway(this.client, "prod-legacy"),
 				new UsageRecorder(new SummingUsageLedger(), Set.of(), SaasIntegration.LICENSE));
 	}
 

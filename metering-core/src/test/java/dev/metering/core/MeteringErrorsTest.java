@@ -2,6 +2,8 @@ package dev.metering.core;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +127,25 @@ class MeteringErrorsTest {
 					.isEqualTo(EXPECTED.get(error));
 			}
 		});
+	}
+
+	@Test
+	void everyErrorNameDeclaredIsOneAwsAnswers() throws Exception {
+		TreeSet<String> answers = new TreeSet<>(COMMON_ERRORS.keySet());
+		loadModel().get("shapes").fields().forEachRemaining((shape) -> {
+			if (shape.getValue().path("exception").asBoolean()) {
+				answers.add(shape.getKey());
+			}
+		});
+		UsageRecordResultStatus.knownValues().forEach((status) -> answers.add(status.toString()));
+		// DryRun answers (documented, not in the model), and the name of unprocessed
+		// records
+		answers.addAll(List.of("DryRunOperation", "UnauthorizedException", "UnprocessedRecords"));
+		for (Field field : MeteringErrors.class.getFields()) {
+			if (field.getType() == String.class && Modifier.isStatic(field.getModifiers())) {
+				assertThat(answers).as(field.getName()).contains((String) field.get(null));
+			}
+		}
 	}
 
 	@Test

@@ -26,6 +26,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import dev.metering.limits.MeteringLimits;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -695,23 +696,20 @@ class MeteringRequestValidatorTest {
 
 		@Test
 		void stringLimitsMatchModel() {
-			assertThat(this.model.max("ProductCode")).isEqualTo(MeteringRequestValidator.PRODUCT_CODE_MAX);
-			assertThat(this.model.min("UsageDimension")).isEqualTo(MeteringRequestValidator.USAGE_DIMENSION_MIN);
-			assertThat(this.model.max("UsageDimension")).isEqualTo(MeteringRequestValidator.USAGE_DIMENSION_MAX);
-			assertThat(this.model.min("ClientToken")).isEqualTo(MeteringRequestValidator.CLIENT_TOKEN_MIN);
-			assertThat(this.model.max("ClientToken")).isEqualTo(MeteringRequestValidator.CLIENT_TOKEN_MAX);
-			assertThat(this.model.min("TagKey")).isEqualTo(MeteringRequestValidator.TAG_KEY_MIN);
-			assertThat(this.model.max("TagKey")).isEqualTo(MeteringRequestValidator.TAG_KEY_MAX);
-			assertThat(this.model.min("TagValue")).isEqualTo(MeteringRequestValidator.TAG_VALUE_MIN);
-			assertThat(this.model.max("TagValue")).isEqualTo(MeteringRequestValidator.TAG_VALUE_MAX);
-			assertThat(this.model.max("CustomerIdentifier"))
-				.isEqualTo(MeteringRequestValidator.CUSTOMER_IDENTIFIER_MAX);
-			assertThat(this.model.min("CustomerAWSAccountId"))
-				.isEqualTo(MeteringRequestValidator.CUSTOMER_AWS_ACCOUNT_ID_MIN);
-			assertThat(this.model.max("CustomerAWSAccountId"))
-				.isEqualTo(MeteringRequestValidator.CUSTOMER_AWS_ACCOUNT_ID_MAX);
+			assertThat(this.model.max("ProductCode")).isEqualTo(MeteringLimits.PRODUCT_CODE_MAX);
+			assertThat(this.model.min("UsageDimension")).isEqualTo(MeteringLimits.USAGE_DIMENSION_MIN);
+			assertThat(this.model.max("UsageDimension")).isEqualTo(MeteringLimits.USAGE_DIMENSION_MAX);
+			assertThat(this.model.min("ClientToken")).isEqualTo(MeteringLimits.CLIENT_TOKEN_MIN);
+			assertThat(this.model.max("ClientToken")).isEqualTo(MeteringLimits.CLIENT_TOKEN_MAX);
+			assertThat(this.model.min("TagKey")).isEqualTo(MeteringLimits.TAG_KEY_MIN);
+			assertThat(this.model.max("TagKey")).isEqualTo(MeteringLimits.TAG_KEY_MAX);
+			assertThat(this.model.min("TagValue")).isEqualTo(MeteringLimits.TAG_VALUE_MIN);
+			assertThat(this.model.max("TagValue")).isEqualTo(MeteringLimits.TAG_VALUE_MAX);
+			assertThat(this.model.max("CustomerIdentifier")).isEqualTo(MeteringLimits.CUSTOMER_IDENTIFIER_MAX);
+			assertThat(this.model.min("CustomerAWSAccountId")).isEqualTo(MeteringLimits.CUSTOMER_AWS_ACCOUNT_ID_MIN);
+			assertThat(this.model.max("CustomerAWSAccountId")).isEqualTo(MeteringLimits.CUSTOMER_AWS_ACCOUNT_ID_MAX);
 			assertThat(this.model.min("Nonce")).isNull();
-			assertThat(this.model.max("Nonce")).isEqualTo(MeteringRequestValidator.NONCE_MAX);
+			assertThat(this.model.max("Nonce")).isEqualTo(MeteringLimits.NONCE_MAX);
 		}
 
 		@Test
@@ -719,31 +717,29 @@ class MeteringRequestValidatorTest {
 			// the model allows empty product codes and customer identifiers; AWS never
 			// issues one, so an empty value is refused early
 			assertThat(this.model.min("ProductCode")).isZero();
-			assertThat(MeteringRequestValidator.PRODUCT_CODE_MIN).isOne();
+			assertThat(MeteringLimits.PRODUCT_CODE_MIN).isOne();
 			assertThat(this.model.min("CustomerIdentifier")).isZero();
-			assertThat(MeteringRequestValidator.CUSTOMER_IDENTIFIER_MIN).isOne();
+			assertThat(MeteringLimits.CUSTOMER_IDENTIFIER_MIN).isOne();
 		}
 
 		@Test
 		void numberRangesMatchModel() {
-			assertThat(this.model.min("UsageQuantity")).isEqualTo(MeteringRequestValidator.USAGE_QUANTITY_MIN);
-			assertThat(this.model.max("UsageQuantity")).isEqualTo(MeteringRequestValidator.USAGE_QUANTITY_MAX);
-			assertThat(this.model.min("AllocatedUsageQuantity"))
-				.isEqualTo(MeteringRequestValidator.ALLOCATED_USAGE_QUANTITY_MIN);
-			assertThat(this.model.max("AllocatedUsageQuantity"))
-				.isEqualTo(MeteringRequestValidator.ALLOCATED_USAGE_QUANTITY_MAX);
-			assertThat(this.model.min("VersionInteger")).isEqualTo(MeteringRequestValidator.PUBLIC_KEY_VERSION_MIN);
+			assertThat(this.model.min("UsageQuantity")).isEqualTo(MeteringLimits.USAGE_QUANTITY_MIN);
+			assertThat(this.model.max("UsageQuantity")).isEqualTo(MeteringLimits.USAGE_QUANTITY_MAX);
+			assertThat(this.model.min("AllocatedUsageQuantity")).isEqualTo(MeteringLimits.ALLOCATED_USAGE_QUANTITY_MIN);
+			assertThat(this.model.max("AllocatedUsageQuantity")).isEqualTo(MeteringLimits.ALLOCATED_USAGE_QUANTITY_MAX);
+			assertThat(this.model.min("VersionInteger")).isEqualTo(MeteringLimits.PUBLIC_KEY_VERSION_MIN);
 			assertThat(this.model.max("VersionInteger")).isNull();
 		}
 
 		@Test
 		void listLimitsMatchModel() {
-			assertThat(this.model.min("UsageAllocations")).isEqualTo(MeteringRequestValidator.USAGE_ALLOCATIONS_MIN);
-			assertThat(this.model.max("UsageAllocations")).isEqualTo(MeteringRequestValidator.USAGE_ALLOCATIONS_MAX);
-			assertThat(this.model.min("TagList")).isEqualTo(MeteringRequestValidator.TAGS_MIN);
-			assertThat(this.model.max("TagList")).isEqualTo(MeteringRequestValidator.TAGS_MAX);
-			assertThat(this.model.min("UsageRecordList")).isEqualTo(MeteringRequestValidator.USAGE_RECORDS_MIN);
-			assertThat(this.model.max("UsageRecordList")).isEqualTo(MeteringRequestValidator.USAGE_RECORDS_MAX);
+			assertThat(this.model.min("UsageAllocations")).isEqualTo(MeteringLimits.USAGE_ALLOCATIONS_MIN);
+			assertThat(this.model.max("UsageAllocations")).isEqualTo(MeteringLimits.USAGE_ALLOCATIONS_MAX);
+			assertThat(this.model.min("TagList")).isEqualTo(MeteringLimits.TAGS_MIN);
+			assertThat(this.model.max("TagList")).isEqualTo(MeteringLimits.TAGS_MAX);
+			assertThat(this.model.min("UsageRecordList")).isEqualTo(MeteringLimits.USAGE_RECORDS_MIN);
+			assertThat(this.model.max("UsageRecordList")).isEqualTo(MeteringLimits.USAGE_RECORDS_MAX);
 		}
 
 		@Test

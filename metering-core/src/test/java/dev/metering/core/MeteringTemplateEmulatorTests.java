@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Set;
 import java.util.function.Consumer;
 
+import dev.metering.core.MeteringGateway;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.test.TestClients;
@@ -53,8 +54,8 @@ class MeteringTemplateEmulatorTests {
 			.build()
 			.start();
 		this.client = TestClients.client(this.emulator.endpoint(), "AKIDTEST", Duration.ofSeconds(10));
-		this.template = new MeteringTemplate(this.client, PRODUCT,
-				new UsageRecorder(mock(UsageLedger.class), Set.of()));
+		MeteringGateway gateway = new MeteringGateway(this.client, PRODUCT);
+		this.template = new MeteringTemplate(gateway, new UsageRecorder(mock(UsageLedger.class), Set.of()));
 	}
 
 	@AfterEach

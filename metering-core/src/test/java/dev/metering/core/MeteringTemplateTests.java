@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 
+import dev.metering.core.MeteringGateway;
 import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageLedger;
 import org.junit.jupiter.api.Test;
@@ -43,7 +44,7 @@ class MeteringTemplateTests {
 
 	private final UsageLedger ledger = mock(UsageLedger.class);
 
-	private final MeteringTemplate template = new MeteringTemplate(this.client, "prod-configured",
+	private final MeteringTemplate template = new MeteringTemplate(new MeteringGateway(this.client, "prod-configured"),
 			new UsageRecorder(this.ledger, Set.of("scans", "pages"), SaasIntegration.LEGACY));
 
 	@Test

@@ -7,10 +7,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
-import dev.metering.core.MeteringOperations;
-import dev.metering.core.MeteringTemplate;
-import dev.metering.core.UsageRecorder;
-import dev.metering.ledger.UsageLedger;
+import dev.metering.core.MeteringGateway;
 import dev.metering.emulator.Faults;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.test.TestClients;
@@ -48,7 +45,7 @@ class StartupEntitlementCheckEmulatorTests {
 
 	private MarketplaceMeteringClient client;
 
-	private MeteringTemplate template;
+	private MeteringGateway gateway;
 
 	@AfterEach
 	void stop() {
@@ -108,7 +105,7 @@ class StartupEntitlementCheckEmulatorTests {
 	@Test
 	void anUnknownPublicKeyVersionIsRefused() {
 		start(UnaryOperator.identity());
-		RegisterUsageProbe probe = new RegisterUsageProbe(this.template,
+		RegisterUsageProbe probe = new RegisterUsageProbe(this.gateway,
 				new RegisterUsageSignatureVerifier(this.emulator.publicKey()), PRODUCT, 2);
 		assertFailure(check(probe), EntitlementReason.INVALID_PUBLIC_KEY_VERSION, "InvalidPublicKeyVersionException");
 	}
@@ -118,7 +115,7 @@ class StartupEntitlementCheckEmulatorTests {
 		KeyPair configured = Jwts.rsaKeyPair();
 		KeyPair other = Jwts.rsaKeyPair();
 		start((builder) -> builder.signingKey(other));
-		RegisterUsageProbe probe = new RegisterUsageProbe(this.template,
+		RegisterUsageProbe probe = new RegisterUsageProbe(this.gateway,
 				new RegisterUsageSignatureVerifier(configured.getPublic()), PRODUCT, 1);
 		assertFailure(check(probe), EntitlementReason.BAD_SIGNATURE, null);
 	}
@@ -126,9 +123,9 @@ class StartupEntitlementCheckEmulatorTests {
 	@Test
 	void aReplayedSignatureIsRefused() {
 		start(UnaryOperator.identity());
-		RegisterUsageResponse earlier = this.template
+		RegisterUsageResponse earlier = this.gateway
 			.registerUsage(RegisterUsageRequest.builder().publicKeyVersion(1).nonce("earlier-nonce").build());
-		MeteringOperations replaying = mock(MeteringOperations.class);
+		MeteringGateway replaying = mock(MeteringGateway.class);
 		given(replaying.registerUsage(any())).willReturn(earlier);
 		RegisterUsageProbe probe = new RegisterUsageProbe(replaying,
 				new RegisterUsageSignatureVerifier(this.emulator.publicKey()), PRODUCT, 1);
@@ -237,17 +234,16 @@ class StartupEntitlementCheckEmulatorTests {
 			.apply(MarketplaceMeteringEmulator.builder().clock(this.time).product(PRODUCT, Set.of("scans")))
 			.start();
 		this.client = TestClients.client(this.emulator.endpoint(), "AKIDTEST", Duration.ofSeconds(10));
-		this.template = new MeteringTemplate(this.client, PRODUCT,
-				new UsageRecorder(mock(UsageLedger.class), Set.of()));
+		this.gateway = new MeteringGateway(this.client, PRODUCT);
 	}
 
 	private RegisterUsageProbe registerUsage() {
-		return new RegisterUsageProbe(this.template, new RegisterUsageSignatureVerifier(this.emulator.publicKey()),
+		return new RegisterUsageProbe(this.gateway, new RegisterUsageSignatureVerifier(this.emulator.publicKey()),
 				PRODUCT, 1);
 	}
 
 	private DryRunMeterUsageProbe dryRun() {
-		return new DryRunMeterUsageProbe(this.template, PRODUCT, "scans", this.time);
+		return new DryRunMeterUsageProbe(this.gateway, PRODUCT, "scans", this.time);
 	}
 
 	private StartupEntitlementCheck check(RegisterUsageProbe probe) {

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.UsageRecorder;
 import dev.metering.emulator.Faults;
@@ -52,7 +53,8 @@ final class EmulatedReporting implements AutoCloseable {
 	 * @return the reporter, not started
 	 */
 	UsageReporter reporter(UsageLedger ledger) {
-		MeteringTemplate template = new MeteringTemplate(this.client, PRODUCT, new UsageRecorder(ledger, Set.of()));
+		MeteringGateway gateway = new MeteringGateway(this.client, PRODUCT);
+		MeteringTemplate template = new MeteringTemplate(gateway, new UsageRecorder(ledger, Set.of()));
 		Retry retry = Retry.of("marketplaceMetering",
 				RetryConfig.custom()
 					.maxAttempts(3)
@@ -64,7 +66,7 @@ final class EmulatedReporting implements AutoCloseable {
 					.limitRefreshPeriod(Duration.ofSeconds(1))
 					.timeoutDuration(Duration.ZERO)
 					.build());
-		return new UsageReporter(ledger, template, retry, rateLimiter, this.clock, ReportingSettings.defaults());
+		return new UsageReporter(ledger, gateway, retry, rateLimiter, this.clock, ReportingSettings.defaults());
 	}
 
 	/**

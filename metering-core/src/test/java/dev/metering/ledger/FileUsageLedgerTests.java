@@ -99,6 +99,7 @@ class FileUsageLedgerTests {
 		ledger.close();
 		FileUsageLedger reopened = open();
 		assertThat(reopened.view()).isEqualTo(before);
+		assertThat(reopened.summary()).isEqualTo(LedgerSummary.of(before));
 		assertThat(reopened.view().sealedBefore()).isEqualTo(ELEVEN);
 		assertThat(reopened.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, ELEVEN, 7));
 		assertThat(reopened.recovery()).isEqualTo(new RecoveryReport(1, 3, List.of()));

@@ -27,11 +27,11 @@ class SegmentTests {
 		Segment segment = Segment.create(this.directory.resolve("segment-000000000001.log"), 1, 4 * Segment.ENTRY_BYTES,
 				LedgerIo.DIRECT);
 		Segment.Counter counter = segment.allocate(7, 100);
-		assertThat(counter.add(Segment.MAX_QUANTITY - 1)).isTrue();
+		assertThat(counter.add(Segment.COUNTER_CAPACITY - 1)).isTrue();
 		assertThat(counter.add(5)).isFalse();
 		assertThat(counter.add(1)).isTrue();
 		assertThat(counter.add(1)).isFalse();
-		assertThat(counters(segment)).containsExactly("7@100=" + Segment.MAX_QUANTITY);
+		assertThat(counters(segment)).containsExactly("7@100=" + Segment.COUNTER_CAPACITY);
 	}
 
 	@Test

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 
+import dev.metering.limits.MeteringLimits;
 import dev.metering.test.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -141,14 +142,14 @@ abstract class UsageLedgerContractTests {
 
 	@Test
 	void tagSetsBeyondTheAllocationLimitAreFoldedIntoTheUntaggedAllocation() {
-		int tagSets = ReportAssembler.MAX_ALLOCATIONS + 10;
+		int tagSets = MeteringLimits.USAGE_ALLOCATIONS_MAX + 10;
 		long expected = 0;
 		for (int i = 1; i <= tagSets; i++) {
 			this.ledger.record(UsageKey.of("scans", null, Map.of("user", "u" + i)), 100 + i);
 			expected += 100 + i;
 		}
 		UsageReport report = this.ledger.seal(ELEVEN).get(0);
-		assertThat(report.allocations()).hasSize(ReportAssembler.MAX_ALLOCATIONS);
+		assertThat(report.allocations()).hasSize(MeteringLimits.USAGE_ALLOCATIONS_MAX);
 		assertThat(report.quantity()).isEqualTo(expected);
 		assertThat(report.allocations().stream().mapToLong(Allocation::quantity).sum()).isEqualTo(expected);
 		// the 11 smallest tag sets (u1..u11) lost their attribution, nothing else
@@ -195,6 +196,48 @@ abstract class UsageLedgerContractTests {
 			.withMessageContaining("CARRIED_FORWARD");
 		assertThatIllegalStateException().isThrownBy(() -> this.ledger.deadLetter("nope", "x"))
 			.withMessageContaining("nope");
+	}
+
+	@Test
+	void theSummaryKeepsTheTotalsOfTheViewThroughEveryChange() {
+		UsageKey customer = UsageKey.of("scans", "cust-1", Map.of("team", "red"));
+		assertThat(this.ledger.summary().oldestUnreportedHour()).isNull();
+		this.ledger.record(SCANS, 4);
+		this.ledger.record(customer, 6);
+		assertSummaryMatchesView();
+		assertThat(this.ledger.summary().pendingQuantity()).isEqualTo(10);
+		assertThat(this.ledger.summary().oldestUnreportedHour()).isEqualTo(TEN);
+		this.clock.set(ELEVEN.plusSeconds(60));
+		this.ledger.record(UsageKey.of("bytes"), 7);
+		List<UsageReport> reports = this.ledger.seal(ELEVEN);
+		assertSummaryMatchesView();
+		assertThat(this.ledger.summary().pendingReports()).isEqualTo(2);
+		assertThat(this.ledger.summary().openHours()).isOne();
+		UsageReport own = reports.stream().filter((report) -> report.customer() == null).findFirst().orElseThrow();
+		UsageReport customers = reports.stream()
+			.filter((report) -> report.customer() != null)
+			.findFirst()
+			.orElseThrow();
+		this.ledger.markSending(own.id());
+		assertSummaryMatchesView();
+		this.ledger.markReported(own.id(), "rec-1");
+		assertSummaryMatchesView();
+		assertThat(this.ledger.summary().oldestOwnHour()).as("the open hour of bytes").isEqualTo(ELEVEN);
+		assertThat(this.ledger.summary().oldestCustomerHour()).isEqualTo(TEN);
+		this.ledger.carryForward(customers.id(), "TimestampOutOfBoundsException");
+		assertSummaryMatchesView();
+		assertThat(this.ledger.summary().quantity(ReportState.CARRIED_FORWARD)).isEqualTo(6);
+		assertThat(this.ledger.summary().pendingQuantity()).as("bytes and the carried quantity").isEqualTo(13);
+		this.ledger.seal(TWELVE);
+		this.ledger.pendingReports().forEach((report) -> this.ledger.deadLetter(report.id(), "InvalidUsageDimension"));
+		assertSummaryMatchesView();
+		assertThat(this.ledger.summary().count(ReportState.DEAD_LETTER)).isEqualTo(2);
+		assertThat(this.ledger.summary().pendingQuantity()).isZero();
+		assertThat(this.ledger.summary().oldestUnreportedHour()).isNull();
+	}
+
+	void assertSummaryMatchesView() {
+		assertThat(this.ledger.summary()).isEqualTo(LedgerSummary.of(this.ledger.view()));
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.metering.core.MarketplaceCustomer;
+import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
@@ -57,9 +58,10 @@ class AcceptanceWindowReportingTests {
 		this.server = new CapturingMeteringServer();
 		this.client = TestClients.licenseClient(this.server.endpoint());
 		this.ledger = new InMemoryUsageLedger(this.clock, "prod-saas", "seller");
-		this.template = new MeteringTemplate(this.client, "prod-saas",
+		MeteringGateway gateway = new MeteringGateway(this.client, "prod-saas");
+		this.template = new MeteringTemplate(gateway,
 				new UsageRecorder(this.ledger, Set.of(), SaasIntegration.LICENSE));
-		this.reporter = new UsageReporter(this.ledger, this.template, ReportingFixture.fastRetry(3),
+		this.reporter = new UsageReporter(this.ledger, gateway, ReportingFixture.fastRetry(3),
 				ReportingFixture.unlimited(), this.clock, ReportingSettings.defaults());
 	}
 

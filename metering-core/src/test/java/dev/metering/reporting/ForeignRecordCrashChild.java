@@ -12,10 +12,8 @@ import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
-import dev.metering.core.MarketplaceCustomer;
-import dev.metering.core.MeteringOperations;
+import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
-import dev.metering.core.ResolvedCustomer;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
 import dev.metering.ledger.FileUsageLedger;
@@ -28,8 +26,6 @@ import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsage
 import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageResponse;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageResponse;
-import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageRequest;
-import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageResponse;
 
 /**
  * The JVM that {@link ForeignRecordCrashTests} kills with {@code kill -9}: it records
@@ -69,14 +65,15 @@ public final class ForeignRecordCrashChild {
 		boolean batch = "BatchMeterUsage".equals(args[4]);
 		FileUsageLedger ledger = ledger(Path.of(args[1]), clock);
 		MarketplaceMeteringClient client = ReporterCrashChild.client(endpoint);
-		MeteringTemplate template = new MeteringTemplate(client, PRODUCT,
+		MeteringGateway gateway = new MeteringGateway(client, PRODUCT);
+		MeteringTemplate template = new MeteringTemplate(gateway,
 				new UsageRecorder(ledger, Set.of(), SaasIntegration.LEGACY));
 		OWN_USAGE.forEach((team, quantity) -> template.record("scans", quantity,
 				team.isEmpty() ? Map.of() : Map.of("team", team), (String) null));
 		template.record("scans", CUSTOMER_USAGE, Map.of(), CUSTOMER);
 		UsageLedger reporting = journaled ? new PauseAfterMove(ledger, batch) : ledger;
-		MeteringOperations gateway = journaled ? template : new PauseAfterAnswer(template, batch);
-		new UsageReporter(reporting, gateway, ReporterCrashChild.fastRetry(), ReportingFixture.unlimited(), clock,
+		MeteringGateway sending = journaled ? gateway : new PauseAfterAnswer(client, batch);
+		new UsageReporter(reporting, sending, ReporterCrashChild.fastRetry(), ReportingFixture.unlimited(), clock,
 				ReportingSettings.defaults())
 			.report(true);
 		print("NOT PAUSED");
@@ -102,50 +99,23 @@ public final class ForeignRecordCrashChild {
 	/**
 	 * Stops the reporting thread right after AWS answered a call of one operation.
 	 */
-	private static final class PauseAfterAnswer implements MeteringOperations {
-
-		private final MeteringOperations delegate;
+	private static final class PauseAfterAnswer extends MeteringGateway {
 
 		private final boolean batch;
 
-		PauseAfterAnswer(MeteringOperations delegate, boolean batch) {
-			this.delegate = delegate;
+		PauseAfterAnswer(MarketplaceMeteringClient client, boolean batch) {
+			super(client, PRODUCT);
 			this.batch = batch;
 		}
 
 		@Override
-		public void record(String dimension, long quantity) {
-			this.delegate.record(dimension, quantity);
-		}
-
-		@Override
-		public void record(String dimension, long quantity, Map<String, String> tags, String customer) {
-			this.delegate.record(dimension, quantity, tags, customer);
-		}
-
-		@Override
-		public void record(String dimension, long quantity, Map<String, String> tags, MarketplaceCustomer customer) {
-			this.delegate.record(dimension, quantity, tags, customer);
-		}
-
-		@Override
 		public MeterUsageResponse meterUsage(MeterUsageRequest request) {
-			return answered(!this.batch, () -> this.delegate.meterUsage(request));
+			return answered(!this.batch, () -> super.meterUsage(request));
 		}
 
 		@Override
 		public BatchMeterUsageResponse batchMeterUsage(BatchMeterUsageRequest request) {
-			return answered(this.batch, () -> this.delegate.batchMeterUsage(request));
-		}
-
-		@Override
-		public RegisterUsageResponse registerUsage(RegisterUsageRequest request) {
-			return this.delegate.registerUsage(request);
-		}
-
-		@Override
-		public ResolvedCustomer resolveCustomer(String registrationToken) {
-			return this.delegate.resolveCustomer(registrationToken);
+			return answered(this.batch, () -> super.batchMeterUsage(request));
 		}
 
 		private static <T> T answered(boolean pause, Supplier<T> call) {

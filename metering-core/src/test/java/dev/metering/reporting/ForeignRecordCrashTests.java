@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
+import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.UsageRecorder;
 import dev.metering.emulator.AcceptedRecord;
@@ -133,9 +134,9 @@ class ForeignRecordCrashTests {
 			MutableClock clock) throws IOException {
 		try (FileUsageLedger ledger = ForeignRecordCrashChild.ledger(directory, clock);
 				MarketplaceMeteringClient client = ReporterCrashChild.client(emulator.endpoint())) {
-			MeteringTemplate template = new MeteringTemplate(client, ForeignRecordCrashChild.PRODUCT,
-					new UsageRecorder(ledger, Set.of()));
-			UsageReporter reporter = new UsageReporter(ledger, template, ReporterCrashChild.fastRetry(),
+			MeteringGateway gateway = new MeteringGateway(client, ForeignRecordCrashChild.PRODUCT);
+			MeteringTemplate template = new MeteringTemplate(gateway, new UsageRecorder(ledger, Set.of()));
+			UsageReporter reporter = new UsageReporter(ledger, gateway, ReporterCrashChild.fastRetry(),
 					ReportingFixture.unlimited(), clock, ReportingSettings.defaults());
 			reporter.report(false);
 			clock.set(NEXT_HOUR.plus(Duration.ofMinutes(65)));

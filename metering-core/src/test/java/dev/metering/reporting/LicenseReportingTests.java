@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.metering.core.MarketplaceCustomer;
+import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
@@ -43,13 +44,14 @@ class LicenseReportingTests {
 		try (CapturingMeteringServer server = new CapturingMeteringServer();
 				MarketplaceMeteringClient client = TestClients.licenseClient(server.endpoint());
 				InMemoryUsageLedger ledger = new InMemoryUsageLedger(clock, "prod-saas", "seller")) {
-			MeteringTemplate template = new MeteringTemplate(client, "prod-saas",
+			MeteringGateway gateway = new MeteringGateway(client, "prod-saas");
+			MeteringTemplate template = new MeteringTemplate(gateway,
 					new UsageRecorder(ledger, Set.of(), SaasIntegration.LICENSE));
 			template.record("scans", 2, Map.of(), MarketplaceCustomer.license(ACCOUNT, LICENSE_A));
 			template.record("scans", 5, Map.of(), MarketplaceCustomer.license(ACCOUNT, LICENSE_B));
 			template.record("scans", 1, Map.of(), MarketplaceCustomer.license(ACCOUNT, LICENSE_A));
 			clock.set(TEN.plus(Duration.ofHours(1)).plusSeconds(60));
-			UsageReporter reporter = new UsageReporter(ledger, template, ReportingFixture.fastRetry(3),
+			UsageReporter reporter = new UsageReporter(ledger, gateway, ReportingFixture.fastRetry(3),
 					ReportingFixture.unlimited(), clock, ReportingSettings.defaults());
 			reporter.report(false);
 			assertThat(ledger.view().reports())

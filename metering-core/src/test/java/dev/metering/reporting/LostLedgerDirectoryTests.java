@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 
+import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
@@ -148,9 +149,10 @@ class LostLedgerDirectoryTests {
 			.build();
 				MarketplaceMeteringClient client = TestClients.client(this.emulator.endpoint(), "AKIDTASK1",
 						Duration.ofSeconds(5))) {
-			MeteringTemplate template = new MeteringTemplate(client, PRODUCT,
+			MeteringGateway gateway = new MeteringGateway(client, PRODUCT);
+			MeteringTemplate template = new MeteringTemplate(gateway,
 					new UsageRecorder(ledger, Set.of(), SaasIntegration.LEGACY));
-			UsageReporter reporter = new UsageReporter(ledger, template, ReportingFixture.fastRetry(3),
+			UsageReporter reporter = new UsageReporter(ledger, gateway, ReportingFixture.fastRetry(3),
 					ReportingFixture.unlimited(), this.clock, ReportingSettings.defaults());
 			reporter.start();
 			await().atMost(Duration.ofSeconds(30)).until(() -> reporter.getStatistics().lastCycle() != null);

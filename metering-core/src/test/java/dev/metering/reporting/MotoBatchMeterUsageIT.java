@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
+import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
@@ -173,9 +174,9 @@ class MotoBatchMeterUsageIT {
 		this.clock = new MutableClock(HOUR_10.plus(30, ChronoUnit.MINUTES));
 		this.client = TestClients.client(endpoint, "AKIDMOTO", Duration.ofSeconds(10));
 		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "saas-1");
-		this.template = new MeteringTemplate(this.client, PRODUCT,
-				new UsageRecorder(this.ledger, Set.of(), SaasIntegration.LEGACY));
-		this.reporter = new UsageReporter(this.ledger, this.template, ReportingFixture.fastRetry(3),
+		MeteringGateway gateway = new MeteringGateway(this.client, PRODUCT);
+		this.template = new MeteringTemplate(gateway, new UsageRecorder(this.ledger, Set.of(), SaasIntegration.LEGACY));
+		this.reporter = new UsageReporter(this.ledger, gateway, ReportingFixture.fastRetry(3),
 				ReportingFixture.unlimited(), this.clock, ReportingSettings.defaults());
 	}
 

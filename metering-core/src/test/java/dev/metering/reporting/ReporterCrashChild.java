@@ -15,10 +15,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import dev.metering.core.MarketplaceCustomer;
-import dev.metering.core.MeteringOperations;
+import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
-import dev.metering.core.ResolvedCustomer;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
 import dev.metering.ledger.FileUsageLedger;
@@ -32,8 +30,6 @@ import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsage
 import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageResponse;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageResponse;
-import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageRequest;
-import software.amazon.awssdk.services.marketplacemetering.model.RegisterUsageResponse;
 
 /**
  * The JVM that {@link ReporterCrashTests} kills with {@code kill -9}: a
@@ -91,10 +87,11 @@ public final class ReporterCrashChild {
 			.segmentBytes(Integer.getInteger("crash.segmentBytes", SEGMENT_BYTES))
 			.build();
 		MarketplaceMeteringClient client = client(endpoint);
-		MeteringTemplate template = new MeteringTemplate(client, PRODUCT,
+		MeteringGateway gateway = new MeteringGateway(client, PRODUCT);
+		MeteringTemplate template = new MeteringTemplate(gateway,
 				new UsageRecorder(ledger, Set.of(), SaasIntegration.LEGACY));
-		MeteringOperations gateway = pauseAfterAnswer ? new PauseAfterAnswer(template) : template;
-		UsageReporter reporter = new UsageReporter(ledger, gateway, fastRetry(), ReportingFixture.unlimited(), clock,
+		MeteringGateway outbound = pauseAfterAnswer ? new PauseAfterAnswer(client) : gateway;
+		UsageReporter reporter = new UsageReporter(ledger, outbound, fastRetry(), ReportingFixture.unlimited(), clock,
 				ReportingSettings.defaults());
 		long sending = ledger.pendingReports()
 			.stream()
@@ -161,47 +158,20 @@ public final class ReporterCrashChild {
 	 * A gateway that stops the reporting thread for good right after AWS answered its
 	 * first call, before the reporter can write the answer to the ledger.
 	 */
-	private static final class PauseAfterAnswer implements MeteringOperations {
+	private static final class PauseAfterAnswer extends MeteringGateway {
 
-		private final MeteringOperations delegate;
-
-		PauseAfterAnswer(MeteringOperations delegate) {
-			this.delegate = delegate;
-		}
-
-		@Override
-		public void record(String dimension, long quantity) {
-			this.delegate.record(dimension, quantity);
-		}
-
-		@Override
-		public void record(String dimension, long quantity, Map<String, String> tags, String customer) {
-			this.delegate.record(dimension, quantity, tags, customer);
-		}
-
-		@Override
-		public void record(String dimension, long quantity, Map<String, String> tags, MarketplaceCustomer customer) {
-			this.delegate.record(dimension, quantity, tags, customer);
+		PauseAfterAnswer(MarketplaceMeteringClient client) {
+			super(client, PRODUCT);
 		}
 
 		@Override
 		public MeterUsageResponse meterUsage(MeterUsageRequest request) {
-			return paused("MeterUsage", this.delegate.meterUsage(request));
+			return paused("MeterUsage", super.meterUsage(request));
 		}
 
 		@Override
 		public BatchMeterUsageResponse batchMeterUsage(BatchMeterUsageRequest request) {
-			return paused("BatchMeterUsage", this.delegate.batchMeterUsage(request));
-		}
-
-		@Override
-		public RegisterUsageResponse registerUsage(RegisterUsageRequest request) {
-			return this.delegate.registerUsage(request);
-		}
-
-		@Override
-		public ResolvedCustomer resolveCustomer(String registrationToken) {
-			return this.delegate.resolveCustomer(registrationToken);
+			return paused("BatchMeterUsage", super.batchMeterUsage(request));
 		}
 
 		private static <T> T paused(String operation, T answer) {

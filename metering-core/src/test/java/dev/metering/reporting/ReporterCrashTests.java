@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
@@ -171,9 +172,10 @@ class ReporterCrashTests {
 			.reportingIdentity("pod-1")
 			.segmentBytes(Integer.getInteger("crash.segmentBytes", ReporterCrashChild.SEGMENT_BYTES))
 			.build(); MarketplaceMeteringClient client = ReporterCrashChild.client(emulator.endpoint())) {
-			MeteringTemplate template = new MeteringTemplate(client, ReporterCrashChild.PRODUCT,
+			MeteringGateway gateway = new MeteringGateway(client, ReporterCrashChild.PRODUCT);
+			MeteringTemplate template = new MeteringTemplate(gateway,
 					new UsageRecorder(ledger, Set.of(), SaasIntegration.LEGACY));
-			UsageReporter reporter = new UsageReporter(ledger, template, ReporterCrashChild.fastRetry(),
+			UsageReporter reporter = new UsageReporter(ledger, gateway, ReporterCrashChild.fastRetry(),
 					ReportingFixture.unlimited(), clock, ReportingSettings.defaults());
 			for (int run = 0; run < 20 && reporter.report(false).pending() > 0; run++) {
 				clock.advance(Duration.ofMinutes(1));

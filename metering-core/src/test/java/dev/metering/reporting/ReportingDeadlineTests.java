@@ -13,8 +13,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.metering.core.MeteringTemplate;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.MeteringGateway;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.Faults;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
@@ -241,7 +240,7 @@ class ReportingDeadlineTests {
 				interrupted.add(Thread.currentThread().isInterrupted());
 			}
 		};
-		UsageReporter reporter = new UsageReporter(this.ledger, template(), halfHourBackoff, unlimited(), this.clock,
+		UsageReporter reporter = new UsageReporter(this.ledger, gateway(), halfHourBackoff, unlimited(), this.clock,
 				hourlyRetries, realTime, new Random(1));
 		reporter.start();
 		assertThat(waiting.await(10, TimeUnit.SECONDS)).as("the scheduled run waits for its backoff").isTrue();
@@ -262,8 +261,8 @@ class ReportingDeadlineTests {
 		return recorded;
 	}
 
-	private MeteringTemplate template() {
-		return new MeteringTemplate(this.client, ReportingFixture.PRODUCT, new UsageRecorder(this.ledger, Set.of()));
+	private MeteringGateway gateway() {
+		return new MeteringGateway(this.client, ReportingFixture.PRODUCT);
 	}
 
 	private UsageReporter reporter(RateLimiter rateLimiter) {
@@ -273,7 +272,7 @@ class ReportingDeadlineTests {
 					.intervalFunction(
 							IntervalFunction.ofExponentialBackoff(Duration.ofSeconds(1), 2, Duration.ofSeconds(30)))
 					.build());
-		return new UsageReporter(this.ledger, template(), retry, rateLimiter, this.clock, ReportingSettings.defaults(),
+		return new UsageReporter(this.ledger, gateway(), retry, rateLimiter, this.clock, ReportingSettings.defaults(),
 				(duration, deadline) -> this.clock.advance(duration), new Random(1));
 	}
 

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 
+import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
@@ -56,9 +57,9 @@ final class ReportingFixture implements AutoCloseable {
 			.start();
 		this.client = TestClients.client(this.emulator.endpoint(), "AKIDPOD1", Duration.ofSeconds(5));
 		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "pod-1");
-		this.template = new MeteringTemplate(this.client, PRODUCT,
-				new UsageRecorder(this.ledger, Set.of(), SaasIntegration.LEGACY));
-		this.reporter = new UsageReporter(this.ledger, this.template, retry, rateLimiter, this.clock, settings);
+		MeteringGateway gateway = new MeteringGateway(this.client, PRODUCT);
+		this.template = new MeteringTemplate(gateway, new UsageRecorder(this.ledger, Set.of(), SaasIntegration.LEGACY));
+		this.reporter = new UsageReporter(this.ledger, gateway, retry, rateLimiter, this.clock, settings);
 	}
 
 	ReportingFixture(UnaryOperator<MarketplaceMeteringEmulator.Builder> emulatorSettings, ReportingSettings settings) {

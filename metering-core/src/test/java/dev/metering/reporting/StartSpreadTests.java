@@ -13,7 +13,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import dev.metering.core.MeteringOperations;
+import dev.metering.core.MeteringGateway;
 import dev.metering.ledger.UsageLedger;
 import org.junit.jupiter.api.Test;
 
@@ -79,7 +79,7 @@ class StartSpreadTests {
 		ReportingSettings settings = new ReportingSettings(defaults.offset(), defaults.retryInterval(), true,
 				defaults.expiredUsage(), Set.of(), defaults.acceptanceWindow(), defaults.lastSendMargin(),
 				defaults.shutdownTimeout(), spread);
-		return new UsageReporter(mock(UsageLedger.class), mock(MeteringOperations.class), ReportingFixture.fastRetry(1),
+		return new UsageReporter(mock(UsageLedger.class), mock(MeteringGateway.class), ReportingFixture.fastRetry(1),
 				ReportingFixture.unlimited(), Clock.fixed(NOW, ZoneOffset.UTC), settings, Pause.REAL_TIME, random);
 	}
 

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 import dev.metering.core.MeteringException;
-import dev.metering.core.MeteringOperations;
+import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringOutcome;
 import dev.metering.ledger.InMemoryUsageLedger;
 import dev.metering.ledger.ReportState;
@@ -34,7 +34,7 @@ class UnauthorizedReportingTests {
 	@Test
 	void usageRefusedForTheCallersPermissionsStaysPendingUntilItIsReported() throws Exception {
 		MutableClock clock = new MutableClock(ReportingFixture.START.plusSeconds(30 * 60));
-		MeteringOperations metering = mock(MeteringOperations.class);
+		MeteringGateway metering = mock(MeteringGateway.class);
 		given(metering.meterUsage(any(MeterUsageRequest.class)))
 			.willThrow(new MeteringException("denied", MeteringOutcome.UNAUTHORIZED, "AccessDeniedException", null))
 			.willReturn(MeterUsageResponse.builder().meteringRecordId("rec-1").build());

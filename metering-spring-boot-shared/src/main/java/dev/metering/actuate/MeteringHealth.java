@@ -11,11 +11,12 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 import dev.metering.entitlement.EntitlementStatus;
 import dev.metering.ledger.LedgerStorage;
-import dev.metering.ledger.LedgerView;
+import dev.metering.ledger.LedgerSummary;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageReport;
 import dev.metering.reporting.AcceptanceWindow;
@@ -38,6 +39,10 @@ import org.springframework.util.unit.DataSize;
  * other records for it (a lost ledger directory, a second writer) for longer than that
  * window. Otherwise {@code UP}, also when the entitlement was not checked or a report run
  * failed (the reporter tries again, and the expiry warning catches a lasting failure).
+ * <p>
+ * A check reads the ledger's {@link dev.metering.ledger.UsageLedger#summary() summary};
+ * it copies the ledger's view only to name dead letters and usage moving forward, when
+ * there are any.
  * <p>
  * Written once for both Spring Boot lines: each line's {@link MeteringHealthIndicator}
  * turns a {@link Check} into its own {@code Health}.
@@ -84,14 +89,15 @@ public class MeteringHealth {
 		Map<String, Object> details = new LinkedHashMap<>();
 		List<String> problems = new ArrayList<>();
 		details.put("ledger", storage(this.state.ledger().storage(), problems));
-		LedgerView view = this.state.ledger().view();
+		LedgerSummary summary = this.state.ledger().summary();
 		EntitlementStatus entitlement = this.state.entitlement();
 		if (entitlement != null) {
 			details.put("entitlement", entitlement(entitlement, problems));
 		}
-		details.put("pending", pending(view, problems));
-		details.put("deadLetters", deadLetters(view, problems));
-		Map<String, Object> movedForward = movedForward(view, problems);
+		details.put("pending", pending(summary, problems));
+		details.put("deadLetters", deadLetters(summary, problems));
+		Map<String, Object> movedForward = (summary.count(ReportState.MOVED_FORWARD) > 0) ? movedForward(problems)
+				: Map.of();
 		if (!movedForward.isEmpty()) {
 			details.put("movedForward", movedForward);
 		}
@@ -155,62 +161,64 @@ public class MeteringHealth {
 		return details;
 	}
 
-	private Map<String, Object> pending(LedgerView view, List<String> problems) {
-		List<UsageReport> pendingReports = view.reports()
-			.stream()
-			.filter((report) -> report.state().isPending())
-			.toList();
+	private Map<String, Object> pending(LedgerSummary summary, List<String> problems) {
 		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("reports", pendingReports.size());
-		details.put("openHours", view.openUsage().stream().map(LedgerView.OpenUsage::hour).distinct().count());
-		List<Unreported> unreported = Stream
-			.concat(pendingReports.stream().map((report) -> new Unreported(report.hour(), report.customer() != null)),
-					view.openUsage().stream().map((open) -> new Unreported(open.hour(), open.key().customer() != null)))
-			.toList();
-		unreported.stream()
-			.map(Unreported::hour)
-			.min(Instant::compareTo)
-			.ifPresent((oldest) -> details.put("oldestUnreportedHour", oldest.toString()));
-		unreported.stream().min(Comparator.comparing(Unreported::expiresAt)).ifPresent((first) -> {
-			Instant expiresAt = first.expiresAt();
-			Duration left = Duration.between(this.clock.instant(), expiresAt);
-			details.put("expiresAt", expiresAt.toString());
-			details.put("timeLeft", left.truncatedTo(ChronoUnit.SECONDS).toString());
-			if (left.compareTo(this.expiryWarning) < 0) {
-				problems.add("usage of hour " + first.hour() + " is unreported and leaves AWS's acceptance window at "
-						+ expiresAt);
-			}
-		});
+		details.put("reports", summary.pendingReports());
+		details.put("openHours", summary.openHours());
+		putIfPresent(details, "oldestUnreportedHour", summary.oldestUnreportedHour());
+		Stream.of(unreported(summary.oldestOwnHour(), false), unreported(summary.oldestCustomerHour(), true))
+			.filter(Objects::nonNull)
+			.min(Comparator.comparing(Unreported::expiresAt))
+			.ifPresent((first) -> {
+				Instant expiresAt = first.expiresAt();
+				Duration left = Duration.between(this.clock.instant(), expiresAt);
+				details.put("expiresAt", expiresAt.toString());
+				details.put("timeLeft", left.truncatedTo(ChronoUnit.SECONDS).toString());
+				if (left.compareTo(this.expiryWarning) < 0) {
+					problems.add("usage of hour " + first.hour()
+							+ " is unreported and leaves AWS's acceptance window at " + expiresAt);
+				}
+			});
 		return details;
 	}
 
-	private Map<String, Object> deadLetters(LedgerView view, List<String> problems) {
-		List<UsageReport> deadLetters = view.reports()
-			.stream()
-			.filter((report) -> report.state() == ReportState.DEAD_LETTER)
-			.toList();
+	private static Unreported unreported(@Nullable Instant hour, boolean customerUsage) {
+		return (hour != null) ? new Unreported(hour, customerUsage) : null;
+	}
+
+	/**
+	 * The dead letters: their count from the summary and, only when there are any, the
+	 * last reasons from the ledger's view.
+	 */
+	private Map<String, Object> deadLetters(LedgerSummary summary, List<String> problems) {
 		Map<String, Object> details = new LinkedHashMap<>();
-		details.put("count", deadLetters.size());
-		if (!deadLetters.isEmpty()) {
+		int count = summary.count(ReportState.DEAD_LETTER);
+		details.put("count", count);
+		if (count > 0) {
+			List<UsageReport> deadLetters = inState(ReportState.DEAD_LETTER);
 			List<String> lastReasons = new ArrayList<>();
 			for (int i = deadLetters.size() - 1; i >= 0 && lastReasons.size() < LAST_REASONS; i--) {
 				UsageReport report = deadLetters.get(i);
 				lastReasons.add(report.hour() + " " + report.dimension() + ": " + report.reason());
 			}
 			details.put("lastReasons", lastReasons);
-			problems.add(deadLetters.size() + " usage report(s) refused by AWS for good (dead letters)");
+			problems.add(count + " usage report(s) refused by AWS for good (dead letters)");
 		}
 		return details;
+	}
+
+	private List<UsageReport> inState(ReportState state) {
+		return this.state.ledger().view().reports().stream().filter((report) -> report.state() == state).toList();
 	}
 
 	/**
 	 * Usage still moving forward: per dimension and customer, the trailing run of
 	 * {@link ReportState#MOVED_FORWARD moved} reports, since the hour of its first one.
 	 */
-	private Map<String, Object> movedForward(LedgerView view, List<String> problems) {
+	private Map<String, Object> movedForward(List<String> problems) {
 		Map<String, UsageReport> firstMoved = new HashMap<>();
 		Map<String, UsageReport> lastMoved = new HashMap<>();
-		for (UsageReport report : view.reports()) {
+		for (UsageReport report : this.state.ledger().view().reports()) {
 			String key = report.dimension() + "/" + report.customer() + "/" + report.license();
 			if (report.state() == ReportState.MOVED_FORWARD) {
 				firstMoved.putIfAbsent(key, report);

@@ -1,6 +1,7 @@
 package dev.metering.autoconfigure;
 
 import dev.metering.core.LicenseArnInterceptor;
+import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringOperations;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.UsageRecorder;
@@ -20,8 +21,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the AWS Marketplace Metering Service client and
- * {@link MeteringTemplate}.
+ * Auto-configuration of the AWS Marketplace Metering Service client, the
+ * {@link MeteringGateway} that the reporter and the entitlement check send through, and
+ * the {@link MeteringTemplate} users record through.
  * <p>
  * The SDK's own retries are switched off: every call is attempted once and retried, if at
  * all, by the caller that knows the acceptance window (the reporter's Resilience4j
@@ -67,11 +69,16 @@ public class MeteringAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean(MeteringOperations.class)
-	MeteringTemplate meteringTemplate(MarketplaceMeteringClient client, UsageRecorder recorder,
-			MeteringProperties properties) {
+	@ConditionalOnMissingBean
+	MeteringGateway meteringGateway(MarketplaceMeteringClient client, MeteringProperties properties) {
 		MeteringConfigurationValidator.validate(properties);
-		return new MeteringTemplate(client, properties.getProductCode(), recorder);
+		return new MeteringGateway(client, properties.getProductCode());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean(MeteringOperations.class)
+	MeteringTemplate meteringTemplate(MeteringGateway gateway, UsageRecorder recorder) {
+		return new MeteringTemplate(gateway, recorder);
 	}
 
 }

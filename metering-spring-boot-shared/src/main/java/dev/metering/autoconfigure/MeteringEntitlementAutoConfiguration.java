@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 
-import dev.metering.core.MeteringOperations;
+import dev.metering.core.MeteringGateway;
 import dev.metering.core.ProductType;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.entitlement.Backoff;
@@ -45,7 +45,7 @@ import org.springframework.util.StringUtils;
  * @author metering-spring-boot
  */
 @AutoConfiguration(after = { MeteringAutoConfiguration.class, MeteringEmulatorAutoConfiguration.class })
-@ConditionalOnBean(MeteringOperations.class)
+@ConditionalOnBean(MeteringGateway.class)
 @Conditional(MeteringEntitlementAutoConfiguration.OnEntitlementCheckCondition.class)
 @EnableConfigurationProperties(MeteringProperties.class)
 public class MeteringEntitlementAutoConfiguration {
@@ -76,7 +76,7 @@ public class MeteringEntitlementAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(EntitlementCheck.class)
-	StartupEntitlementCheck entitlementCheck(MeteringOperations metering, MeteringProperties properties,
+	StartupEntitlementCheck entitlementCheck(MeteringGateway metering, MeteringProperties properties,
 			ObjectProvider<RegisterUsageSignatureVerifier> verifier, ResourceLoader resourceLoader) {
 		MeteringConfigurationValidator.validate(properties);
 		MeteringProperties.Entitlement entitlement = properties.getEntitlement();
@@ -102,7 +102,7 @@ public class MeteringEntitlementAutoConfiguration {
 		return Backoff.exponentialWithJitter(RECHECK_INITIAL_INTERVAL, max);
 	}
 
-	private StartupEntitlementCheck registerUsageCheck(MeteringOperations metering, MeteringProperties properties,
+	private StartupEntitlementCheck registerUsageCheck(MeteringGateway metering, MeteringProperties properties,
 			RegisterUsageSignatureVerifier verifier) {
 		int version = properties.getEntitlement().getPublicKeyVersion();
 		if (version < 1) {
@@ -114,7 +114,7 @@ public class MeteringEntitlementAutoConfiguration {
 				productCode, version);
 	}
 
-	private StartupEntitlementCheck dryRunMeterUsageCheck(MeteringOperations metering, MeteringProperties properties) {
+	private StartupEntitlementCheck dryRunMeterUsageCheck(MeteringGateway metering, MeteringProperties properties) {
 		if (properties.getDimensions().isEmpty()) {
 			throw new InvalidMeteringConfigurationException(MeteringConfigurationValidator.DIMENSIONS,
 					MeteringConfigurationValidator.DIMENSIONS + " is empty, but the ami entitlement check "

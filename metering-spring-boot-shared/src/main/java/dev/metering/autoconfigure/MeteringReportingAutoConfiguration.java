@@ -2,14 +2,18 @@ package dev.metering.autoconfigure;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 
-import dev.metering.core.MeteringOperations;
+import dev.metering.core.MeteringGateway;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.reporting.ReportingSettings;
 import dev.metering.reporting.UsageReporter;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.retry.RetryRegistry;
 
+import org.springframework.beans.factory.config.BeanFactoryPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -17,6 +21,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.util.ClassUtils;
 
 /**
  * Auto-configuration of the hourly {@link UsageReporter}: it reports the ledger's usage
@@ -25,6 +31,11 @@ import org.springframework.context.annotation.Bean;
  * properties. Resilience4j's auto-configurations are named, not referenced, so that this
  * class serves both {@code resilience4j-spring-boot3} and
  * {@code resilience4j-spring-boot4}.
+ * <p>
+ * Without Resilience4j's registries (its classes or its Spring Boot module missing) and
+ * without a reporter of the application's own, startup fails with a
+ * {@link ReportingUnavailableException}: usage would pile up in the ledger and never be
+ * reported.
  *
  * @author metering-spring-boot
  */
@@ -33,8 +44,7 @@ import org.springframework.context.annotation.Bean;
 				"io.github.resilience4j.springboot3.ratelimiter.autoconfigure.RateLimiterAutoConfiguration",
 				"io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration",
 				"io.github.resilience4j.springboot.ratelimiter.autoconfigure.RateLimiterAutoConfiguration" })
-@ConditionalOnClass({ RetryRegistry.class, RateLimiterRegistry.class })
-@ConditionalOnBean({ UsageLedger.class, MeteringOperations.class, RetryRegistry.class, RateLimiterRegistry.class })
+@ConditionalOnBean({ UsageLedger.class, MeteringGateway.class })
 @ConditionalOnProperty(prefix = "aws.marketplace.metering.reporting", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(MeteringProperties.class)
 public class MeteringReportingAutoConfiguration {
@@ -45,19 +55,57 @@ public class MeteringReportingAutoConfiguration {
 
 	private static final Duration LATEST_START = Duration.ofMinutes(30);
 
+	private static final List<String> REGISTRIES = List.of("io.github.resilience4j.retry.RetryRegistry",
+			"io.github.resilience4j.ratelimiter.RateLimiterRegistry");
+
+	/**
+	 * Fail the startup, before any bean is created, when no reporter can be made.
+	 * @return the check
+	 */
 	@Bean
-	@ConditionalOnMissingBean
-	UsageReporter usageReporter(UsageLedger ledger, MeteringOperations metering, RetryRegistry retries,
-			RateLimiterRegistry rateLimiters, MeteringProperties properties) {
-		MeteringProperties.Reporting reporting = properties.getReporting();
-		validateStart(reporting.getOffset(), reporting.getStartSpread());
-		ReportingSettings defaults = ReportingSettings.defaults();
-		ReportingSettings settings = new ReportingSettings(reporting.getOffset(), reporting.getRetryInterval(),
-				properties.isReportOnShutdown(), properties.getExpiredUsage(), properties.getReportZeroUsage(),
-				defaults.acceptanceWindow(), defaults.lastSendMargin(), reporting.getShutdownTimeout(),
-				reporting.getStartSpread());
-		return new UsageReporter(ledger, metering, retries.retry(MeteringResilienceDefaults.INSTANCE),
-				rateLimiters.rateLimiter(MeteringResilienceDefaults.INSTANCE), Clock.systemUTC(), settings);
+	static BeanFactoryPostProcessor meteringReporterCheck() {
+		return (beanFactory) -> {
+			if (beanFactory.getBeanNamesForType(UsageReporter.class, true, false).length == 0) {
+				List<String> missing = missingRegistries(beanFactory);
+				if (!missing.isEmpty()) {
+					throw new ReportingUnavailableException(missing,
+							missing.stream().anyMatch((name) -> !isPresent(name, beanFactory)));
+				}
+			}
+		};
+	}
+
+	private static List<String> missingRegistries(ConfigurableListableBeanFactory beanFactory) {
+		return REGISTRIES.stream()
+			.filter((name) -> !isPresent(name, beanFactory) || beanFactory.getBeanNamesForType(
+					ClassUtils.resolveClassName(name, beanFactory.getBeanClassLoader()), true, false).length == 0)
+			.toList();
+	}
+
+	private static boolean isPresent(String name, ConfigurableListableBeanFactory beanFactory) {
+		return ClassUtils.isPresent(name, beanFactory.getBeanClassLoader());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ RetryRegistry.class, RateLimiterRegistry.class })
+	@ConditionalOnBean({ RetryRegistry.class, RateLimiterRegistry.class })
+	static class ResilientReporterConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		UsageReporter usageReporter(UsageLedger ledger, MeteringGateway metering, RetryRegistry retries,
+				RateLimiterRegistry rateLimiters, MeteringProperties properties) {
+			MeteringProperties.Reporting reporting = properties.getReporting();
+			validateStart(reporting.getOffset(), reporting.getStartSpread());
+			ReportingSettings defaults = ReportingSettings.defaults();
+			ReportingSettings settings = new ReportingSettings(reporting.getOffset(), reporting.getRetryInterval(),
+					properties.isReportOnShutdown(), properties.getExpiredUsage(), properties.getReportZeroUsage(),
+					defaults.acceptanceWindow(), defaults.lastSendMargin(), reporting.getShutdownTimeout(),
+					reporting.getStartSpread());
+			return new UsageReporter(ledger, metering, retries.retry(MeteringResilienceDefaults.INSTANCE),
+					rateLimiters.rateLimiter(MeteringResilienceDefaults.INSTANCE), Clock.systemUTC(), settings);
+		}
+
 	}
 
 	private static void validateStart(Duration offset, Duration startSpread) {

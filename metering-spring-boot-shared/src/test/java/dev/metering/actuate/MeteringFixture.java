@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 
-import dev.metering.core.MeteringTemplate;
+import dev.metering.core.MeteringGateway;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
@@ -60,7 +60,7 @@ final class MeteringFixture implements AutoCloseable {
 		this.client = TestClients.client(this.emulator.endpoint(), "AKIDPOD1", Duration.ofSeconds(5));
 		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "pod-1");
 		this.recorder = new UsageRecorder(this.ledger, Set.of("scans", "pages"), SaasIntegration.LEGACY);
-		MeteringTemplate template = new MeteringTemplate(this.client, PRODUCT, this.recorder);
+		MeteringGateway gateway = new MeteringGateway(this.client, PRODUCT);
 		Retry retry = Retry.of("marketplaceMetering",
 				RetryConfig.custom()
 					.maxAttempts(2)
@@ -72,7 +72,7 @@ final class MeteringFixture implements AutoCloseable {
 					.limitRefreshPeriod(Duration.ofSeconds(1))
 					.timeoutDuration(Duration.ZERO)
 					.build());
-		this.reporter = new UsageReporter(this.ledger, template, retry, rateLimiter, this.clock,
+		this.reporter = new UsageReporter(this.ledger, gateway, retry, rateLimiter, this.clock,
 				ReportingSettings.defaults());
 	}
 

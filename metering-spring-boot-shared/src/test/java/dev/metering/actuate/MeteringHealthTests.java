@@ -9,6 +9,7 @@ import dev.metering.entitlement.EntitlementCheck;
 import dev.metering.entitlement.EntitlementException;
 import dev.metering.entitlement.EntitlementReason;
 import dev.metering.entitlement.EntitlementStatus;
+import dev.metering.ledger.UsageLedger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
@@ -16,6 +17,10 @@ import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageReque
 import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.AdditionalAnswers.delegatesTo;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 
 /**
  * Clock-driven tests of {@link MeteringHealth}.
@@ -36,7 +41,7 @@ class MeteringHealthTests {
 		MeteringHealth.Check health = health(Duration.ofHours(1));
 		assertThat(health.up()).isTrue();
 		assertThat(health.details()).doesNotContainKeys("entitlement", "lastReport", "problems");
-		assertThat(detail(health, "pending")).containsEntry("reports", 0).containsEntry("openHours", 0L);
+		assertThat(detail(health, "pending")).containsEntry("reports", 0).containsEntry("openHours", 0);
 		assertThat(detail(health, "deadLetters")).containsEntry("count", 0);
 	}
 
@@ -46,7 +51,7 @@ class MeteringHealthTests {
 		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(5)).minusSeconds(1));
 		MeteringHealth.Check health = health(Duration.ofHours(1));
 		assertThat(health.up()).isTrue();
-		assertThat(detail(health, "pending")).containsEntry("openHours", 1L)
+		assertThat(detail(health, "pending")).containsEntry("openHours", 1)
 			.containsEntry("oldestUnreportedHour", "2026-03-01T10:00:00Z")
 			.containsEntry("expiresAt", "2026-03-01T16:00:00Z")
 			.containsEntry("timeLeft", "PT1H1S");
@@ -180,6 +185,25 @@ class MeteringHealthTests {
 		assertThat(detail(health(Duration.ofHours(1)), "pending"))
 			.containsEntry("oldestUnreportedHour", "2026-03-01T10:00:00Z")
 			.containsEntry("expiresAt", "2026-03-01T23:00:00Z");
+	}
+
+	@Test
+	void aCheckWithUsagePendingAndNothingRefusedReadsTheSummaryNeverTheView() {
+		UsageLedger ledger = mock(UsageLedger.class, delegatesTo(this.fixture.ledger));
+		this.fixture.recorder.record("scans", 3, null, null);
+		this.fixture.recorder.record("scans", 4, null, MeteringFixture.SUBSCRIBED);
+		this.fixture.clock.set(HOUR_10.plus(Duration.ofMinutes(61)));
+		this.fixture.ledger.seal(this.fixture.clock.instant());
+		this.fixture.recorder.record("pages", 1, null, null);
+		MeteringHealth.Check health = new MeteringHealth(new MeteringState(ledger, this.fixture.reporter, null),
+				this.fixture.clock, Duration.ofHours(1), DataSize.ofBytes(0))
+			.check();
+		assertThat(detail(health, "pending")).containsEntry("reports", 2)
+			.containsEntry("openHours", 1)
+			.containsEntry("oldestUnreportedHour", "2026-03-01T10:00:00Z")
+			.containsEntry("expiresAt", "2026-03-01T16:00:00Z");
+		verify(ledger).summary();
+		verify(ledger, never()).view();
 	}
 
 	private MeteringHealth.Check health(Duration expiryWarning) {

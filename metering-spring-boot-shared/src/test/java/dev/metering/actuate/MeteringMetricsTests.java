@@ -6,7 +6,9 @@ import java.util.concurrent.TimeUnit;
 
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageRecorder;
+import dev.metering.ledger.UsageLedger;
 import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Measurement;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -15,6 +17,12 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.AdditionalAnswers.delegatesTo;
+import static org.mockito.Mockito.atLeastOnce;
+import static org.mockito.Mockito.clearInvocations;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
 
 /**
  * Clock-driven tests of {@link MeteringMetrics} against a real reporter and emulator.
@@ -38,6 +46,25 @@ class MeteringMetricsTests {
 		this.fixture.recorder.record("scans", 4, null, null);
 		assertThat(recorded("scans")).isEqualTo(7);
 		assertThat(pending()).isEqualTo(7);
+	}
+
+	@Test
+	void aScrapeReadsTheLedgersSummaryNeverItsView() {
+		UsageLedger ledger = mock(UsageLedger.class, delegatesTo(this.fixture.ledger));
+		new MeteringMetrics(this.fixture.recorder, new MeteringState(ledger, this.fixture.reporter, null))
+			.bindTo(this.registry);
+		this.fixture.recorder.record("scans", 5, null, MeteringFixture.SUBSCRIBED);
+		this.fixture.recorder.record("pages", 2, null, "customer-2");
+		this.fixture.recorder.record("scans", 9, null, null);
+		this.fixture.clock.advance(Duration.ofHours(1));
+		this.fixture.reporter.report(false);
+		this.fixture.recorder.record("scans", 1, null, null);
+		clearInvocations(ledger);
+		this.registry.getMeters().forEach((meter) -> meter.measure().forEach(Measurement::getValue));
+		assertThat(pending()).isOne();
+		assertThat(gauge("marketplace.metering.dead.letters")).isOne();
+		verify(ledger, atLeastOnce()).summary();
+		verify(ledger, never()).view();
 	}
 
 	@Test

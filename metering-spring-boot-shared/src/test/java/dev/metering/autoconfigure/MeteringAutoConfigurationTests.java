@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringOperations;
 import dev.metering.core.MeteringTemplate;
+import dev.metering.core.ResolvedCustomer;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -24,6 +26,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
 import static org.mockito.Mockito.mock;
 
 /**
@@ -49,7 +52,19 @@ class MeteringAutoConfigurationTests {
 				assertThat(client.serviceClientConfiguration().endpointOverride())
 					.contains(URI.create("http://127.0.0.1:4566"));
 				assertThat(context.getBean(MeteringTemplate.class).getProductCode()).isEqualTo("prod-abc123");
+				assertThat(context.getBean(MeteringGateway.class).getProductCode()).isEqualTo("prod-abc123");
 			});
+	}
+
+	@Test
+	void theTemplateSendsThroughTheApplicationsGateway() {
+		MeteringGateway gateway = mock(MeteringGateway.class);
+		ResolvedCustomer customer = new ResolvedCustomer("cust-1", "111122223333", null, "prod-abc123");
+		given(gateway.resolveCustomer("token-1")).willReturn(customer);
+		this.contextRunner.withBean(MeteringGateway.class, () -> gateway).run((context) -> {
+			assertThat(context).hasSingleBean(MeteringGateway.class);
+			assertThat(context.getBean(MeteringOperations.class).resolveCustomer("token-1")).isSameAs(customer);
+		});
 	}
 
 	@Test

@@ -2,6 +2,9 @@ package dev.metering.autoconfigure;
 
 import java.time.Duration;
 
+import dev.metering.core.MeteringGateway;
+import dev.metering.core.MeteringOperations;
+import dev.metering.core.MeteringTemplate;
 import dev.metering.core.UsageRecorder;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.reporting.ReportingStatistics.Cycle;
@@ -15,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -23,6 +27,7 @@ import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verifyNoInteractions;
 
 /**
  * Tests for {@link MeteringReportingAutoConfiguration} and
@@ -136,15 +141,65 @@ class MeteringReportingAutoConfigurationTests {
 	}
 
 	@Test
+	void theReporterSendsThroughTheGatewayNotTheApplicationsOperations() {
+		MeteringOperations userOperations = mock(MeteringOperations.class);
+		this.contextRunner.withConfiguration(AutoConfigurations.of(MeteringEmulatorAutoConfiguration.class))
+			.withPropertyValues("aws.marketplace.metering.emulator.enabled=true",
+					"aws.marketplace.metering.dimensions=scans")
+			.withBean(MeteringOperations.class, () -> userOperations)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(MeteringGateway.class).doesNotHaveBean(MeteringTemplate.class);
+				context.getBean(UsageRecorder.class).record("scans", 3, null, null);
+				assertThat(context.getBean(UsageReporter.class).report(true).reported()).isOne();
+				assertThat(context.getBean(MarketplaceMeteringEmulator.class).records()).singleElement()
+					.satisfies((record) -> assertThat(record.quantity()).isEqualTo(3));
+				verifyNoInteractions(userOperations);
+			});
+	}
+
+	@Test
 	void canBeSwitchedOff() {
 		this.contextRunner.withPropertyValues("aws.marketplace.metering.reporting.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(UsageReporter.class));
 	}
 
 	@Test
-	void isOffWithoutResilience4j() {
+	void withoutResilience4jOnTheClasspathStartupFailsSayingWhatToAdd() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(RetryRegistry.class)).run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).isInstanceOf(ReportingUnavailableException.class);
+			FailureAnalysis analysis = new ReportingUnavailableFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis.getDescription())
+				.contains("io.github.resilience4j.retry.RetryRegistry on the classpath")
+				.contains("never be reported");
+			assertThat(analysis.getAction()).contains("io.github.resilience4j:resilience4j-spring-boot3")
+				.contains("io.github.resilience4j:resilience4j-spring-boot4")
+				.contains("resilience4j-retry");
+		});
+	}
+
+	@Test
+	void withoutResilience4jsSpringBootModuleStartupFailsSayingWhatToAdd() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(MeteringAutoConfiguration.class,
+					MeteringLedgerAutoConfiguration.class, MeteringReportingAutoConfiguration.class))
+			.withPropertyValues("aws.marketplace.metering.product-code=prod-abc123",
+					"aws.marketplace.metering.region=us-east-1", "aws.marketplace.metering.ledger.type=memory")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				FailureAnalysis analysis = new ReportingUnavailableFailureAnalyzer()
+					.analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("io.github.resilience4j.retry.RetryRegistry or "
+						+ "io.github.resilience4j.ratelimiter.RateLimiterRegistry bean");
+				assertThat(analysis.getAction()).contains("resilience4j-spring-boot3");
+			});
+	}
+
+	@Test
+	void withoutResilience4jAProcessThatDoesNotReportStarts() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(RetryRegistry.class))
-			.run((context) -> assertThat(context).doesNotHaveBean(UsageReporter.class));
+			.withPropertyValues("aws.marketplace.metering.reporting.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(UsageReporter.class));
 	}
 
 	@Test

@@ -10,7 +10,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import dev.metering.annotation.MeteredUsage;
-import dev.metering.core.MeteringOperations;
+import dev.metering.core.MeteringGateway;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.ledger.FileUsageLedger;
@@ -221,7 +221,7 @@ class MeteringShutdownAutoConfigurationTests {
 		}
 
 		@Bean
-		UsageReporter usageReporter(UsageLedger ledger, MeteringOperations metering, RetryRegistry retries,
+		UsageReporter usageReporter(UsageLedger ledger, MeteringGateway metering, RetryRegistry retries,
 				RateLimiterRegistry rateLimiters, MutableClock clock) {
 			return new UsageReporter(ledger, metering, retries.retry(MeteringResilienceDefaults.INSTANCE),
 					rateLimiters.rateLimiter(MeteringResilienceDefaults.INSTANCE), clock, ReportingSettings.defaults());

@@ -66,6 +66,7 @@ class ExpiredTokenReportingTests {
 		assertThat(health.details().get("pending")).asInstanceOf(map(String.class, Object.class))
 			.containsEntry("reports", 2)
 			.containsEntry("oldestUnreportedHour", HOUR_10.toString())
+			.containsEntry("expiresAt", HOUR_10.plus(AcceptanceWindow.BATCH_METER_USAGE).toString())
 			.containsEntry("timeLeft", "PT22H29M");
 		this.fixture.emulator.faults().expiredCredentialsRate(0);
 		assertThat(this.fixture.reporter.report(false).reported()).isEqualTo(2);
