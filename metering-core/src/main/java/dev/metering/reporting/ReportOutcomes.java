@@ -46,19 +46,23 @@ final class ReportOutcomes {
 
 	private final ReportingStatistics statistics;
 
+	private final RunErrors errors;
+
 	private int movedThisRun;
 
 	private long unitsMovedThisRun;
 
 	private UsageReport firstMovedThisRun;
 
-	ReportOutcomes(UsageLedger ledger, ReportingSettings settings, Clock clock, ReportingStatistics statistics) {
+	ReportOutcomes(UsageLedger ledger, ReportingSettings settings, Clock clock, ReportingStatistics statistics,
+			RunErrors errors) {
 		this.ledger = ledger;
 		this.expiredUsage = settings.expiredUsage();
 		this.acceptanceWindow = settings.acceptanceWindow();
 		this.lastSendMargin = settings.lastSendMargin();
 		this.clock = clock;
 		this.statistics = statistics;
+		this.errors = errors;
 	}
 
 	/**
@@ -104,6 +108,7 @@ final class ReportOutcomes {
 	}
 
 	void refused(UsageReport report, String status) {
+		this.errors.seen(status);
 		refused(report, MeteringErrors.outcomeOf(status, 200), status);
 	}
 
@@ -141,7 +146,8 @@ final class ReportOutcomes {
 	void runEnded() {
 		if (this.movedThisRun > 0) {
 			logger.warn("AWS Marketplace already held another record for " + this.movedThisRun
-					+ " usage report(s) of this run (" + this.unitsMovedThisRun + " units), records this ledger did "
+					+ " usage report(s) of this run (" + this.unitsMovedThisRun
+					+ " units; AWS Marketplace error codes: " + this.errors.summary() + "), records this ledger did "
 					+ "not send, for example " + describe(this.firstMovedThisRun) + ". That usage is not billed yet: "
 					+ "it moved into the next open hour and is billed there, up to an hour late. Likely causes: the "
 					+ "ledger directory was lost (a container without a volume), a second writer reports the same "

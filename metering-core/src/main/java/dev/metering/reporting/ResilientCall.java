@@ -21,7 +21,7 @@ import org.apache.commons.logging.LogFactory;
  * or a rejection is never sent twice. A refusal of the caller's credentials or
  * permissions is not retried now, but left pending for the next run: the usage is never
  * dead-lettered for it. Each attempt's duration is recorded in the
- * {@link ReportingStatistics}.
+ * {@link ReportingStatistics}, and each failure's error code in the {@link RunErrors}.
  * <p>
  * The waits for a backoff or a permit are the caller's, so that the run's
  * {@link Deadline} bounds them: no attempt starts past it, and a wait that would end past
@@ -39,10 +39,13 @@ final class ResilientCall {
 
 	private final ReportingStatistics statistics;
 
-	ResilientCall(Retry retry, RateLimiter rateLimiter, ReportingStatistics statistics) {
+	private final RunErrors errors;
+
+	ResilientCall(Retry retry, RateLimiter rateLimiter, ReportingStatistics statistics, RunErrors errors) {
 		this.retry = retry;
 		this.rateLimiter = rateLimiter;
 		this.statistics = statistics;
+		this.errors = errors;
 	}
 
 	/**
@@ -109,6 +112,7 @@ final class ResilientCall {
 			return new Attempt.Answered<>(call.get());
 		}
 		catch (MeteringException ex) {
+			this.errors.seen(ex);
 			if (ex.getOutcome() == MeteringOutcome.RETRYABLE) {
 				this.statistics.increment(ReportOutcome.RETRIED);
 				throw ex;

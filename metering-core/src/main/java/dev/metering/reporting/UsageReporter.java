@@ -70,6 +70,8 @@ public class UsageReporter implements SmartLifecycle {
 
 	private final ReportingStatistics statistics = new ReportingStatistics();
 
+	private final RunErrors errors = new RunErrors();
+
 	private final ReportOutcomes outcomes;
 
 	private final MeterUsageSender meterUsage;
@@ -106,8 +108,8 @@ public class UsageReporter implements SmartLifecycle {
 		this.pause = pause;
 		long spread = settings.startSpread().toMillis();
 		this.startDelay = Duration.ofMillis((spread > 0) ? random.nextLong(spread) : 0);
-		ResilientCall calls = new ResilientCall(retry, rateLimiter, this.statistics);
-		this.outcomes = new ReportOutcomes(ledger, settings, clock, this.statistics);
+		ResilientCall calls = new ResilientCall(retry, rateLimiter, this.statistics, this.errors);
+		this.outcomes = new ReportOutcomes(ledger, settings, clock, this.statistics, this.errors);
 		this.meterUsage = new MeterUsageSender(ledger, metering, calls, this.outcomes);
 		this.batchMeterUsage = new BatchMeterUsageSender(ledger, metering, calls, this.outcomes);
 	}
@@ -121,21 +123,13 @@ public class UsageReporter implements SmartLifecycle {
 	 * @return what this report did
 	 */
 	public Cycle report(boolean includeCurrentHour) {
-		return report(includeCurrentHour, runDeadline(this.clock.instant()));
+		return run(includeCurrentHour, runDeadline(this.clock.instant()), false);
 	}
 
-	private Cycle report(boolean includeCurrentHour, Deadline deadline) {
-		Cycle cycle = run(includeCurrentHour, deadline);
-		if (cycle.pending() > 0) {
-			logger.warn(cycle.pending() + " usage reports are still pending after this run (throttled, no answer "
-					+ "from AWS Marketplace, or the run's time was up); they are sent again at the next run");
-		}
-		return cycle;
-	}
-
-	private Cycle run(boolean includeCurrentHour, Deadline deadline) {
+	private Cycle run(boolean includeCurrentHour, Deadline deadline, boolean shutdown) {
 		this.running.lock();
 		try {
+			this.errors.clear();
 			Instant started = this.clock.instant();
 			long reportedBefore = this.statistics.count(ReportOutcome.REPORTED);
 			this.settings.zeroUsageDimensions().forEach((dimension) -> this.ledger.record(UsageKey.of(dimension), 0));
@@ -150,11 +144,41 @@ public class UsageReporter implements SmartLifecycle {
 			int reported = (int) (this.statistics.count(ReportOutcome.REPORTED) - reportedBefore);
 			Cycle cycle = new Cycle(started, this.clock.instant(), reported, this.ledger.pendingReports().size(), null);
 			this.statistics.cycleEnded(cycle);
+			warnAbout(cycle.pending(), shutdown);
 			return cycle;
 		}
 		finally {
 			this.outcomes.runEnded();
 			this.running.unlock();
+		}
+	}
+
+	/**
+	 * Log the warnings of a run that ended, naming the error codes AWS answered with: one
+	 * for a refusal of the process's credentials or permissions, and one for the reports
+	 * left pending. Expected conditions (throttling, a deadline) log no stack trace.
+	 */
+	private void warnAbout(int pending, boolean shutdown) {
+		if (!this.errors.unauthorized().isEmpty()) {
+			logger.warn("AWS Marketplace refused the credentials or permissions of this process ("
+					+ String.join(", ", this.errors.unauthorized()) + "): check the IAM role or credentials the "
+					+ "process runs with. It needs aws-marketplace:MeterUsage (own usage) or "
+					+ "aws-marketplace:BatchMeterUsage (customers' usage), and temporary credentials must be "
+					+ "refreshed before they expire. The usage stays pending in the ledger and is sent once the "
+					+ "cause is fixed");
+		}
+		if (pending <= 0) {
+			return;
+		}
+		String cause = "AWS Marketplace error codes: " + this.errors.summary();
+		if (shutdown) {
+			logger.warn(pending + " usage reports are left pending in the ledger at shutdown (not confirmed within "
+					+ "the shutdown timeout of " + this.settings.shutdownTimeout() + "; " + cause
+					+ "); they go out after the next start");
+		}
+		else {
+			logger.warn(pending + " usage reports are still pending after this run (" + cause
+					+ "; or the run's time was up); they are sent again at the next run");
 		}
 	}
 
@@ -192,7 +216,7 @@ public class UsageReporter implements SmartLifecycle {
 		Deadline deadline = runDeadline(started);
 		boolean pending = true;
 		try {
-			pending = report(false, deadline).pending() > 0;
+			pending = run(false, deadline, false).pending() > 0;
 		}
 		catch (RuntimeException ex) {
 			logger.error("Reporting usage to AWS Marketplace failed; trying again at the next run", ex);
@@ -259,22 +283,21 @@ public class UsageReporter implements SmartLifecycle {
 		this.stopping.countDown();
 		scheduler.shutdown();
 		try {
-			int pending;
 			if (this.running.tryLock(deadline.remaining().toNanos(), TimeUnit.NANOSECONDS)) {
 				try {
-					pending = run(this.settings.reportOnShutdown(), deadline).pending();
+					run(this.settings.reportOnShutdown(), deadline, true);
 				}
 				finally {
 					this.running.unlock();
 				}
 			}
 			else {
-				pending = this.ledger.pendingReports().size();
-			}
-			if (pending > 0) {
-				logger.warn(pending + " usage reports are left pending in the ledger at shutdown (AWS Marketplace "
-						+ "throttled or did not answer within the shutdown timeout of " + timeout
-						+ "); they go out after the next start");
+				int pending = this.ledger.pendingReports().size();
+				if (pending > 0) {
+					logger.warn(pending + " usage reports are left pending in the ledger at shutdown (the run in "
+							+ "flight did not end within the shutdown timeout of " + timeout
+							+ "); they go out after the next start");
+				}
 			}
 		}
 		catch (InterruptedException ex) {

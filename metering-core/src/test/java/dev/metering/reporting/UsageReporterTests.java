@@ -219,7 +219,8 @@ class UsageReporterTests {
 		assertThat(output.getOut().lines().filter((line) -> line.contains("already held another record")))
 			.singleElement()
 			.satisfies((line) -> assertThat(line).contains("WARN", "2 usage report(s)", "12 units",
-					"ledger directory was lost", "second writer", "same task or pod identity"));
+					"AWS Marketplace error codes: DuplicateRequestException ×2", "ledger directory was lost",
+					"second writer", "same task or pod identity"));
 
 		this.fixture.clock.set(HOUR_11.plus(Duration.ofMinutes(61)));
 		this.fixture.reporter.report(false);
