@@ -89,7 +89,7 @@ final class Deadline {
 		this.cut.await(wait.toNanos(), TimeUnit.NANOSECONDS);
 	}
 
-	private boolean isCut() {
+	boolean isCut() {
 		return this.cut.getCount() == 0;
 	}
 

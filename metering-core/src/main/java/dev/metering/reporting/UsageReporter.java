@@ -215,12 +215,22 @@ public class UsageReporter implements SmartLifecycle {
 		Instant started = this.clock.instant();
 		Deadline deadline = runDeadline(started);
 		boolean pending = true;
+		this.running.lock();
 		try {
+			if (deadline.isCut()) {
+				// stopped while this run waited to start: the stop reported what was
+				// pending,
+				// and the ledger may be closed
+				return deadline.at();
+			}
 			pending = run(false, deadline, false).pending() > 0;
 		}
 		catch (RuntimeException ex) {
 			logger.error("Reporting usage to AWS Marketplace failed; trying again at the next run", ex);
 			this.statistics.cycleEnded(new Cycle(started, this.clock.instant(), 0, -1, ex.toString()));
+		}
+		finally {
+			this.running.unlock();
 		}
 		Instant now = this.clock.instant();
 		return pending ? deadline.at() : now.plus(nextRunDelay(now, false));
