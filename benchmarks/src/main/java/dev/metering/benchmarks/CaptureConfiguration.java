@@ -5,7 +5,7 @@ import dev.metering.aop.MeteredUsageAspect;
 import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringOperations;
 import dev.metering.core.MeteringTemplate;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import io.micrometer.core.aop.CountedAspect;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,7 +17,7 @@ import org.springframework.context.annotation.EnableAspectJAutoProxy;
 
 /**
  * The Spring context of the capture benchmarks, built by hand: both aspects and the four
- * beans, all class-proxied. The {@link UsageRecorder} (and so the ledger) and the SDK
+ * beans, all class-proxied. The {@link UsageCapture} (and so the ledger) and the SDK
  * client are registered by {@link CaptureContext}.
  *
  * @author metering-spring-boot
@@ -37,8 +37,8 @@ class CaptureConfiguration {
 	}
 
 	@Bean
-	MeteredMethodCache meteredMethodCache(UsageRecorder recorder) {
-		return new MeteredMethodCache(recorder);
+	MeteredMethodCache meteredMethodCache(UsageCapture capture) {
+		return new MeteredMethodCache(capture);
 	}
 
 	@Bean
@@ -47,8 +47,8 @@ class CaptureConfiguration {
 	}
 
 	@Bean
-	MeteringTemplate meteringTemplate(MarketplaceMeteringClient client, UsageRecorder recorder) {
-		return new MeteringTemplate(new MeteringGateway(client, CaptureContext.PRODUCT), recorder);
+	MeteringTemplate meteringTemplate(MarketplaceMeteringClient client, UsageCapture capture) {
+		return new MeteringTemplate(new MeteringGateway(client, CaptureContext.PRODUCT), capture);
 	}
 
 	@Bean

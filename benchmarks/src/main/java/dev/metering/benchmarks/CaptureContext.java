@@ -7,7 +7,7 @@ import java.time.ZoneOffset;
 import java.util.Set;
 
 import dev.metering.aop.MeteredUsageAspect;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.ledger.UsageLedger;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -55,7 +55,7 @@ final class CaptureContext implements AutoCloseable {
 			.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDBENCH", "secret")))
 			.build();
 		this.context = new AnnotationConfigApplicationContext();
-		this.context.registerBean(UsageRecorder.class, () -> new UsageRecorder(ledger, Set.of(DIMENSION)));
+		this.context.registerBean(UsageCapture.class, () -> new UsageCapture(ledger, Set.of(DIMENSION)));
 		this.context.registerBean(MarketplaceMeteringClient.class, () -> this.client);
 		this.context.register(CaptureConfiguration.class);
 		this.context.refresh();

@@ -17,7 +17,7 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.ledger.FileUsageLedger;
@@ -150,7 +150,7 @@ public class ReportingBenchmark {
 		this.ledger = newLedger();
 		MeteringGateway gateway = new MeteringGateway(this.client, PRODUCT);
 		MeteringTemplate template = new MeteringTemplate(gateway,
-				new UsageRecorder(this.ledger, Set.copyOf(DIMENSIONS), SaasIntegration.LEGACY));
+				new UsageCapture(this.ledger, Set.copyOf(DIMENSIONS), SaasIntegration.LEGACY));
 		this.reporter = new UsageReporter(this.ledger, gateway, retry(), raisedRateLimiter(), this.clock,
 				ReportingSettings.defaults());
 		this.expectedTotal = 0;

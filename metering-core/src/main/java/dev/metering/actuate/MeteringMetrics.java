@@ -3,7 +3,7 @@ package dev.metering.actuate;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.reporting.ReportOutcome;
@@ -51,26 +51,26 @@ public class MeteringMetrics implements MeterBinder {
 
 	private static final String RECORDS = "records";
 
-	private final UsageRecorder recorder;
+	private final UsageCapture capture;
 
-	private final MeteringState state;
+	private final MeteringSources state;
 
 	/**
 	 * Create a new binder.
-	 * @param recorder the recorder that counts recorded usage
+	 * @param capture the capture that counts recorded usage
 	 * @param state what metering holds locally
 	 */
-	public MeteringMetrics(UsageRecorder recorder, MeteringState state) {
-		Assert.notNull(recorder, "'recorder' must not be null");
+	public MeteringMetrics(UsageCapture capture, MeteringSources state) {
+		Assert.notNull(capture, "'capture' must not be null");
 		Assert.notNull(state, "'state' must not be null");
-		this.recorder = recorder;
+		this.capture = capture;
 		this.state = state;
 	}
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		this.recorder.onNewDimension((dimension) -> bindUsageRecorded(registry, dimension));
-		this.recorder.recordedQuantities().keySet().forEach((dimension) -> bindUsageRecorded(registry, dimension));
+		this.capture.onNewDimension((dimension) -> bindUsageRecorded(registry, dimension));
+		this.capture.recordedQuantities().keySet().forEach((dimension) -> bindUsageRecorded(registry, dimension));
 		UsageLedger ledger = this.state.ledger();
 		Gauge.builder(PREFIX + "usage.pending", ledger, MeteringMetrics::pendingUsage)
 			.description("Usage recorded and not yet confirmed by AWS")
@@ -100,7 +100,7 @@ public class MeteringMetrics implements MeterBinder {
 
 	private void bindUsageRecorded(MeterRegistry registry, String dimension) {
 		FunctionCounter
-			.builder(PREFIX + "usage.recorded", this.recorder, (recorder) -> recorder.recordedQuantity(dimension))
+			.builder(PREFIX + "usage.recorded", this.capture, (capture) -> capture.recordedQuantity(dimension))
 			.description("Usage recorded, per dimension")
 			.baseUnit(UNITS)
 			.tag("dimension", dimension)

@@ -3,7 +3,7 @@ package dev.metering.aop;
 import java.util.List;
 
 /**
- * What to record for the calls of one method: its {@link MeteredDimension dimensions},
+ * What to record for the calls of one method: its {@link MeteredUsageBinding dimensions},
  * with everything that can be resolved before a call resolved once.
  *
  * @param description the method, for messages: class, name and parameter types
@@ -15,7 +15,7 @@ import java.util.List;
  * recorded when it completes: false when the declared return type rules it out
  * @author metering-spring-boot
  */
-record MeteredMethod(String description, String[][] argumentVariables, List<MeteredDimension> dimensions,
+record MeteredMethod(String description, String[][] argumentVariables, List<MeteredUsageBinding> dimensions,
 		boolean mayCompleteLater) {
 
 }

@@ -4,7 +4,7 @@ import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 
 import org.springframework.context.expression.AnnotatedElementKey;
 import org.springframework.core.annotation.AnnotationUtils;
@@ -28,12 +28,12 @@ public class MeteredMethodCache {
 
 	/**
 	 * Create a new cache.
-	 * @param recorder the recorder whose rules constant dimensions, tags and customers
-	 * are validated with, and usage is recorded through
+	 * @param capture the capture whose rules constant dimensions, tags and customers are
+	 * validated with, and usage is recorded through
 	 */
-	public MeteredMethodCache(UsageRecorder recorder) {
-		Assert.notNull(recorder, "'recorder' must not be null");
-		this.factory = new MeteredMethodFactory(recorder);
+	public MeteredMethodCache(UsageCapture capture) {
+		Assert.notNull(capture, "'capture' must not be null");
+		this.factory = new MeteredMethodFactory(capture);
 	}
 
 	/**

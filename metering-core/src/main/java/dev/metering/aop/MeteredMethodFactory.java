@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 import dev.metering.annotation.MeteredUsage;
 import dev.metering.annotation.MeteredUsages;
 import dev.metering.core.InvalidMeteringRequestException;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.ledger.UsageKey;
 import dev.metering.limits.MeteringLimits;
 
@@ -39,7 +39,7 @@ import org.springframework.util.ReflectionUtils;
 /**
  * Builds the {@link MeteredMethod} of a method from the {@code @MeteredUsage} annotations
  * that apply to it (see {@link #declarations}): parses every expression, resolves
- * constants and validates them with the {@link UsageRecorder}'s rules, failing with an
+ * constants and validates them with the {@link UsageCapture}'s rules, failing with an
  * {@link InvalidMeteredUsageException} that names the method, the dimension and the rule.
  *
  * @author metering-spring-boot
@@ -56,10 +56,10 @@ final class MeteredMethodFactory {
 
 	private final ParameterNameDiscoverer parameterNameDiscoverer = new DefaultParameterNameDiscoverer();
 
-	private final UsageRecorder recorder;
+	private final UsageCapture capture;
 
-	MeteredMethodFactory(UsageRecorder recorder) {
-		this.recorder = recorder;
+	MeteredMethodFactory(UsageCapture capture) {
+		this.capture = capture;
 	}
 
 	/**
@@ -88,7 +88,7 @@ final class MeteredMethodFactory {
 		refuseUnproxyable(specificMethod, description);
 		SpelExpressionParser parser = new SpelExpressionParser(
 				new SpelParserConfiguration(SpelCompilerMode.MIXED, userClass.getClassLoader()));
-		List<MeteredDimension> dimensions = new ArrayList<>();
+		List<MeteredUsageBinding> dimensions = new ArrayList<>();
 		for (MeteredUsage annotation : declarations(specificMethod, userClass)) {
 			dimensions.add(dimension(annotation, description, parser));
 		}
@@ -185,7 +185,7 @@ final class MeteredMethodFactory {
 
 	}
 
-	private MeteredDimension dimension(MeteredUsage annotation, String method, SpelExpressionParser parser) {
+	private MeteredUsageBinding dimension(MeteredUsage annotation, String method, SpelExpressionParser parser) {
 		String where = "@MeteredUsage(dimension = \"" + annotation.dimension() + "\") on " + method;
 		Long constantQuantity = constantQuantity(annotation.quantity(), where);
 		Expression quantity = (constantQuantity != null) ? null
@@ -198,7 +198,7 @@ final class MeteredMethodFactory {
 		UsageKey key = validateConstants(annotation.dimension(), tags, customer, where);
 		boolean keyIsConstant = tags.values().stream().allMatch(MeteredMethodFactory::isLiteral)
 				&& (customer == null || isLiteral(customer));
-		return new MeteredDimension(annotation.dimension(), method, this.recorder, annotation.when(), condition,
+		return new MeteredUsageBinding(annotation.dimension(), method, this.capture, annotation.when(), condition,
 				(constantQuantity != null) ? constantQuantity : 0, quantity, keyIsConstant ? key : null, tags,
 				customer);
 	}
@@ -243,7 +243,7 @@ final class MeteredMethodFactory {
 		tags.forEach((key, expression) -> tagValues.put(key, constantOrPlaceholder(expression)));
 		try {
 			// a customer given per call may be a MarketplaceCustomer: validated per call
-			return this.recorder.validatedKey(dimension, tagValues,
+			return this.capture.validatedKey(dimension, tagValues,
 					(customer != null && isLiteral(customer)) ? constantOrPlaceholder(customer) : null);
 		}
 		catch (InvalidMeteringRequestException ex) {

@@ -27,7 +27,7 @@ import org.springframework.util.ClassUtils;
  * Records the usage of the methods a {@link dev.metering.annotation.MeteredUsage
  *
  * @MeteredUsage} applies to, after each call, through the
- * {@link dev.metering.core.UsageRecorder} of the {@link MeteredMethodCache}: an advisor
+ * {@link dev.metering.core.UsageCapture} of the {@link MeteredMethodCache}: an advisor
  * that the application's auto-proxy creator applies, as it applies
  * {@code @Transactional}. The annotation is found on the method, on the methods it
  * implements or overrides, and on their types (see
@@ -202,7 +202,7 @@ public class MeteredUsageAspect implements PointcutAdvisor, MethodInterceptor, O
 	 */
 	private UsageNotRecordedException record(MeteredMethod method, MeteredInvocation invocation) {
 		UsageNotRecordedException unrecorded = null;
-		for (MeteredDimension dimension : method.dimensions()) {
+		for (MeteredUsageBinding dimension : method.dimensions()) {
 			try {
 				dimension.recordIfBilled(invocation);
 			}

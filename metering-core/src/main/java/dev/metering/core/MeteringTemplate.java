@@ -13,8 +13,8 @@ import org.springframework.util.Assert;
 
 /**
  * {@link MeteringOperations} for users: records usage into the ledger through a
- * {@link UsageRecorder}, and sends requests through a {@link MeteringGateway}, which
- * fills in the product code, validates each request and translates SDK exceptions.
+ * {@link UsageCapture}, and sends requests through a {@link MeteringGateway}, which fills
+ * in the product code, validates each request and translates SDK exceptions.
  *
  * @author metering-spring-boot
  */
@@ -22,18 +22,18 @@ public class MeteringTemplate implements MeteringOperations {
 
 	private final MeteringGateway gateway;
 
-	private final UsageRecorder recorder;
+	private final UsageCapture capture;
 
 	/**
 	 * Create a new template.
 	 * @param gateway where requests are sent
-	 * @param recorder where recorded usage goes
+	 * @param capture where recorded usage goes
 	 */
-	public MeteringTemplate(MeteringGateway gateway, UsageRecorder recorder) {
+	public MeteringTemplate(MeteringGateway gateway, UsageCapture capture) {
 		Assert.notNull(gateway, "'gateway' must not be null");
-		Assert.notNull(recorder, "'recorder' must not be null");
+		Assert.notNull(capture, "'capture' must not be null");
 		this.gateway = gateway;
-		this.recorder = recorder;
+		this.capture = capture;
 	}
 
 	/**
@@ -46,17 +46,17 @@ public class MeteringTemplate implements MeteringOperations {
 
 	@Override
 	public void record(String dimension, long quantity) {
-		this.recorder.record(dimension, quantity, null, null);
+		this.capture.record(dimension, quantity, null, null);
 	}
 
 	@Override
 	public void record(String dimension, long quantity, Map<String, String> tags, String customer) {
-		this.recorder.record(dimension, quantity, tags, customer);
+		this.capture.record(dimension, quantity, tags, customer);
 	}
 
 	@Override
 	public void record(String dimension, long quantity, Map<String, String> tags, MarketplaceCustomer customer) {
-		this.recorder.recordForCustomer(dimension, quantity, tags, customer);
+		this.capture.recordForCustomer(dimension, quantity, tags, customer);
 	}
 
 	@Override

@@ -1,7 +1,7 @@
 /**
  * What applications call. {@link dev.metering.core.MeteringOperations}, implemented by
  * {@link dev.metering.core.MeteringTemplate}, records usage through the
- * {@link dev.metering.core.UsageRecorder} into the ledger, and sends requests through the
+ * {@link dev.metering.core.UsageCapture} into the ledger, and sends requests through the
  * {@link dev.metering.core.MeteringGateway}: the one way out to the AWS Marketplace
  * Metering Service, which the reporter and the entitlement check use too. The gateway
  * fills in the product code, validates each request with

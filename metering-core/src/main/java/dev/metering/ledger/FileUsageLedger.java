@@ -101,7 +101,7 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 
 	private final List<Carry> journaledCarries;
 
-	private final RecoveryReport recovery;
+	private final RecoveryResult recovery;
 
 	private final ScheduledExecutorService syncer;
 
@@ -185,7 +185,7 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 	 * Return what was found when the directory was opened.
 	 * @return the recovery report
 	 */
-	public RecoveryReport recovery() {
+	public RecoveryResult recovery() {
 		return this.recovery;
 	}
 

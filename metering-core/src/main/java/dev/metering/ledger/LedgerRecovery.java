@@ -37,7 +37,7 @@ final class LedgerRecovery {
 
 	private final Clock clock;
 
-	private final List<RecoveryReport.Damage> damages = new ArrayList<>();
+	private final List<RecoveryResult.Damage> damages = new ArrayList<>();
 
 	private final Map<Integer, KeyRef> keys = new HashMap<>();
 
@@ -214,7 +214,7 @@ final class LedgerRecovery {
 
 	private Path damage(Path file, long offset, String problem) throws IOException {
 		Path copy = LedgerFiles.copyAside(file, this.clock);
-		this.damages.add(new RecoveryReport.Damage(file, offset, problem, copy));
+		this.damages.add(new RecoveryResult.Damage(file, offset, problem, copy));
 		logger.error("Usage ledger file " + file + " is damaged at offset " + offset + ": " + problem
 				+ "; every valid record was kept, the damaged file was copied to " + copy);
 		return copy;
@@ -229,8 +229,8 @@ final class LedgerRecovery {
 		}
 	}
 
-	RecoveryReport report(int recoveredReports) {
-		return new RecoveryReport(this.recoveredEntries, recoveredReports, List.copyOf(this.damages));
+	RecoveryResult report(int recoveredReports) {
+		return new RecoveryResult(this.recoveredEntries, recoveredReports, List.copyOf(this.damages));
 	}
 
 	@FunctionalInterface

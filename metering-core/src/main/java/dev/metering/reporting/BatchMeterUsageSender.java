@@ -47,9 +47,9 @@ final class BatchMeterUsageSender {
 
 	private final ResilientCall calls;
 
-	private final ReportOutcomes outcomes;
+	private final ReportSettler outcomes;
 
-	BatchMeterUsageSender(UsageLedger ledger, MeteringGateway metering, ResilientCall calls, ReportOutcomes outcomes) {
+	BatchMeterUsageSender(UsageLedger ledger, MeteringGateway metering, ResilientCall calls, ReportSettler outcomes) {
 		this.ledger = ledger;
 		this.metering = metering;
 		this.calls = calls;

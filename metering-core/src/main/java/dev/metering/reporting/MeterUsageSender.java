@@ -23,9 +23,9 @@ final class MeterUsageSender {
 
 	private final ResilientCall calls;
 
-	private final ReportOutcomes outcomes;
+	private final ReportSettler outcomes;
 
-	MeterUsageSender(UsageLedger ledger, MeteringGateway metering, ResilientCall calls, ReportOutcomes outcomes) {
+	MeterUsageSender(UsageLedger ledger, MeteringGateway metering, ResilientCall calls, ReportSettler outcomes) {
 		this.ledger = ledger;
 		this.metering = metering;
 		this.calls = calls;

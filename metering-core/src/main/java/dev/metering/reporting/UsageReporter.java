@@ -72,7 +72,7 @@ public class UsageReporter implements SmartLifecycle {
 
 	private final RunErrors errors = new RunErrors();
 
-	private final ReportOutcomes outcomes;
+	private final ReportSettler outcomes;
 
 	private final MeterUsageSender meterUsage;
 
@@ -109,7 +109,7 @@ public class UsageReporter implements SmartLifecycle {
 		long spread = settings.startSpread().toMillis();
 		this.startDelay = Duration.ofMillis((spread > 0) ? random.nextLong(spread) : 0);
 		ResilientCall calls = new ResilientCall(retry, rateLimiter, this.statistics, this.errors);
-		this.outcomes = new ReportOutcomes(ledger, settings, clock, this.statistics, this.errors);
+		this.outcomes = new ReportSettler(ledger, settings, clock, this.statistics, this.errors);
 		this.meterUsage = new MeterUsageSender(ledger, metering, calls, this.outcomes);
 		this.batchMeterUsage = new BatchMeterUsageSender(ledger, metering, calls, this.outcomes);
 	}

@@ -3,7 +3,7 @@
  * have ended and sends the ledger's pending reports through the {@code MeteringGateway}:
  * own usage with MeterUsage, customers' usage with BatchMeterUsage, each call through the
  * Resilience4j retry and rate limiter, within the service's acceptance windows and the
- * run's deadline. One class, {@code ReportOutcomes}, writes each answer back into the
+ * run's deadline. One class, {@code ReportSettler}, writes each answer back into the
  * ledger.
  */
 package dev.metering.reporting;

@@ -11,7 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 
 import dev.metering.annotation.MeteredUsage;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.ledger.UsageKey;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +54,7 @@ class MeteredMethodCacheTests {
 
 	@Test
 	void preparingAClassTwiceBuildsNothingNew() {
-		MeteredMethodCache cache = new MeteredMethodCache(new UsageRecorder(new SummingUsageLedger(), Set.of()));
+		MeteredMethodCache cache = new MeteredMethodCache(new UsageCapture(new SummingUsageLedger(), Set.of()));
 		cache.prepare(CatalogService.class);
 		Method search = ReflectionUtils.findMethod(CatalogService.class, "search", String.class);
 		MeteredMethod built = cache.get(search, CatalogService.class);
@@ -65,7 +65,7 @@ class MeteredMethodCacheTests {
 
 	@Test
 	void classesWithoutAnnotationsAddNothing() {
-		MeteredMethodCache cache = new MeteredMethodCache(new UsageRecorder(new SummingUsageLedger(), Set.of()));
+		MeteredMethodCache cache = new MeteredMethodCache(new UsageCapture(new SummingUsageLedger(), Set.of()));
 		cache.prepare(String.class);
 		cache.prepare(MeteredMethodCacheTests.class);
 		assertThat(cache.size()).isZero();
@@ -73,7 +73,7 @@ class MeteredMethodCacheTests {
 
 	@Test
 	void concurrentFirstCallsShareOneEntry() throws Exception {
-		MeteredMethodCache cache = new MeteredMethodCache(new UsageRecorder(new SummingUsageLedger(), Set.of()));
+		MeteredMethodCache cache = new MeteredMethodCache(new UsageCapture(new SummingUsageLedger(), Set.of()));
 		Method search = ReflectionUtils.findMethod(CatalogService.class, "search", String.class);
 		CountDownLatch start = new CountDownLatch(1);
 		ExecutorService executor = Executors.newFixedThreadPool(8);

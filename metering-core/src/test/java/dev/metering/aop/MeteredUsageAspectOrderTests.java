@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.metering.annotation.MeteredUsage;
 import dev.metering.annotation.MeteredUsage.When;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.ledger.UsageKey;
 import org.aspectj.lang.ProceedingJoinPoint;
 import org.aspectj.lang.annotation.Around;
@@ -37,7 +37,7 @@ class MeteredUsageAspectOrderTests {
 	void defaultOrderIsOutsideRetryAndTransactions() {
 		assertThat(MeteredUsageAspect.DEFAULT_ORDER).isLessThan(RetryingAspect.ORDER)
 			.isLessThan(Ordered.LOWEST_PRECEDENCE);
-		assertThat(new MeteredUsageAspect(new MeteredMethodCache(new UsageRecorder(new SummingUsageLedger(), Set.of())))
+		assertThat(new MeteredUsageAspect(new MeteredMethodCache(new UsageCapture(new SummingUsageLedger(), Set.of())))
 			.getOrder()).isEqualTo(Ordered.LOWEST_PRECEDENCE - 100);
 	}
 

@@ -5,7 +5,7 @@ import java.util.Map;
 import dev.metering.annotation.MeteredUsage;
 import dev.metering.core.MarketplaceCustomer;
 import dev.metering.core.SaasIntegration;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.ledger.UsageKey;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -87,13 +87,13 @@ class MeteredUsageCustomerTests {
 		}
 
 		@Bean
-		UsageRecorder usageRecorder(SummingUsageLedger usageLedger, SaasIntegration integration) {
-			return new UsageRecorder(usageLedger, MeteringTestConfiguration.DIMENSIONS, integration);
+		UsageCapture usageCapture(SummingUsageLedger usageLedger, SaasIntegration integration) {
+			return new UsageCapture(usageLedger, MeteringTestConfiguration.DIMENSIONS, integration);
 		}
 
 		@Bean
-		MeteredUsageAspect meteredUsageAspect(UsageRecorder usageRecorder) {
-			return new MeteredUsageAspect(new MeteredMethodCache(usageRecorder));
+		MeteredUsageAspect meteredUsageAspect(UsageCapture usageCapture) {
+			return new MeteredUsageAspect(new MeteredMethodCache(usageCapture));
 		}
 
 	}

@@ -5,7 +5,7 @@ import java.util.Set;
 
 import dev.metering.annotation.MeteredUsage;
 import dev.metering.core.SaasIntegration;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.ledger.UsageKey;
 import org.junit.jupiter.api.Test;
 
@@ -127,7 +127,7 @@ class MeteredUsageInterfaceTests {
 		@Bean
 		MeteredMethodCache meteredMethodCache(SummingUsageLedger usageLedger) {
 			return new MeteredMethodCache(
-					new UsageRecorder(usageLedger, Set.of("scans", "calls"), SaasIntegration.LEGACY));
+					new UsageCapture(usageLedger, Set.of("scans", "calls"), SaasIntegration.LEGACY));
 		}
 
 		@Bean

@@ -3,7 +3,7 @@ package dev.metering.aop;
 import java.util.Set;
 
 import dev.metering.core.SaasIntegration;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -25,13 +25,13 @@ class MeteringTestConfiguration {
 	}
 
 	@Bean
-	UsageRecorder usageRecorder(SummingUsageLedger usageLedger) {
-		return new UsageRecorder(usageLedger, DIMENSIONS, SaasIntegration.LEGACY);
+	UsageCapture usageCapture(SummingUsageLedger usageLedger) {
+		return new UsageCapture(usageLedger, DIMENSIONS, SaasIntegration.LEGACY);
 	}
 
 	@Bean
-	MeteredMethodCache meteredMethodCache(UsageRecorder usageRecorder) {
-		return new MeteredMethodCache(usageRecorder);
+	MeteredMethodCache meteredMethodCache(UsageCapture usageCapture) {
+		return new MeteredMethodCache(usageCapture);
 	}
 
 	@Bean

@@ -60,7 +60,7 @@ class LicenseWireTests {
 							StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDSELLER", "secret")))
 					.build();
 		return new MeteringTemplate(new MeteringGateway(this.client, "prod-legacy"),
-				new UsageRecorder(new SummingUsageLedger(), Set.of(), SaasIntegration.LICENSE));
+				new UsageCapture(new SummingUsageLedger(), Set.of(), SaasIntegration.LICENSE));
 	}
 
 	private static UsageRecord record(String account, int quantity) {

@@ -55,7 +55,7 @@ class MeteringTemplateEmulatorTests {
 			.start();
 		this.client = TestClients.client(this.emulator.endpoint(), "AKIDTEST", Duration.ofSeconds(10));
 		MeteringGateway gateway = new MeteringGateway(this.client, PRODUCT);
-		this.template = new MeteringTemplate(gateway, new UsageRecorder(mock(UsageLedger.class), Set.of()));
+		this.template = new MeteringTemplate(gateway, new UsageCapture(mock(UsageLedger.class), Set.of()));
 	}
 
 	@AfterEach

@@ -45,7 +45,7 @@ class MeteringTemplateTests {
 	private final UsageLedger ledger = mock(UsageLedger.class);
 
 	private final MeteringTemplate template = new MeteringTemplate(new MeteringGateway(this.client, "prod-configured"),
-			new UsageRecorder(this.ledger, Set.of("scans", "pages"), SaasIntegration.LEGACY));
+			new UsageCapture(this.ledger, Set.of("scans", "pages"), SaasIntegration.LEGACY));
 
 	@Test
 	void recordsUsageIntoTheLedger() {

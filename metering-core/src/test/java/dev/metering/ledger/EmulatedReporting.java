@@ -9,7 +9,7 @@ import java.util.Set;
 
 import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.emulator.Faults;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.reporting.ReportingSettings;
@@ -54,7 +54,7 @@ final class EmulatedReporting implements AutoCloseable {
 	 */
 	UsageReporter reporter(UsageLedger ledger) {
 		MeteringGateway gateway = new MeteringGateway(this.client, PRODUCT);
-		MeteringTemplate template = new MeteringTemplate(gateway, new UsageRecorder(ledger, Set.of()));
+		MeteringTemplate template = new MeteringTemplate(gateway, new UsageCapture(ledger, Set.of()));
 		Retry retry = Retry.of("marketplaceMetering",
 				RetryConfig.custom()
 					.maxAttempts(3)

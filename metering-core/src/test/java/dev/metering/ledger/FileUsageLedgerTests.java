@@ -102,7 +102,7 @@ class FileUsageLedgerTests {
 		assertThat(reopened.summary()).isEqualTo(LedgerSummary.of(before));
 		assertThat(reopened.view().sealedBefore()).isEqualTo(ELEVEN);
 		assertThat(reopened.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, ELEVEN, 7));
-		assertThat(reopened.recovery()).isEqualTo(new RecoveryReport(1, 3, List.of()));
+		assertThat(reopened.recovery()).isEqualTo(new RecoveryResult(1, 3, List.of()));
 	}
 
 	@Test
@@ -289,7 +289,7 @@ class FileUsageLedgerTests {
 		FileUsageLedger reopened = open();
 		assertThat(reopened.view().openUsage()).containsExactlyInAnyOrder(new LedgerView.OpenUsage(SCANS, TEN, 1),
 				new LedgerView.OpenUsage(RED, TEN, 2));
-		RecoveryReport.Damage damage = reopened.recovery().damages().get(0);
+		RecoveryResult.Damage damage = reopened.recovery().damages().get(0);
 		assertThat(damage.file()).isEqualTo(segment);
 		assertThat(damage.offset()).isEqualTo(whole);
 		assertThat(damage.copy()).hasSize(whole + 10);
@@ -378,7 +378,7 @@ class FileUsageLedgerTests {
 		assertThat(reopened.pendingReports()).containsExactly(report);
 		assertThat(reopened.view().sealedBefore()).isEqualTo(ELEVEN);
 		assertThat(reopened.recovery().damages()).singleElement()
-			.extracting(RecoveryReport.Damage::file, RecoveryReport.Damage::offset)
+			.extracting(RecoveryResult.Damage::file, RecoveryResult.Damage::offset)
 			.containsExactly(journal, sealed);
 		assertThat(output).contains("ERROR").contains(journal.toString()).contains("offset " + sealed);
 		reopened.markSending(report.id());
@@ -408,7 +408,7 @@ class FileUsageLedgerTests {
 		assertThat(reopened.view().reports()).singleElement()
 			.extracting(UsageReport::state, UsageReport::meteringRecordId)
 			.containsExactly(ReportState.REPORTED, "rec-1");
-		RecoveryReport.Damage damage = reopened.recovery().damages().get(0);
+		RecoveryResult.Damage damage = reopened.recovery().damages().get(0);
 		assertThat(damage.offset()).isEqualTo(sealed);
 		assertThat(Files.size(damage.copy())).isEqualTo(original.length);
 		reopened.close();

@@ -9,7 +9,7 @@ import dev.metering.core.MarketplaceCustomer;
 import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.ledger.InMemoryUsageLedger;
 import dev.metering.ledger.LedgerView;
 import dev.metering.ledger.ReportState;
@@ -59,8 +59,7 @@ class AcceptanceWindowReportingTests {
 		this.client = TestClients.licenseClient(this.server.endpoint());
 		this.ledger = new InMemoryUsageLedger(this.clock, "prod-saas", "seller");
 		MeteringGateway gateway = new MeteringGateway(this.client, "prod-saas");
-		this.template = new MeteringTemplate(gateway,
-				new UsageRecorder(this.ledger, Set.of(), SaasIntegration.LICENSE));
+		this.template = new MeteringTemplate(gateway, new UsageCapture(this.ledger, Set.of(), SaasIntegration.LICENSE));
 		this.reporter = new UsageReporter(this.ledger, gateway, ReportingFixture.fastRetry(3),
 				ReportingFixture.unlimited(), this.clock, ReportingSettings.defaults());
 	}

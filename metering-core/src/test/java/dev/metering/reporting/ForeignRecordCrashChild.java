@@ -15,7 +15,7 @@ import java.util.function.Supplier;
 import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.ledger.FileUsageLedger;
 import dev.metering.ledger.LedgerView;
 import dev.metering.ledger.UsageKey;
@@ -67,7 +67,7 @@ public final class ForeignRecordCrashChild {
 		MarketplaceMeteringClient client = ReporterCrashChild.client(endpoint);
 		MeteringGateway gateway = new MeteringGateway(client, PRODUCT);
 		MeteringTemplate template = new MeteringTemplate(gateway,
-				new UsageRecorder(ledger, Set.of(), SaasIntegration.LEGACY));
+				new UsageCapture(ledger, Set.of(), SaasIntegration.LEGACY));
 		OWN_USAGE.forEach((team, quantity) -> template.record("scans", quantity,
 				team.isEmpty() ? Map.of() : Map.of("team", team), (String) null));
 		template.record("scans", CUSTOMER_USAGE, Map.of(), CUSTOMER);

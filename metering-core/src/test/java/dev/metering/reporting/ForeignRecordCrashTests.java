@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.ledger.FileUsageLedger;
@@ -135,7 +135,7 @@ class ForeignRecordCrashTests {
 		try (FileUsageLedger ledger = ForeignRecordCrashChild.ledger(directory, clock);
 				MarketplaceMeteringClient client = ReporterCrashChild.client(emulator.endpoint())) {
 			MeteringGateway gateway = new MeteringGateway(client, ForeignRecordCrashChild.PRODUCT);
-			MeteringTemplate template = new MeteringTemplate(gateway, new UsageRecorder(ledger, Set.of()));
+			MeteringTemplate template = new MeteringTemplate(gateway, new UsageCapture(ledger, Set.of()));
 			UsageReporter reporter = new UsageReporter(ledger, gateway, ReporterCrashChild.fastRetry(),
 					ReportingFixture.unlimited(), clock, ReportingSettings.defaults());
 			reporter.report(false);

@@ -9,7 +9,7 @@ import dev.metering.core.MarketplaceCustomer;
 import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.ledger.InMemoryUsageLedger;
 import dev.metering.ledger.ReportState;
@@ -46,7 +46,7 @@ class LicenseReportingTests {
 				InMemoryUsageLedger ledger = new InMemoryUsageLedger(clock, "prod-saas", "seller")) {
 			MeteringGateway gateway = new MeteringGateway(client, "prod-saas");
 			MeteringTemplate template = new MeteringTemplate(gateway,
-					new UsageRecorder(ledger, Set.of(), SaasIntegration.LICENSE));
+					new UsageCapture(ledger, Set.of(), SaasIntegration.LICENSE));
 			template.record("scans", 2, Map.of(), MarketplaceCustomer.license(ACCOUNT, LICENSE_A));
 			template.record("scans", 5, Map.of(), MarketplaceCustomer.license(ACCOUNT, LICENSE_B));
 			template.record("scans", 1, Map.of(), MarketplaceCustomer.license(ACCOUNT, LICENSE_A));

@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.ledger.FileUsageLedger;
@@ -151,7 +151,7 @@ class LostLedgerDirectoryTests {
 						Duration.ofSeconds(5))) {
 			MeteringGateway gateway = new MeteringGateway(client, PRODUCT);
 			MeteringTemplate template = new MeteringTemplate(gateway,
-					new UsageRecorder(ledger, Set.of(), SaasIntegration.LEGACY));
+					new UsageCapture(ledger, Set.of(), SaasIntegration.LEGACY));
 			UsageReporter reporter = new UsageReporter(ledger, gateway, ReportingFixture.fastRetry(3),
 					ReportingFixture.unlimited(), this.clock, ReportingSettings.defaults());
 			reporter.start();

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
 import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.ledger.InMemoryUsageLedger;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageReport;
@@ -175,7 +175,7 @@ class MotoBatchMeterUsageIT {
 		this.client = TestClients.client(endpoint, "AKIDMOTO", Duration.ofSeconds(10));
 		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "saas-1");
 		MeteringGateway gateway = new MeteringGateway(this.client, PRODUCT);
-		this.template = new MeteringTemplate(gateway, new UsageRecorder(this.ledger, Set.of(), SaasIntegration.LEGACY));
+		this.template = new MeteringTemplate(gateway, new UsageCapture(this.ledger, Set.of(), SaasIntegration.LEGACY));
 		this.reporter = new UsageReporter(this.ledger, gateway, ReportingFixture.fastRetry(3),
 				ReportingFixture.unlimited(), this.clock, ReportingSettings.defaults());
 	}

@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
 import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.ledger.FileUsageLedger;
 import dev.metering.ledger.ReportState;
 import dev.metering.test.TestClients;
@@ -89,7 +89,7 @@ public final class ReporterCrashChild {
 		MarketplaceMeteringClient client = client(endpoint);
 		MeteringGateway gateway = new MeteringGateway(client, PRODUCT);
 		MeteringTemplate template = new MeteringTemplate(gateway,
-				new UsageRecorder(ledger, Set.of(), SaasIntegration.LEGACY));
+				new UsageCapture(ledger, Set.of(), SaasIntegration.LEGACY));
 		MeteringGateway outbound = pauseAfterAnswer ? new PauseAfterAnswer(client) : gateway;
 		UsageReporter reporter = new UsageReporter(ledger, outbound, fastRetry(), ReportingFixture.unlimited(), clock,
 				ReportingSettings.defaults());
@@ -101,9 +101,9 @@ public final class ReporterCrashChild {
 				+ ledger.recovery().recoveredEntries() + " damages=" + ledger.recovery().damages().size());
 		for (int thread = 0; thread < threads; thread++) {
 			int id = thread;
-			Thread recorder = new Thread(() -> record(template, id), "recorder-" + id);
-			recorder.setDaemon(true);
-			recorder.start();
+			Thread capture = new Thread(() -> record(template, id), "capture-" + id);
+			capture.setDaemon(true);
+			capture.start();
 		}
 		ScheduledExecutorService reporting = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "reporter");

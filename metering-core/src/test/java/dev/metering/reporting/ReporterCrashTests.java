@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.Counters;
 import dev.metering.emulator.Faults;
@@ -174,7 +174,7 @@ class ReporterCrashTests {
 			.build(); MarketplaceMeteringClient client = ReporterCrashChild.client(emulator.endpoint())) {
 			MeteringGateway gateway = new MeteringGateway(client, ReporterCrashChild.PRODUCT);
 			MeteringTemplate template = new MeteringTemplate(gateway,
-					new UsageRecorder(ledger, Set.of(), SaasIntegration.LEGACY));
+					new UsageCapture(ledger, Set.of(), SaasIntegration.LEGACY));
 			UsageReporter reporter = new UsageReporter(ledger, gateway, ReporterCrashChild.fastRetry(),
 					ReportingFixture.unlimited(), clock, ReportingSettings.defaults());
 			for (int run = 0; run < 20 && reporter.report(false).pending() > 0; run++) {

@@ -8,7 +8,7 @@ import java.util.function.UnaryOperator;
 import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.emulator.Faults;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.ledger.InMemoryUsageLedger;
@@ -58,7 +58,7 @@ final class ReportingFixture implements AutoCloseable {
 		this.client = TestClients.client(this.emulator.endpoint(), "AKIDPOD1", Duration.ofSeconds(5));
 		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "pod-1");
 		MeteringGateway gateway = new MeteringGateway(this.client, PRODUCT);
-		this.template = new MeteringTemplate(gateway, new UsageRecorder(this.ledger, Set.of(), SaasIntegration.LEGACY));
+		this.template = new MeteringTemplate(gateway, new UsageCapture(this.ledger, Set.of(), SaasIntegration.LEGACY));
 		this.reporter = new UsageReporter(this.ledger, gateway, retry, rateLimiter, this.clock, settings);
 	}
 

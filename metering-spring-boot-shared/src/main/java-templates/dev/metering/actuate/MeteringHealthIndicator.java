@@ -27,7 +27,7 @@ public class MeteringHealthIndicator extends AbstractHealthIndicator {
 	 * @param minFreeSpace the free space of the ledger directory below which the health
 	 * turns {@code DOWN}
 	 */
-	public MeteringHealthIndicator(MeteringState state, Clock clock, Duration expiryWarning, DataSize minFreeSpace) {
+	public MeteringHealthIndicator(MeteringSources state, Clock clock, Duration expiryWarning, DataSize minFreeSpace) {
 		super("AWS Marketplace metering health check failed");
 		this.health = new MeteringHealth(state, clock, expiryWarning, minFreeSpace);
 	}

@@ -3,7 +3,7 @@ package dev.metering.autoconfigure;
 import java.time.Clock;
 
 import dev.metering.actuate.MeteringHealthIndicator;
-import dev.metering.actuate.MeteringState;
+import dev.metering.actuate.MeteringSources;
 import dev.metering.entitlement.EntitlementCheck;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.reporting.UsageReporter;
@@ -39,7 +39,7 @@ public class MeteringHealthContributorAutoConfiguration {
 	@ConditionalOnMissingBean(name = { "meteringHealthIndicator", "meteringHealthContributor" })
 	MeteringHealthIndicator meteringHealthIndicator(UsageLedger ledger, ObjectProvider<UsageReporter> reporter,
 			ObjectProvider<EntitlementCheck> entitlementCheck, MeteringProperties properties) {
-		MeteringState state = new MeteringState(ledger, reporter.getIfAvailable(), entitlementCheck.getIfAvailable());
+		MeteringSources state = new MeteringSources(ledger, reporter.getIfAvailable(), entitlementCheck.getIfAvailable());
 		return new MeteringHealthIndicator(state, Clock.systemUTC(), properties.getHealth().getExpiryWarning(),
 				properties.getLedger().getMinFreeSpace());
 	}

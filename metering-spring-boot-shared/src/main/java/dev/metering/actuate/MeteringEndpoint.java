@@ -45,7 +45,7 @@ public class MeteringEndpoint {
 
 	private final ProductType productType;
 
-	private final MeteringState state;
+	private final MeteringSources state;
 
 	/**
 	 * Create a new endpoint.
@@ -53,7 +53,7 @@ public class MeteringEndpoint {
 	 * @param productType how the product is delivered
 	 * @param state what metering holds locally; its reporter is required
 	 */
-	public MeteringEndpoint(String productCode, ProductType productType, MeteringState state) {
+	public MeteringEndpoint(String productCode, ProductType productType, MeteringSources state) {
 		Assert.notNull(state.reporter(), "'state' must have a reporter");
 		this.productCode = productCode;
 		this.productType = productType;

@@ -53,7 +53,7 @@ public class MeteringHealth {
 
 	private static final int LAST_REASONS = 5;
 
-	private final MeteringState state;
+	private final MeteringSources state;
 
 	private final Clock clock;
 
@@ -70,7 +70,7 @@ public class MeteringHealth {
 	 * @param minFreeSpace the free space of the ledger directory below which the health
 	 * turns {@code DOWN}
 	 */
-	public MeteringHealth(MeteringState state, Clock clock, Duration expiryWarning, DataSize minFreeSpace) {
+	public MeteringHealth(MeteringSources state, Clock clock, Duration expiryWarning, DataSize minFreeSpace) {
 		Assert.notNull(state, "'state' must not be null");
 		Assert.notNull(clock, "'clock' must not be null");
 		Assert.isTrue(expiryWarning != null && !expiryWarning.isNegative(), "'expiryWarning' must not be negative");

@@ -6,7 +6,7 @@ import java.util.stream.Collectors;
 
 import dev.metering.ledger.FileUsageLedger;
 import dev.metering.ledger.LedgerView;
-import dev.metering.ledger.RecoveryReport;
+import dev.metering.ledger.RecoveryResult;
 import dev.metering.ledger.UsageReport;
 
 /**
@@ -27,13 +27,13 @@ final class LedgerRecoveryMessage {
 		long openHours = view.openUsage().stream().map(LedgerView.OpenUsage::hour).distinct().count();
 		long units = view.openUsage().stream().mapToLong(LedgerView.OpenUsage::quantity).sum()
 				+ pending.stream().mapToLong(UsageReport::quantity).sum();
-		RecoveryReport recovery = ledger.recovery();
+		RecoveryResult recovery = ledger.recovery();
 		return "Usage ledger opened in " + directory.toAbsolutePath() + ": recovered " + openHours
 				+ " open hour(s) and " + pending.size() + " pending report(s) holding " + units
 				+ " unit(s) not yet confirmed by AWS; " + damages(recovery);
 	}
 
-	private static String damages(RecoveryReport recovery) {
+	private static String damages(RecoveryResult recovery) {
 		if (recovery.isClean()) {
 			return "nothing damaged";
 		}

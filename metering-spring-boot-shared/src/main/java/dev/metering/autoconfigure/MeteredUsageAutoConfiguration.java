@@ -3,7 +3,7 @@ package dev.metering.autoconfigure;
 import dev.metering.aop.MeteredMethodCache;
 import dev.metering.aop.MeteredUsageAspect;
 import dev.metering.aop.MeteredUsageStartupValidator;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import org.aspectj.lang.annotation.Aspect;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -21,21 +21,21 @@ import org.springframework.context.annotation.Lazy;
  * names a valid dimension, tags and expressions.
  * <p>
  * The aspect is an advisor, created while Spring sorts advisors, so it reaches the
- * recorder lazily: the ledger is opened as a bean of its own, and a ledger that cannot be
+ * capture lazily: the ledger is opened as a bean of its own, and a ledger that cannot be
  * opened fails startup with its own cause.
  *
  * @author metering-spring-boot
  */
 @AutoConfiguration(after = { MeteringLedgerAutoConfiguration.class, AopAutoConfiguration.class })
 @ConditionalOnClass(Aspect.class)
-@ConditionalOnBean(UsageRecorder.class)
+@ConditionalOnBean(UsageCapture.class)
 @EnableConfigurationProperties(MeteringProperties.class)
 public class MeteredUsageAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MeteredMethodCache meteredMethodCache(@Lazy UsageRecorder recorder) {
-		return new MeteredMethodCache(recorder);
+	MeteredMethodCache meteredMethodCache(@Lazy UsageCapture capture) {
+		return new MeteredMethodCache(capture);
 	}
 
 	@Bean

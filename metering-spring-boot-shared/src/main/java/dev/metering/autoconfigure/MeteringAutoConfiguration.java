@@ -4,7 +4,7 @@ import dev.metering.core.LicenseArnInterceptor;
 import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringOperations;
 import dev.metering.core.MeteringTemplate;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -77,8 +77,8 @@ public class MeteringAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(MeteringOperations.class)
-	MeteringTemplate meteringTemplate(MeteringGateway gateway, UsageRecorder recorder) {
-		return new MeteringTemplate(gateway, recorder);
+	MeteringTemplate meteringTemplate(MeteringGateway gateway, UsageCapture capture) {
+		return new MeteringTemplate(gateway, capture);
 	}
 
 }

@@ -1,7 +1,7 @@
 package dev.metering.autoconfigure;
 
 import dev.metering.actuate.MeteringEndpoint;
-import dev.metering.actuate.MeteringState;
+import dev.metering.actuate.MeteringSources;
 import dev.metering.entitlement.EntitlementCheck;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.reporting.UsageReporter;
@@ -36,7 +36,7 @@ public class MeteringEndpointAutoConfiguration {
 	MeteringEndpoint meteringEndpoint(UsageLedger ledger, UsageReporter reporter,
 			ObjectProvider<EntitlementCheck> entitlementCheck, MeteringProperties properties) {
 		return new MeteringEndpoint(properties.getProductCode(), properties.getProductType(),
-				new MeteringState(ledger, reporter, entitlementCheck.getIfAvailable()));
+				new MeteringSources(ledger, reporter, entitlementCheck.getIfAvailable()));
 	}
 
 }

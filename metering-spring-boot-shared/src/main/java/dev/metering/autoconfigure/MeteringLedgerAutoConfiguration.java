@@ -6,7 +6,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.ledger.AuditPolicy;
 import dev.metering.ledger.FileUsageLedger;
 import dev.metering.ledger.InMemoryUsageLedger;
@@ -22,7 +22,7 @@ import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration of the {@link UsageLedger}, where recorded usage lives until AWS
- * confirmed it (a durable file ledger by default), and of the {@link UsageRecorder} every
+ * confirmed it (a durable file ledger by default), and of the {@link UsageCapture} every
  * recording goes through.
  *
  * @author metering-spring-boot
@@ -67,8 +67,8 @@ public class MeteringLedgerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	UsageRecorder usageRecorder(UsageLedger ledger, MeteringProperties properties) {
-		return new UsageRecorder(ledger, properties.getDimensions(), properties.getSaas().getIntegration(),
+	UsageCapture usageCapture(UsageLedger ledger, MeteringProperties properties) {
+		return new UsageCapture(ledger, properties.getDimensions(), properties.getSaas().getIntegration(),
 				properties.getCapture().getOnFailure());
 	}
 
@@ -94,7 +94,7 @@ public class MeteringLedgerAutoConfiguration {
 	 * fail as soon as the ledger cannot write.
 	 */
 	private static int holdLimit(MeteringProperties.Capture capture) {
-		return (capture.getOnFailure() == UsageRecorder.OnFailure.FAIL) ? 0 : capture.getHoldLimit();
+		return (capture.getOnFailure() == UsageCapture.OnFailure.FAIL) ? 0 : capture.getHoldLimit();
 	}
 
 	static String reportingIdentity(MeteringProperties properties) {

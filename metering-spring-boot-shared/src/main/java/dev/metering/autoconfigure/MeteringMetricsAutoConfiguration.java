@@ -1,8 +1,8 @@
 package dev.metering.autoconfigure;
 
 import dev.metering.actuate.MeteringMetrics;
-import dev.metering.actuate.MeteringState;
-import dev.metering.core.UsageRecorder;
+import dev.metering.actuate.MeteringSources;
+import dev.metering.core.UsageCapture;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.reporting.UsageReporter;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -23,14 +23,13 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = { MeteringLedgerAutoConfiguration.class, MeteringReportingAutoConfiguration.class,
 		MeteringEntitlementAutoConfiguration.class })
 @ConditionalOnClass(MeterBinder.class)
-@ConditionalOnBean({ UsageLedger.class, UsageRecorder.class })
+@ConditionalOnBean({ UsageLedger.class, UsageCapture.class })
 public class MeteringMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MeteringMetrics meteringMetrics(UsageRecorder recorder, UsageLedger ledger,
-			ObjectProvider<UsageReporter> reporter) {
-		return new MeteringMetrics(recorder, new MeteringState(ledger, reporter.getIfAvailable(), null));
+	MeteringMetrics meteringMetrics(UsageCapture capture, UsageLedger ledger, ObjectProvider<UsageReporter> reporter) {
+		return new MeteringMetrics(capture, new MeteringSources(ledger, reporter.getIfAvailable(), null));
 	}
 
 }

@@ -8,7 +8,7 @@ import java.util.Set;
 
 import dev.metering.core.ProductType;
 import dev.metering.core.SaasIntegration;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.entitlement.OnEntitlementFailure;
 import dev.metering.ledger.FileUsageLedger;
 import dev.metering.aop.MeteredUsageAspect;
@@ -461,7 +461,7 @@ public class MeteringProperties {
 		 * it in memory up to the hold limit and lets the call succeed; 'fail' holds
 		 * nothing and throws UsageNotRecordedException from the call.
 		 */
-		private UsageRecorder.OnFailure onFailure = UsageRecorder.OnFailure.HOLD;
+		private UsageCapture.OnFailure onFailure = UsageCapture.OnFailure.HOLD;
 
 		public int getHoldLimit() {
 			return this.holdLimit;
@@ -471,11 +471,11 @@ public class MeteringProperties {
 			this.holdLimit = holdLimit;
 		}
 
-		public UsageRecorder.OnFailure getOnFailure() {
+		public UsageCapture.OnFailure getOnFailure() {
 			return this.onFailure;
 		}
 
-		public void setOnFailure(UsageRecorder.OnFailure onFailure) {
+		public void setOnFailure(UsageCapture.OnFailure onFailure) {
 			this.onFailure = onFailure;
 		}
 

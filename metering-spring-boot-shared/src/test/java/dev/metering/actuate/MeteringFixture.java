@@ -6,7 +6,7 @@ import java.util.Set;
 
 import dev.metering.core.MeteringGateway;
 import dev.metering.core.SaasIntegration;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.entitlement.EntitlementCheck;
 import dev.metering.ledger.InMemoryUsageLedger;
@@ -25,7 +25,7 @@ import dev.metering.test.TestClients;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The emulator, a real SDK client, an in-memory ledger, a recorder and a reporter, all on
+ * The emulator, a real SDK client, an in-memory ledger, a capture and a reporter, all on
  * one {@link MutableClock}. Customer {@value #SUBSCRIBED} is subscribed; any other
  * customer's usage is refused with {@code CustomerNotSubscribed}.
  */
@@ -46,7 +46,7 @@ final class MeteringFixture implements AutoCloseable {
 
 	final InMemoryUsageLedger ledger;
 
-	final UsageRecorder recorder;
+	final UsageCapture capture;
 
 	final UsageReporter reporter;
 
@@ -59,7 +59,7 @@ final class MeteringFixture implements AutoCloseable {
 			.start();
 		this.client = TestClients.client(this.emulator.endpoint(), "AKIDPOD1", Duration.ofSeconds(5));
 		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "pod-1");
-		this.recorder = new UsageRecorder(this.ledger, Set.of("scans", "pages"), SaasIntegration.LEGACY);
+		this.capture = new UsageCapture(this.ledger, Set.of("scans", "pages"), SaasIntegration.LEGACY);
 		MeteringGateway gateway = new MeteringGateway(this.client, PRODUCT);
 		Retry retry = Retry.of("marketplaceMetering",
 				RetryConfig.custom()
@@ -76,11 +76,11 @@ final class MeteringFixture implements AutoCloseable {
 				ReportingSettings.defaults());
 	}
 
-	MeteringState state(EntitlementCheck entitlementCheck) {
-		return new MeteringState(this.ledger, this.reporter, entitlementCheck);
+	MeteringSources state(EntitlementCheck entitlementCheck) {
+		return new MeteringSources(this.ledger, this.reporter, entitlementCheck);
 	}
 
-	MeteringState state() {
+	MeteringSources state() {
 		return state(null);
 	}
 

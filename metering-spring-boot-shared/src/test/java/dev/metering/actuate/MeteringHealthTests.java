@@ -195,7 +195,7 @@ class MeteringHealthTests {
 		this.fixture.clock.set(HOUR_10.plus(Duration.ofMinutes(61)));
 		this.fixture.ledger.seal(this.fixture.clock.instant());
 		this.fixture.recorder.record("pages", 1, null, null);
-		MeteringHealth.Check health = new MeteringHealth(new MeteringState(ledger, this.fixture.reporter, null),
+		MeteringHealth.Check health = new MeteringHealth(new MeteringSources(ledger, this.fixture.reporter, null),
 				this.fixture.clock, Duration.ofHours(1), DataSize.ofBytes(0))
 			.check();
 		assertThat(detail(health, "pending")).containsEntry("reports", 2)

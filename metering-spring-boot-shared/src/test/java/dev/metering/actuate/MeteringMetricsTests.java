@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import dev.metering.core.SaasIntegration;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.ledger.UsageLedger;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Measurement;
@@ -40,10 +40,10 @@ class MeteringMetricsTests {
 
 	@Test
 	void countsRecordedUsagePerDimensionFromZero() {
-		new MeteringMetrics(this.fixture.recorder, this.fixture.state()).bindTo(this.registry);
+		new MeteringMetrics(this.fixture.capture, this.fixture.state()).bindTo(this.registry);
 		assertThat(recorded("pages")).isZero();
-		this.fixture.recorder.record("scans", 3, null, MeteringFixture.SUBSCRIBED);
-		this.fixture.recorder.record("scans", 4, null, null);
+		this.fixture.capture.record("scans", 3, null, MeteringFixture.SUBSCRIBED);
+		this.fixture.capture.record("scans", 4, null, null);
 		assertThat(recorded("scans")).isEqualTo(7);
 		assertThat(pending()).isEqualTo(7);
 	}
@@ -51,14 +51,14 @@ class MeteringMetricsTests {
 	@Test
 	void aScrapeReadsTheLedgersSummaryNeverItsView() {
 		UsageLedger ledger = mock(UsageLedger.class, delegatesTo(this.fixture.ledger));
-		new MeteringMetrics(this.fixture.recorder, new MeteringState(ledger, this.fixture.reporter, null))
+		new MeteringMetrics(this.fixture.capture, new MeteringSources(ledger, this.fixture.reporter, null))
 			.bindTo(this.registry);
-		this.fixture.recorder.record("scans", 5, null, MeteringFixture.SUBSCRIBED);
-		this.fixture.recorder.record("pages", 2, null, "customer-2");
-		this.fixture.recorder.record("scans", 9, null, null);
+		this.fixture.capture.record("scans", 5, null, MeteringFixture.SUBSCRIBED);
+		this.fixture.capture.record("pages", 2, null, "customer-2");
+		this.fixture.capture.record("scans", 9, null, null);
 		this.fixture.clock.advance(Duration.ofHours(1));
 		this.fixture.reporter.report(false);
-		this.fixture.recorder.record("scans", 1, null, null);
+		this.fixture.capture.record("scans", 1, null, null);
 		clearInvocations(ledger);
 		this.registry.getMeters().forEach((meter) -> meter.measure().forEach(Measurement::getValue));
 		assertThat(pending()).isOne();
@@ -69,7 +69,7 @@ class MeteringMetricsTests {
 
 	@Test
 	void registersADimensionFirstRecordedAfterBinding() {
-		UsageRecorder anyDimension = new UsageRecorder(this.fixture.ledger, Set.of(), SaasIntegration.LEGACY);
+		UsageCapture anyDimension = new UsageCapture(this.fixture.ledger, Set.of(), SaasIntegration.LEGACY);
 		new MeteringMetrics(anyDimension, this.fixture.state()).bindTo(this.registry);
 		assertThat(this.registry.find("marketplace.metering.usage.recorded").meters()).isEmpty();
 		anyDimension.record("pages", 12, null, null);
@@ -78,9 +78,9 @@ class MeteringMetricsTests {
 
 	@Test
 	void countsReportsByOutcomeAndTimesEachCall() {
-		new MeteringMetrics(this.fixture.recorder, this.fixture.state()).bindTo(this.registry);
-		this.fixture.recorder.record("scans", 5, null, MeteringFixture.SUBSCRIBED);
-		this.fixture.recorder.record("pages", 2, null, "customer-2");
+		new MeteringMetrics(this.fixture.capture, this.fixture.state()).bindTo(this.registry);
+		this.fixture.capture.record("scans", 5, null, MeteringFixture.SUBSCRIBED);
+		this.fixture.capture.record("pages", 2, null, "customer-2");
 		this.fixture.clock.advance(Duration.ofHours(1));
 		this.fixture.reporter.report(false);
 		assertThat(reports("reported")).isOne();
@@ -95,8 +95,8 @@ class MeteringMetricsTests {
 
 	@Test
 	void showsUsageCarriedForwardOutOfAnExpiredHour() {
-		new MeteringMetrics(this.fixture.recorder, this.fixture.state()).bindTo(this.registry);
-		this.fixture.recorder.record("scans", 9, null, null);
+		new MeteringMetrics(this.fixture.capture, this.fixture.state()).bindTo(this.registry);
+		this.fixture.capture.record("scans", 9, null, null);
 		this.fixture.clock.advance(Duration.ofHours(6));
 		this.fixture.reporter.report(false);
 		assertThat(reports("carried_forward")).isOne();
@@ -106,14 +106,14 @@ class MeteringMetricsTests {
 
 	@Test
 	void countsUsageMovedForwardPastARecordAwsAlreadyHolds() {
-		new MeteringMetrics(this.fixture.recorder, this.fixture.state()).bindTo(this.registry);
+		new MeteringMetrics(this.fixture.capture, this.fixture.state()).bindTo(this.registry);
 		this.fixture.client.meterUsage(MeterUsageRequest.builder()
 			.productCode(MeteringFixture.PRODUCT)
 			.usageDimension("scans")
 			.timestamp(MeteringFixture.HOUR_10)
 			.usageQuantity(1000)
 			.build());
-		this.fixture.recorder.record("scans", 9, null, null);
+		this.fixture.capture.record("scans", 9, null, null);
 		this.fixture.clock.advance(Duration.ofHours(1));
 		this.fixture.reporter.report(false);
 		assertThat(reports("moved_forward")).isOne();
@@ -123,8 +123,8 @@ class MeteringMetricsTests {
 
 	@Test
 	void everyMeterHasADescriptionABaseUnitAndLowCardinalityTags() {
-		new MeteringMetrics(this.fixture.recorder, this.fixture.state()).bindTo(this.registry);
-		this.fixture.recorder.record("scans", 1, null, MeteringFixture.SUBSCRIBED);
+		new MeteringMetrics(this.fixture.capture, this.fixture.state()).bindTo(this.registry);
+		this.fixture.capture.record("scans", 1, null, MeteringFixture.SUBSCRIBED);
 		assertThat(this.registry.getMeters()).hasSize(2 + 5 + 5 + 1).allSatisfy((meter) -> {
 			Meter.Id id = meter.getId();
 			assertThat(id.getName()).startsWith("marketplace.metering.");
@@ -136,7 +136,7 @@ class MeteringMetricsTests {
 
 	@Test
 	void withoutAReporterOnlyLedgerMetersAreBound() {
-		new MeteringMetrics(this.fixture.recorder, new MeteringState(this.fixture.ledger, null, null))
+		new MeteringMetrics(this.fixture.capture, new MeteringSources(this.fixture.ledger, null, null))
 			.bindTo(this.registry);
 		assertThat(this.registry.find("marketplace.metering.reports").meters()).isEmpty();
 		assertThat(this.registry.find("marketplace.metering.calls").meters()).isEmpty();

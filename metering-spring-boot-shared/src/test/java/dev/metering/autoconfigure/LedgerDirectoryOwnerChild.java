@@ -2,7 +2,7 @@ package dev.metering.autoconfigure;
 
 import java.io.PrintStream;
 
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.ledger.LedgerDirectoryInUseException;
 
 import org.springframework.boot.WebApplicationType;
@@ -29,7 +29,7 @@ public final class LedgerDirectoryOwnerChild {
 			.web(WebApplicationType.NONE)
 			.run("--aws.marketplace.metering.product-code=prod-abc123", "--aws.marketplace.metering.dimensions=scans",
 					"--aws.marketplace.metering.ledger.directory=" + args[0])) {
-			context.getBean(UsageRecorder.class).record("scans", 1, null, null);
+			context.getBean(UsageCapture.class).record("scans", 1, null, null);
 			out.println("STARTED");
 		}
 		catch (RuntimeException ex) {

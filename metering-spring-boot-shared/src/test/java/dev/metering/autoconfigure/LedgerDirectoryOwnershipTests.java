@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.ledger.LedgerDirectoryInUseException;
 import dev.metering.ledger.UsageLedger;
 import org.junit.jupiter.api.Test;
@@ -54,7 +54,7 @@ class LedgerDirectoryOwnershipTests {
 				assertThat(analysis.getAction()).contains("aws.marketplace.metering.ledger.type=memory",
 						"temporary directory");
 			});
-			first.getBean(UsageRecorder.class).record("scans", 2, null, null);
+			first.getBean(UsageCapture.class).record("scans", 2, null, null);
 
 			ChildRun refused = runChild(ledger, "refused");
 			assertThat(refused.line()).as(refused.log()).isEqualTo("REFUSED ANOTHER_PROCESS");

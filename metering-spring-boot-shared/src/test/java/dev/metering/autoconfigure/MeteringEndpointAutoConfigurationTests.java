@@ -1,7 +1,7 @@
 package dev.metering.autoconfigure;
 
 import dev.metering.actuate.MeteringEndpoint;
-import dev.metering.actuate.MeteringState;
+import dev.metering.actuate.MeteringSources;
 import dev.metering.core.ProductType;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.reporting.UsageReporter;
@@ -84,7 +84,7 @@ class MeteringEndpointAutoConfigurationTests {
 
 		@Bean
 		MeteringEndpoint userEndpoint(UsageLedger ledger, UsageReporter reporter) {
-			return new MeteringEndpoint("own", ProductType.SAAS, new MeteringState(ledger, reporter, null));
+			return new MeteringEndpoint("own", ProductType.SAAS, new MeteringSources(ledger, reporter, null));
 		}
 
 	}

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import dev.metering.actuate.MeteringHealthIndicator;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.entitlement.EntitlementCheck;
 import dev.metering.entitlement.EntitlementStatus;
 import org.junit.jupiter.api.Test;
@@ -43,7 +43,7 @@ class MeteringHealthContributorAutoConfigurationTests {
 	@Test
 	void theExpiryWarningIsBoundFromProperties() {
 		this.contextRunner.withPropertyValues("aws.marketplace.metering.health.expiry-warning=24h").run((context) -> {
-			context.getBean(UsageRecorder.class).record("scans", 1, null, "customer-1");
+			context.getBean(UsageCapture.class).record("scans", 1, null, "customer-1");
 			assertThat(context.getBean(MeteringHealthIndicator.class).health().getStatus().getCode())
 				.as("an open hour of a customer always has less than 24 h of its window left")
 				.isEqualTo("DOWN");

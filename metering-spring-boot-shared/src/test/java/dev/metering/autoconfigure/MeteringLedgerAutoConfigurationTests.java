@@ -9,7 +9,7 @@ import java.nio.file.Path;
 
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageNotRecordedException;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.ledger.FileUsageLedger;
 import dev.metering.ledger.InMemoryUsageLedger;
 import dev.metering.ledger.UsageKey;
@@ -51,8 +51,8 @@ class MeteringLedgerAutoConfigurationTests {
 	void aDurableFileLedgerInTheConfiguredDirectoryByDefault() throws IOException {
 		Path ledger = this.directory.resolve("ledger");
 		this.contextRunner.withPropertyValues("aws.marketplace.metering.ledger.directory=" + ledger).run((context) -> {
-			assertThat(context).hasSingleBean(FileUsageLedger.class).hasSingleBean(UsageRecorder.class);
-			context.getBean(UsageRecorder.class).record("scans", 2, null, null);
+			assertThat(context).hasSingleBean(FileUsageLedger.class).hasSingleBean(UsageCapture.class);
+			context.getBean(UsageCapture.class).record("scans", 2, null, null);
 			assertThat(context.getBean(UsageLedger.class).view().openUsage()).singleElement()
 				.satisfies((open) -> assertThat(open.key()).isEqualTo(UsageKey.of("scans")));
 		});
@@ -64,7 +64,7 @@ class MeteringLedgerAutoConfigurationTests {
 		Path ledger = this.directory.resolve("ledger");
 		ApplicationContextRunner runner = this.contextRunner
 			.withPropertyValues("aws.marketplace.metering.ledger.directory=" + ledger);
-		runner.run((context) -> context.getBean(UsageRecorder.class).record("scans", 5, null, null));
+		runner.run((context) -> context.getBean(UsageCapture.class).record("scans", 5, null, null));
 		runner.run((context) -> assertThat(context.getBean(UsageLedger.class).view().openUsage()).singleElement()
 			.satisfies((open) -> assertThat(open.quantity()).isEqualTo(5)));
 	}
@@ -80,7 +80,7 @@ class MeteringLedgerAutoConfigurationTests {
 	@Test
 	void theRecorderKeepsToTheLicenseIntegrationByDefault() {
 		this.contextRunner.withPropertyValues("aws.marketplace.metering.ledger.type=memory")
-			.run((context) -> assertThat(context.getBean(UsageRecorder.class).getIntegration())
+			.run((context) -> assertThat(context.getBean(UsageCapture.class).getIntegration())
 				.isEqualTo(SaasIntegration.LICENSE));
 	}
 
@@ -89,16 +89,16 @@ class MeteringLedgerAutoConfigurationTests {
 		this.contextRunner
 			.withPropertyValues("aws.marketplace.metering.ledger.type=memory",
 					"aws.marketplace.metering.saas.integration=legacy")
-			.run((context) -> assertThat(context.getBean(UsageRecorder.class).getIntegration())
+			.run((context) -> assertThat(context.getBean(UsageCapture.class).getIntegration())
 				.isEqualTo(SaasIntegration.LEGACY));
 	}
 
 	@Test
 	void theRecorderRefusesDimensionsThatAreNotConfigured() {
 		this.contextRunner.withPropertyValues("aws.marketplace.metering.ledger.type=memory")
-			.run((context) -> assertThat(context.getBean(UsageRecorder.class)).satisfies((recorder) -> {
+			.run((context) -> assertThat(context.getBean(UsageCapture.class)).satisfies((capture) -> {
 				org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
-					.isThrownBy(() -> recorder.record("pages", 1, null, null))
+					.isThrownBy(() -> capture.record("pages", 1, null, null))
 					.withMessageContaining("pages");
 			}));
 	}
@@ -148,14 +148,14 @@ class MeteringLedgerAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("aws.marketplace.metering.capture.on-failure=fail")
 			.withUserConfiguration(FullLedgerConfiguration.class)
 			.run((context) -> assertThatExceptionOfType(UsageNotRecordedException.class)
-				.isThrownBy(() -> context.getBean(UsageRecorder.class).record("scans", 1, null, null))
+				.isThrownBy(() -> context.getBean(UsageCapture.class).record("scans", 1, null, null))
 				.withMessage("1 units were lost"));
 	}
 
 	@Test
 	void onFailureHoldLetsTheCallSucceed() {
 		this.contextRunner.withUserConfiguration(FullLedgerConfiguration.class)
-			.run((context) -> context.getBean(UsageRecorder.class).record("scans", 1, null, null));
+			.run((context) -> context.getBean(UsageCapture.class).record("scans", 1, null, null));
 	}
 
 	@Test

@@ -1,8 +1,8 @@
 package dev.metering.autoconfigure;
 
 import dev.metering.actuate.MeteringMetrics;
-import dev.metering.actuate.MeteringState;
-import dev.metering.core.UsageRecorder;
+import dev.metering.actuate.MeteringSources;
+import dev.metering.core.UsageCapture;
 import dev.metering.ledger.UsageLedger;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -40,7 +40,7 @@ class MeteringMetricsAutoConfigurationTests {
 	void bindsTheMeteringMetersToTheRegistry() {
 		this.contextRunner.run((context) -> {
 			assertThat(context).hasSingleBean(MeteringMetrics.class);
-			context.getBean(UsageRecorder.class).record("scans", 4, null, "customer-1");
+			context.getBean(UsageCapture.class).record("scans", 4, null, "customer-1");
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
 			assertThat(registry.get("marketplace.metering.usage.recorded")
 				.tag("dimension", "scans")
@@ -89,8 +89,8 @@ class MeteringMetricsAutoConfigurationTests {
 	static class UserMetricsConfiguration {
 
 		@Bean
-		MeteringMetrics userMetrics(UsageRecorder recorder, UsageLedger ledger) {
-			return new MeteringMetrics(recorder, new MeteringState(ledger, null, null));
+		MeteringMetrics userMetrics(UsageCapture capture, UsageLedger ledger) {
+			return new MeteringMetrics(capture, new MeteringSources(ledger, null, null));
 		}
 
 	}

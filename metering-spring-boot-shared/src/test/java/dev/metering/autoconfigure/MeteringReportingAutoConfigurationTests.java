@@ -5,7 +5,7 @@ import java.time.Duration;
 import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringOperations;
 import dev.metering.core.MeteringTemplate;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.reporting.ReportingStatistics.Cycle;
 import dev.metering.reporting.UsageReporter;
@@ -104,9 +104,9 @@ class MeteringReportingAutoConfigurationTests {
 					"resilience4j.ratelimiter.instances.marketplaceMetering.timeout-duration=0")
 			.run((context) -> {
 				MarketplaceMeteringEmulator emulator = context.getBean(MarketplaceMeteringEmulator.class);
-				UsageRecorder recorder = context.getBean(UsageRecorder.class);
-				recorder.record("scans", 1, null, null);
-				recorder.record("pages", 1, null, null);
+				UsageCapture capture = context.getBean(UsageCapture.class);
+				capture.record("scans", 1, null, null);
+				capture.record("pages", 1, null, null);
 				emulator.faults().throttleRate(1.0);
 				Cycle cycle = context.getBean(UsageReporter.class).report(true);
 				assertThat(emulator.counters().rejected("ThrottlingException"))
@@ -149,7 +149,7 @@ class MeteringReportingAutoConfigurationTests {
 			.withBean(MeteringOperations.class, () -> userOperations)
 			.run((context) -> {
 				assertThat(context).hasSingleBean(MeteringGateway.class).doesNotHaveBean(MeteringTemplate.class);
-				context.getBean(UsageRecorder.class).record("scans", 3, null, null);
+				context.getBean(UsageCapture.class).record("scans", 3, null, null);
 				assertThat(context.getBean(UsageReporter.class).report(true).reported()).isOne();
 				assertThat(context.getBean(MarketplaceMeteringEmulator.class).records()).singleElement()
 					.satisfies((record) -> assertThat(record.quantity()).isEqualTo(3));

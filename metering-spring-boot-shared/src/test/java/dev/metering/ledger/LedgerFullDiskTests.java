@@ -16,13 +16,13 @@ import java.util.stream.Stream;
 
 import dev.metering.actuate.MeteringHealth;
 import dev.metering.actuate.MeteringMetrics;
-import dev.metering.actuate.MeteringState;
+import dev.metering.actuate.MeteringSources;
 import dev.metering.annotation.MeteredUsage;
 import dev.metering.aop.MeteredMethodCache;
 import dev.metering.aop.MeteredUsageAspect;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageNotRecordedException;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.reporting.UsageReporter;
 import dev.metering.test.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -94,20 +94,20 @@ class LedgerFullDiskTests {
 	@Test
 	void aFullDiskHoldsUsageShowsItAndReportsItExactlyOnceWhenSpaceReturns(CapturedOutput output) throws Exception {
 		FileUsageLedger ledger = open(100);
-		UsageRecorder recorder = new UsageRecorder(ledger, Set.of());
+		UsageCapture capture = new UsageCapture(ledger, Set.of());
 		MeteringHealth health = health(ledger);
-		new MeteringMetrics(recorder, new MeteringState(ledger, null, null)).bindTo(this.registry);
+		new MeteringMetrics(capture, new MeteringSources(ledger, null, null)).bindTo(this.registry);
 		Map<String, Long> acknowledged = new HashMap<>();
 		for (int i = 0; i < 5; i++) {
-			record(recorder, acknowledged, i, 2);
+			record(capture, acknowledged, i, 2);
 		}
 		// the 21st key definition is cut off halfway, and nothing can be written after it
 		this.io.fullFrom("segment", 1, true).fullFrom("state", 1, true).fullFrom("keys", 21, true);
 		for (int i = 0; i < 5; i++) {
-			record(recorder, acknowledged, i, 1);
+			record(capture, acknowledged, i, 1);
 		}
 		for (int i = 5; i < 45; i++) {
-			record(recorder, acknowledged, i, 3);
+			record(capture, acknowledged, i, 3);
 		}
 		LedgerStorage storage = ledger.storage();
 		assertThat(storage.heldUnits()).isGreaterThanOrEqualTo(20 * 3);
@@ -158,11 +158,11 @@ class LedgerFullDiskTests {
 			.io(this.io)
 			.build();
 		this.resources.add(ledger);
-		UsageRecorder recorder = new UsageRecorder(ledger, Set.of());
+		UsageCapture capture = new UsageCapture(ledger, Set.of());
 		MeteringHealth health = health(ledger);
 		Map<String, Long> acknowledged = new HashMap<>();
 		for (int i = 0; i < 5; i++) {
-			record(recorder, acknowledged, i, 2);
+			record(capture, acknowledged, i, 2);
 		}
 		// the spare segment is written whole before the disk fills, so only the reserve
 		// meets the full disk at renewal
@@ -170,7 +170,7 @@ class LedgerFullDiskTests {
 		// the keys written on the full disk need new blocks of keys.log
 		this.io.fill();
 		for (int i = 5; i < 200; i++) {
-			record(recorder, acknowledged, i, 3);
+			record(capture, acknowledged, i, 3);
 		}
 		assertThat(ledger.storage().heldUnits()).isZero();
 		assertThat(Files.size(this.temp.resolve("ledger").resolve("keys.log"))).isGreaterThan(4096);
@@ -193,7 +193,7 @@ class LedgerFullDiskTests {
 		int next = 200;
 		while (ledger.storage().heldUnits() == 0) {
 			assertThat(next).isLessThan(10_000);
-			record(recorder, acknowledged, next++, 1);
+			record(capture, acknowledged, next++, 1);
 		}
 		assertThat(ledger.storage().heldUnits()).isOne();
 		assertThat(this.io.metFullDisk()).contains(SpaceReserve.FILE)
@@ -233,14 +233,14 @@ class LedgerFullDiskTests {
 	@Test
 	void pastTheHoldLimitUsageIsLostAndCountedExactly(CapturedOutput output) throws Exception {
 		FileUsageLedger ledger = open(10);
-		UsageRecorder recorder = new UsageRecorder(ledger, Set.of());
-		new MeteringMetrics(recorder, new MeteringState(ledger, null, null)).bindTo(this.registry);
+		UsageCapture capture = new UsageCapture(ledger, Set.of());
+		new MeteringMetrics(capture, new MeteringSources(ledger, null, null)).bindTo(this.registry);
 		Map<String, Long> acknowledged = new HashMap<>();
 		this.io.fullFrom("keys", 1, false);
 		for (int i = 0; i < 25; i++) {
-			record(recorder, acknowledged, i, 4);
+			record(capture, acknowledged, i, 4);
 		}
-		record(recorder, acknowledged, 0, 5);
+		record(capture, acknowledged, 0, 5);
 		assertThat(ledger.storage().heldUnits()).isEqualTo(10 * 4 + 5);
 		assertThat(this.registry.get("marketplace.metering.usage.lost").functionCounter().count()).isEqualTo(15 * 4);
 		assertThat(output).contains("4 units of dimension \"scans\" were lost");
@@ -288,11 +288,10 @@ class LedgerFullDiskTests {
 	@Test
 	void withOnFailureFailAMeteredCallThrowsWhileTheDiskIsFullAndSucceedsOnceSpaceReturns() {
 		FileUsageLedger ledger = open(0);
-		UsageRecorder recorder = new UsageRecorder(ledger, Set.of(), SaasIntegration.LEGACY,
-				UsageRecorder.OnFailure.FAIL);
+		UsageCapture capture = new UsageCapture(ledger, Set.of(), SaasIntegration.LEGACY, UsageCapture.OnFailure.FAIL);
 		ProxyFactory proxies = new ProxyFactory(new ScanService());
 		proxies.setProxyTargetClass(true);
-		proxies.addAdvisor(new MeteredUsageAspect(new MeteredMethodCache(recorder)));
+		proxies.addAdvisor(new MeteredUsageAspect(new MeteredMethodCache(capture)));
 		ScanService service = (ScanService) proxies.getProxy();
 		this.io.fullFrom("keys", 1, false);
 		assertThatExceptionOfType(UsageNotRecordedException.class).isThrownBy(() -> service.scan("doc"))
@@ -353,10 +352,10 @@ class LedgerFullDiskTests {
 	 * Record through the programmatic API, which never throws for a ledger failure (R5),
 	 * and note what it acknowledged: what was written or held, not what was lost.
 	 */
-	private static void record(UsageRecorder recorder, Map<String, Long> acknowledged, int i, long quantity) {
-		long before = recorder.recordedQuantity("scans");
-		recorder.record("scans", quantity, key(i), null);
-		if (recorder.recordedQuantity("scans") == before + quantity) {
+	private static void record(UsageCapture capture, Map<String, Long> acknowledged, int i, long quantity) {
+		long before = capture.recordedQuantity("scans");
+		capture.record("scans", quantity, key(i), null);
+		if (capture.recordedQuantity("scans") == before + quantity) {
 			acknowledged.merge("k" + i, quantity, Long::sum);
 		}
 	}
@@ -370,7 +369,7 @@ class LedgerFullDiskTests {
 	}
 
 	private MeteringHealth health(FileUsageLedger ledger) {
-		return new MeteringHealth(new MeteringState(ledger, null, null), this.clock, Duration.ofHours(1),
+		return new MeteringHealth(new MeteringSources(ledger, null, null), this.clock, Duration.ofHours(1),
 				DataSize.ofMegabytes(1));
 	}
 

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.metering.actuate.MeteringHealth;
-import dev.metering.actuate.MeteringState;
+import dev.metering.actuate.MeteringSources;
 import dev.metering.core.MeteringException;
 import dev.metering.core.MeteringOutcome;
 import dev.metering.ledger.ReportState;
@@ -59,7 +59,7 @@ class ExpiredTokenReportingTests {
 		assertThat(this.fixture.reporter.getStatistics().count(ReportOutcome.DEAD_LETTERED)).isZero();
 		this.fixture.clock.advance(Duration.ofMinutes(30));
 		MeteringHealth.Check health = new MeteringHealth(
-				new MeteringState(this.fixture.ledger, this.fixture.reporter, null), this.fixture.clock,
+				new MeteringSources(this.fixture.ledger, this.fixture.reporter, null), this.fixture.clock,
 				Duration.ofHours(1), DataSize.ofBytes(0))
 			.check();
 		assertThat(health.up()).isTrue();

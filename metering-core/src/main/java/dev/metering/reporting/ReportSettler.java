@@ -27,9 +27,9 @@ import org.apache.commons.logging.LogFactory;
  *
  * @author metering-spring-boot
  */
-final class ReportOutcomes {
+final class ReportSettler {
 
-	private static final Log logger = LogFactory.getLog(ReportOutcomes.class);
+	private static final Log logger = LogFactory.getLog(ReportSettler.class);
 
 	private static final Set<String> FOREIGN_RECORD = Set.of(MeteringErrors.DUPLICATE_REQUEST,
 			MeteringErrors.DUPLICATE_RECORD);
@@ -54,7 +54,7 @@ final class ReportOutcomes {
 
 	private UsageReport firstMovedThisRun;
 
-	ReportOutcomes(UsageLedger ledger, ReportingSettings settings, Clock clock, ReportingStatistics statistics,
+	ReportSettler(UsageLedger ledger, ReportingSettings settings, Clock clock, ReportingStatistics statistics,
 			RunErrors errors) {
 		this.ledger = ledger;
 		this.expiredUsage = settings.expiredUsage();

@@ -42,9 +42,9 @@ import org.springframework.util.Assert;
  *
  * @author metering-spring-boot
  */
-public class UsageRecorder {
+public class UsageCapture {
 
-	private static final Log logger = LogFactory.getLog(UsageRecorder.class);
+	private static final Log logger = LogFactory.getLog(UsageCapture.class);
 
 	private static final String OPERATION = "usage record";
 
@@ -67,29 +67,29 @@ public class UsageRecorder {
 	private final AtomicLong failures = new AtomicLong();
 
 	/**
-	 * Create a new recorder for a product of the {@link SaasIntegration#LICENSE license}
+	 * Create a new capture for a product of the {@link SaasIntegration#LICENSE license}
 	 * integration that holds usage the ledger cannot write.
 	 * @param ledger the ledger usage is recorded into
 	 * @param allowedDimensions the dimension names usage may be recorded for, empty to
 	 * allow any name the service model accepts
 	 */
-	public UsageRecorder(UsageLedger ledger, Set<String> allowedDimensions) {
+	public UsageCapture(UsageLedger ledger, Set<String> allowedDimensions) {
 		this(ledger, allowedDimensions, SaasIntegration.LICENSE);
 	}
 
 	/**
-	 * Create a new recorder that holds usage the ledger cannot write.
+	 * Create a new capture that holds usage the ledger cannot write.
 	 * @param ledger the ledger usage is recorded into
 	 * @param allowedDimensions the dimension names usage may be recorded for, empty to
 	 * allow any name the service model accepts
 	 * @param integration the integration customers' usage must belong to
 	 */
-	public UsageRecorder(UsageLedger ledger, Set<String> allowedDimensions, SaasIntegration integration) {
+	public UsageCapture(UsageLedger ledger, Set<String> allowedDimensions, SaasIntegration integration) {
 		this(ledger, allowedDimensions, integration, OnFailure.HOLD);
 	}
 
 	/**
-	 * Create a new recorder.
+	 * Create a new capture.
 	 * @param ledger the ledger usage is recorded into
 	 * @param allowedDimensions the dimension names usage may be recorded for, empty to
 	 * allow any name the service model accepts
@@ -97,7 +97,7 @@ public class UsageRecorder {
 	 * @param onFailure what a call does when the ledger can neither write nor hold its
 	 * usage
 	 */
-	public UsageRecorder(UsageLedger ledger, Set<String> allowedDimensions, SaasIntegration integration,
+	public UsageCapture(UsageLedger ledger, Set<String> allowedDimensions, SaasIntegration integration,
 			OnFailure onFailure) {
 		Assert.notNull(ledger, "'ledger' must not be null");
 		Assert.notNull(allowedDimensions, "'allowedDimensions' must not be null");
@@ -210,7 +210,7 @@ public class UsageRecorder {
 	}
 
 	/**
-	 * Return the quantity recorded for a dimension since this recorder was created.
+	 * Return the quantity recorded for a dimension since this capture was created.
 	 * @param dimension the dimension name
 	 * @return the quantity, 0 for a dimension never recorded
 	 */
@@ -220,7 +220,7 @@ public class UsageRecorder {
 	}
 
 	/**
-	 * Return the quantity recorded per dimension since this recorder was created; the
+	 * Return the quantity recorded per dimension since this capture was created; the
 	 * configured dimensions are present from the start.
 	 * @return the quantities, by dimension name
 	 */

@@ -12,43 +12,43 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Tests for the quantity {@link UsageRecorder} counts per dimension, read by metrics.
+ * Tests for the quantity {@link UsageCapture} counts per dimension, read by metrics.
  */
-class UsageRecorderCountingTests {
+class UsageCaptureCountingTests {
 
 	private final SummingUsageLedger ledger = new SummingUsageLedger();
 
-	private final UsageRecorder recorder = new UsageRecorder(this.ledger, Set.of("scans", "bytes"),
+	private final UsageCapture capture = new UsageCapture(this.ledger, Set.of("scans", "bytes"),
 			SaasIntegration.LEGACY);
 
 	@Test
 	void configuredDimensionsAreCountedFromZero() {
-		assertThat(this.recorder.recordedQuantities()).containsExactly(Map.entry("bytes", 0L), Map.entry("scans", 0L));
+		assertThat(this.capture.recordedQuantities()).containsExactly(Map.entry("bytes", 0L), Map.entry("scans", 0L));
 	}
 
 	@Test
 	void countsTheQuantityOfBothRecordingPaths() {
-		this.recorder.record("scans", 2, null, "customer-1");
-		this.recorder.record("scans", 3, Map.of("team", "a"), null);
-		this.recorder.recordValidated(this.recorder.validatedKey("bytes", null, null), 1024);
-		assertThat(this.recorder.recordedQuantity("scans")).isEqualTo(5);
-		assertThat(this.recorder.recordedQuantity("bytes")).isEqualTo(1024);
-		assertThat(this.recorder.recordedQuantity("pages")).isZero();
+		this.capture.record("scans", 2, null, "customer-1");
+		this.capture.record("scans", 3, Map.of("team", "a"), null);
+		this.capture.recordValidated(this.capture.validatedKey("bytes", null, null), 1024);
+		assertThat(this.capture.recordedQuantity("scans")).isEqualTo(5);
+		assertThat(this.capture.recordedQuantity("bytes")).isEqualTo(1024);
+		assertThat(this.capture.recordedQuantity("pages")).isZero();
 	}
 
 	@Test
 	void refusedUsageIsNotCounted() {
 		assertThatExceptionOfType(InvalidMeteringRequestException.class)
-			.isThrownBy(() -> this.recorder.record("pages", 1, null, null));
+			.isThrownBy(() -> this.capture.record("pages", 1, null, null));
 		assertThatExceptionOfType(InvalidMeteringRequestException.class)
-			.isThrownBy(() -> this.recorder.record("scans", -1, null, null));
-		assertThat(this.recorder.recordedQuantity("scans")).isZero();
-		assertThat(this.recorder.recordedQuantities()).doesNotContainKey("pages");
+			.isThrownBy(() -> this.capture.record("scans", -1, null, null));
+		assertThat(this.capture.recordedQuantity("scans")).isZero();
+		assertThat(this.capture.recordedQuantities()).doesNotContainKey("pages");
 	}
 
 	@Test
 	void tellsListenersOfEachNewDimensionOnce() {
-		UsageRecorder anyDimension = new UsageRecorder(this.ledger, Set.of(), SaasIntegration.LEGACY);
+		UsageCapture anyDimension = new UsageCapture(this.ledger, Set.of(), SaasIntegration.LEGACY);
 		List<String> seen = new ArrayList<>();
 		anyDimension.onNewDimension((dimension) -> {
 			seen.add(dimension);

@@ -6,7 +6,7 @@ import java.util.Map;
 
 import dev.metering.annotation.MeteredUsage.When;
 import dev.metering.core.MarketplaceCustomer;
-import dev.metering.core.UsageRecorder;
+import dev.metering.core.UsageCapture;
 import dev.metering.ledger.UsageKey;
 
 import org.springframework.expression.Expression;
@@ -18,13 +18,13 @@ import org.springframework.expression.Expression;
  *
  * @author metering-spring-boot
  */
-final class MeteredDimension {
+final class MeteredUsageBinding {
 
 	private final String dimension;
 
 	private final String method;
 
-	private final UsageRecorder recorder;
+	private final UsageCapture capture;
 
 	private final When when;
 
@@ -44,7 +44,7 @@ final class MeteredDimension {
 	 * Create a dimension.
 	 * @param dimension the dimension name
 	 * @param method the annotated method, for messages
-	 * @param recorder the recorder that validated the constant parts
+	 * @param capture the capture that validated the constant parts
 	 * @param when the outcomes billed
 	 * @param condition the condition, or {@code null}
 	 * @param constantQuantity the quantity when {@code quantity} is {@code null}
@@ -55,12 +55,12 @@ final class MeteredDimension {
 	 * @param customer the customer expression, or {@code null} for the product's own
 	 * usage; used without a validated key
 	 */
-	MeteredDimension(String dimension, String method, UsageRecorder recorder, When when, Expression condition,
+	MeteredUsageBinding(String dimension, String method, UsageCapture capture, When when, Expression condition,
 			long constantQuantity, Expression quantity, UsageKey validatedKey, Map<String, Expression> tags,
 			Expression customer) {
 		this.dimension = dimension;
 		this.method = method;
-		this.recorder = recorder;
+		this.capture = capture;
 		this.when = when;
 		this.condition = condition;
 		this.constantQuantity = constantQuantity;
@@ -81,7 +81,7 @@ final class MeteredDimension {
 	/**
 	 * Record the usage of a call if its outcome is billed.
 	 * @param invocation the call
-	 * @throws RuntimeException if an expression fails or the recorder refuses the usage
+	 * @throws RuntimeException if an expression fails or the capture refuses the usage
 	 */
 	void recordIfBilled(MeteredInvocation invocation) {
 		if (!isBilled(invocation)) {
@@ -89,15 +89,15 @@ final class MeteredDimension {
 		}
 		long quantity = quantity(invocation);
 		if (this.validatedKey != null) {
-			this.recorder.recordValidated(this.validatedKey, quantity);
+			this.capture.recordValidated(this.validatedKey, quantity);
 		}
 		else {
 			Object customer = customer(invocation);
 			if (customer instanceof MarketplaceCustomer marketplaceCustomer) {
-				this.recorder.recordForCustomer(this.dimension, quantity, tags(invocation), marketplaceCustomer);
+				this.capture.recordForCustomer(this.dimension, quantity, tags(invocation), marketplaceCustomer);
 			}
 			else {
-				this.recorder.record(this.dimension, quantity, tags(invocation), (String) customer);
+				this.capture.record(this.dimension, quantity, tags(invocation), (String) customer);
 			}
 		}
 	}

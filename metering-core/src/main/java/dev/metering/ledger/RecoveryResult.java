@@ -11,7 +11,7 @@ import java.util.List;
  * @param damages the damaged parts found, each copied aside and reported at ERROR
  * @author metering-spring-boot
  */
-public record RecoveryReport(long recoveredEntries, int recoveredReports, List<Damage> damages) {
+public record RecoveryResult(long recoveredEntries, int recoveredReports, List<Damage> damages) {
 
 	/**
 	 * Whether nothing was damaged.

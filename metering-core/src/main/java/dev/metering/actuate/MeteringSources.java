@@ -17,7 +17,7 @@ import org.springframework.util.Assert;
  *
  * @author metering-spring-boot
  */
-public final class MeteringState {
+public final class MeteringSources {
 
 	private final UsageLedger ledger;
 
@@ -31,7 +31,7 @@ public final class MeteringState {
 	 * @param reporter the reporter, or {@code null} when reporting is off
 	 * @param entitlementCheck the startup entitlement check, or {@code null} when off
 	 */
-	public MeteringState(UsageLedger ledger, @Nullable UsageReporter reporter,
+	public MeteringSources(UsageLedger ledger, @Nullable UsageReporter reporter,
 			@Nullable EntitlementCheck entitlementCheck) {
 		Assert.notNull(ledger, "'ledger' must not be null");
 		this.ledger = ledger;
