@@ -4,7 +4,7 @@ package dev.metering.limits;
  * The limits of the AWS Marketplace Metering Service, declared once: the lengths, counts
  * and quantities of its service model (named after the model's shapes, checked against
  * the botocore model by the tests) and the documented ones the model does not hold. The
- * request validation, the usage recorder, the {@code @MeteredUsage} checks, the ledger's
+ * request validation, usage capture, the {@code @MeteredUsage} checks, the ledger's
  * reports and the reporter's batches all read them here.
  *
  * @author metering-spring-boot

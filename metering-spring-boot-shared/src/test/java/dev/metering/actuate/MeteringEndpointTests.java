@@ -32,8 +32,8 @@ class MeteringEndpointTests {
 
 	@Test
 	void describesTheProductAndThePendingUsage() throws Exception {
-		this.fixture.recorder.record("scans", 2, null, MeteringFixture.SUBSCRIBED);
-		this.fixture.recorder.record("scans", 3, Map.of("team", "a"), MeteringFixture.SUBSCRIBED);
+		this.fixture.capture.record("scans", 2, null, MeteringFixture.SUBSCRIBED);
+		this.fixture.capture.record("scans", 3, Map.of("team", "a"), MeteringFixture.SUBSCRIBED);
 		JsonContent<Object> json = json(endpoint().metering());
 		assertThat(json).extractingJsonPathStringValue("$.productCode").isEqualTo(MeteringFixture.PRODUCT);
 		assertThat(json).extractingJsonPathStringValue("$.mode").isEqualTo("saas");
@@ -53,10 +53,10 @@ class MeteringEndpointTests {
 	@Test
 	void reportingNowSendsClosedHoursAndAnswersWithTheRecordIds() throws Exception {
 		MeteringEndpoint endpoint = endpoint();
-		this.fixture.recorder.record("scans", 5, null, MeteringFixture.SUBSCRIBED);
-		this.fixture.recorder.record("pages", 1, null, "customer-2");
+		this.fixture.capture.record("scans", 5, null, MeteringFixture.SUBSCRIBED);
+		this.fixture.capture.record("pages", 1, null, "customer-2");
 		this.fixture.clock.advance(Duration.ofHours(1));
-		this.fixture.recorder.record("scans", 7, null, MeteringFixture.SUBSCRIBED);
+		this.fixture.capture.record("scans", 7, null, MeteringFixture.SUBSCRIBED);
 		ReportDescriptor report = endpoint.report(null);
 		AcceptedRecord accepted = this.fixture.emulator.records().get(0);
 		assertThat(this.fixture.emulator.records()).hasSize(1);
@@ -83,7 +83,7 @@ class MeteringEndpointTests {
 
 	@Test
 	void reportingNowCanIncludeTheCurrentHour() throws Exception {
-		this.fixture.recorder.record("scans", 4, null, MeteringFixture.SUBSCRIBED);
+		this.fixture.capture.record("scans", 4, null, MeteringFixture.SUBSCRIBED);
 		ReportDescriptor report = endpoint().report(true);
 		assertThat(report.reported()).isOne();
 		assertThat(this.fixture.emulator.records()).singleElement()

@@ -47,7 +47,7 @@ class MeteringHealthTests {
 
 	@Test
 	void downWhenTheOldestUnreportedHourHasLessThanTheWarningLeft() {
-		this.fixture.recorder.record("scans", 3, null, null);
+		this.fixture.capture.record("scans", 3, null, null);
 		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(5)).minusSeconds(1));
 		MeteringHealth.Check health = health(Duration.ofHours(1));
 		assertThat(health.up()).isTrue();
@@ -65,7 +65,7 @@ class MeteringHealthTests {
 
 	@Test
 	void theExpiryWarningIsConfigurable() {
-		this.fixture.recorder.record("scans", 3, null, null);
+		this.fixture.capture.record("scans", 3, null, null);
 		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(3)));
 		assertThat(health(Duration.ofHours(1)).up()).isTrue();
 		assertThat(health(Duration.ofHours(4)).up()).isFalse();
@@ -73,7 +73,7 @@ class MeteringHealthTests {
 
 	@Test
 	void reportingTheUsageClearsThePendingHour() {
-		this.fixture.recorder.record("scans", 3, null, null);
+		this.fixture.capture.record("scans", 3, null, null);
 		this.fixture.clock.set(HOUR_10.plus(Duration.ofMinutes(61)));
 		this.fixture.reporter.report(false);
 		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(5).plusMinutes(30)));
@@ -88,8 +88,8 @@ class MeteringHealthTests {
 
 	@Test
 	void downWithTheReasonWhenAReportWasDeadLettered() {
-		this.fixture.recorder.record("scans", 2, null, "customer-2");
-		this.fixture.recorder.record("scans", 5, null, MeteringFixture.SUBSCRIBED);
+		this.fixture.capture.record("scans", 2, null, "customer-2");
+		this.fixture.capture.record("scans", 5, null, MeteringFixture.SUBSCRIBED);
 		this.fixture.clock.set(HOUR_10.plus(Duration.ofMinutes(61)));
 		this.fixture.reporter.report(false);
 		MeteringHealth.Check health = health(Duration.ofHours(1));
@@ -138,7 +138,7 @@ class MeteringHealthTests {
 
 	@Test
 	void usageThatKeepsMeetingRecordsOfAnotherWriterShowsSinceWhenAndIsDownAfterTheAcceptanceWindow() {
-		this.fixture.recorder.record("scans", 3, null, null);
+		this.fixture.capture.record("scans", 3, null, null);
 		Instant hour = HOUR_10;
 		for (int hours = 1; hours <= 6; hours++) {
 			this.fixture.clock.set(hour.plus(Duration.ofMinutes(30)));
@@ -175,13 +175,13 @@ class MeteringHealthTests {
 
 	@Test
 	void customersUsageExpiresAfterTheBatchMeterUsageWindow() {
-		this.fixture.recorder.record("scans", 3, null, "customer-1");
+		this.fixture.capture.record("scans", 3, null, "customer-1");
 		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(7)));
 		MeteringHealth.Check health = health(Duration.ofHours(1));
 		assertThat(health.up()).isTrue();
 		assertThat(detail(health, "pending")).containsEntry("oldestUnreportedHour", "2026-03-01T10:00:00Z")
 			.containsEntry("expiresAt", "2026-03-02T10:00:00Z");
-		this.fixture.recorder.record("scans", 1, null, null);
+		this.fixture.capture.record("scans", 1, null, null);
 		assertThat(detail(health(Duration.ofHours(1)), "pending"))
 			.containsEntry("oldestUnreportedHour", "2026-03-01T10:00:00Z")
 			.containsEntry("expiresAt", "2026-03-01T23:00:00Z");
@@ -190,11 +190,11 @@ class MeteringHealthTests {
 	@Test
 	void aCheckWithUsagePendingAndNothingRefusedReadsTheSummaryNeverTheView() {
 		UsageLedger ledger = mock(UsageLedger.class, delegatesTo(this.fixture.ledger));
-		this.fixture.recorder.record("scans", 3, null, null);
-		this.fixture.recorder.record("scans", 4, null, MeteringFixture.SUBSCRIBED);
+		this.fixture.capture.record("scans", 3, null, null);
+		this.fixture.capture.record("scans", 4, null, MeteringFixture.SUBSCRIBED);
 		this.fixture.clock.set(HOUR_10.plus(Duration.ofMinutes(61)));
 		this.fixture.ledger.seal(this.fixture.clock.instant());
-		this.fixture.recorder.record("pages", 1, null, null);
+		this.fixture.capture.record("pages", 1, null, null);
 		MeteringHealth.Check health = new MeteringHealth(new MeteringSources(ledger, this.fixture.reporter, null),
 				this.fixture.clock, Duration.ofHours(1), DataSize.ofBytes(0))
 			.check();

@@ -78,14 +78,14 @@ class MeteringLedgerAutoConfigurationTests {
 	}
 
 	@Test
-	void theRecorderKeepsToTheLicenseIntegrationByDefault() {
+	void theCaptureKeepsToTheLicenseIntegrationByDefault() {
 		this.contextRunner.withPropertyValues("aws.marketplace.metering.ledger.type=memory")
 			.run((context) -> assertThat(context.getBean(UsageCapture.class).getIntegration())
 				.isEqualTo(SaasIntegration.LICENSE));
 	}
 
 	@Test
-	void theRecorderKeepsToTheConfiguredIntegration() {
+	void theCaptureKeepsToTheConfiguredIntegration() {
 		this.contextRunner
 			.withPropertyValues("aws.marketplace.metering.ledger.type=memory",
 					"aws.marketplace.metering.saas.integration=legacy")
@@ -94,7 +94,7 @@ class MeteringLedgerAutoConfigurationTests {
 	}
 
 	@Test
-	void theRecorderRefusesDimensionsThatAreNotConfigured() {
+	void theCaptureRefusesDimensionsThatAreNotConfigured() {
 		this.contextRunner.withPropertyValues("aws.marketplace.metering.ledger.type=memory")
 			.run((context) -> assertThat(context.getBean(UsageCapture.class)).satisfies((capture) -> {
 				org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
