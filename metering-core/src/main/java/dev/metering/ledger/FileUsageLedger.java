@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -40,7 +41,9 @@ import org.springframework.util.Assert;
  * <p>
  * <strong>Compaction</strong>, after each seal: segments whose counters are all sealed
  * are deleted; final reports older than {@code retention} get a line in {@code audit.log}
- * and are dropped from the journal, rewritten as a snapshot.
+ * and are dropped from the journal, rewritten as a snapshot. An operator's
+ * acknowledgement or replay of a dead letter gets its line in {@code audit.log} when it
+ * is journaled.
  * <p>
  * Damaged files found at startup are handled by recovery (see {@link #recovery()}).
  * <p>
@@ -51,9 +54,9 @@ import org.springframework.util.Assert;
  * ({@link SpaceReserve}), so a full disk shows when the spare segment is prepared or the
  * reserve renewed, not in the middle of a record. Usage that cannot be written is held in
  * memory up to the {@link Builder#holdLimit hold limit} and written once the disk takes
- * writes again (the sync thread tries every {@code syncInterval}); {@link #storage()}
- * says so. The ledger does not start with less free space than two segments and its
- * reserve ({@link InsufficientLedgerSpaceException}).
+ * writes again (the sync thread tries every {@code syncInterval});
+ * {@link LedgerSummary#storage()} says so. The ledger does not start with less free space
+ * than two segments and its reserve ({@link InsufficientLedgerSpaceException}).
  * <p>
  * The directory is held while the ledger is open ({@link DirectoryLock}): another ledger,
  * in this JVM or another process, is refused with a
@@ -66,7 +69,7 @@ import org.springframework.util.Assert;
  *
  * @author metering-spring-boot
  */
-public final class FileUsageLedger extends AbstractUsageLedger {
+public final class FileUsageLedger extends MeteringLedger {
 
 	/** The default {@link Builder#holdLimit hold limit}, in keys. */
 	public static final int DEFAULT_HOLD_LIMIT = 10_000;
@@ -111,7 +114,8 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 	private final Map<String, String> failures = new ConcurrentHashMap<>();
 
 	private FileUsageLedger(Builder builder) throws IOException {
-		super(builder.clock, builder.productCode, builder.reportingIdentity, builder.holdLimit);
+		super(builder.clock, builder.productCode, builder.reportingIdentity, builder.holdLimit,
+				builder.zeroUsageDimensions);
 		this.directory = builder.directory;
 		this.retention = builder.retention;
 		this.io = builder.io;
@@ -190,7 +194,7 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 	}
 
 	@Override
-	public LedgerStorage storage() {
+	LedgerStorage storage() {
 		LedgerStorage held = super.storage();
 		return new LedgerStorage(this.directory, usableSpace(), failure(), held.heldUnits(), held.heldKeys(),
 				held.holdLimit(), held.lostUnits());
@@ -253,6 +257,27 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 			throw new UncheckedIOException("Could not write the usage ledger journal in " + this.directory, ex);
 		}
 		this.journaledCarries.addAll(event.carries());
+		if (event instanceof LedgerEvent.Transitioned transitioned && isOperatorChange(transitioned.report().state())) {
+			audit(transitioned.report());
+		}
+	}
+
+	private static boolean isOperatorChange(ReportState state) {
+		return state == ReportState.ACKNOWLEDGED || state == ReportState.REPLAYED;
+	}
+
+	/**
+	 * Write the audit line of an operator's change, which the journal already holds: a
+	 * failure is logged, and the change stands.
+	 */
+	private void audit(UsageReport report) {
+		try {
+			this.audit.append(List.of(report));
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.error("Could not write the audit line of report " + report.id() + " (" + report.state()
+					+ ") to the audit log in " + this.directory + "; the change itself is journaled", ex);
+		}
 	}
 
 	@Override
@@ -365,6 +390,8 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		private int reserveBytes = DEFAULT_RESERVE_BYTES;
 
 		private AuditPolicy auditPolicy = AuditPolicy.defaults();
+
+		private Collection<String> zeroUsageDimensions = Set.of();
 
 		private Builder(Path directory) {
 			Assert.notNull(directory, "'directory' must not be null");
@@ -485,6 +512,18 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		public Builder auditPolicy(AuditPolicy auditPolicy) {
 			Assert.notNull(auditPolicy, "'auditPolicy' must not be null");
 			this.auditPolicy = auditPolicy;
+			return this;
+		}
+
+		/**
+		 * Set the dimensions of the product's own usage that get a report for every hour
+		 * the ledger is open, 0 when nothing was recorded; none by default.
+		 * @param zeroUsageDimensions the dimension names
+		 * @return this builder
+		 */
+		public Builder zeroUsageDimensions(Collection<String> zeroUsageDimensions) {
+			Assert.notNull(zeroUsageDimensions, "'zeroUsageDimensions' must not be null");
+			this.zeroUsageDimensions = List.copyOf(zeroUsageDimensions);
 			return this;
 		}
 

@@ -1,10 +1,12 @@
 package dev.metering.ledger;
 
 import java.time.Clock;
+import java.util.Collection;
+import java.util.Set;
 
 /**
- * A {@link UsageLedger} held in memory only, for tests and for products that accept the
- * risk: <strong>everything it holds (open usage and unsent reports) is lost when the
+ * A {@link MeteringLedger} held in memory only, for tests and for products that accept
+ * the risk: <strong>everything it holds (open usage and unsent reports) is lost when the
  * process stops</strong>, gracefully or not. Use {@link FileUsageLedger} in production.
  * <p>
  * Sealed reports respect the service limits: an hour over 2,147,483,647 carries its
@@ -14,7 +16,18 @@ import java.time.Clock;
  *
  * @author metering-spring-boot
  */
-public class InMemoryUsageLedger extends AbstractUsageLedger {
+public class InMemoryUsageLedger extends MeteringLedger {
+
+	/**
+	 * Create a ledger with no zero-usage dimensions.
+	 * @param clock the clock deciding the open hour
+	 * @param productCode the product code, part of each report's client token
+	 * @param reportingIdentity the identity reporting (instance, task, pod or seller),
+	 * part of each report's client token
+	 */
+	public InMemoryUsageLedger(Clock clock, String productCode, String reportingIdentity) {
+		this(clock, productCode, reportingIdentity, Set.of());
+	}
 
 	/**
 	 * Create a ledger.
@@ -22,9 +35,12 @@ public class InMemoryUsageLedger extends AbstractUsageLedger {
 	 * @param productCode the product code, part of each report's client token
 	 * @param reportingIdentity the identity reporting (instance, task, pod or seller),
 	 * part of each report's client token
+	 * @param zeroUsageDimensions the dimensions of the product's own usage that get a
+	 * report for every hour this ledger is open, 0 when nothing was recorded
 	 */
-	public InMemoryUsageLedger(Clock clock, String productCode, String reportingIdentity) {
-		super(clock, productCode, reportingIdentity, 0);
+	public InMemoryUsageLedger(Clock clock, String productCode, String reportingIdentity,
+			Collection<String> zeroUsageDimensions) {
+		super(clock, productCode, reportingIdentity, 0, zeroUsageDimensions);
 	}
 
 	@Override

@@ -79,7 +79,7 @@ public final class CrashingRecorder {
 				while (true) {
 					clock.advance(Duration.ofHours(1));
 					print(SEALING);
-					ledger.seal(clock.instant().truncatedTo(ChronoUnit.HOURS));
+					ledger.outbox().seal(clock.instant().truncatedTo(ChronoUnit.HOURS));
 				}
 			}, "sealer").start();
 		}

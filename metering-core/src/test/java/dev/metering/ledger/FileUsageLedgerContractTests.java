@@ -1,6 +1,7 @@
 package dev.metering.ledger;
 
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.io.TempDir;
@@ -21,12 +22,13 @@ class FileUsageLedgerContractTests extends UsageLedgerContractTests {
 	private final AtomicInteger ledgers = new AtomicInteger();
 
 	@Override
-	UsageLedger createLedger(String productCode, String reportingIdentity) {
+	MeteringLedger createLedger(String productCode, String reportingIdentity, Set<String> zeroUsageDimensions) {
 		return FileUsageLedger.builder(this.directory.resolve("ledger-" + this.ledgers.incrementAndGet()))
 			.clock(this.clock)
 			.productCode(productCode)
 			.reportingIdentity(reportingIdentity)
 			.segmentBytes(SEGMENT_BYTES)
+			.zeroUsageDimensions(zeroUsageDimensions)
 			.build();
 	}
 

@@ -89,17 +89,18 @@ class FileUsageLedgerTests {
 		ledger.record(SCANS, 5);
 		ledger.record(RED, 3);
 		ledger.record(UsageKey.of("bytes"), 1);
-		List<UsageReport> reports = ledger.seal(ELEVEN);
-		ledger.markReported(reports.get(0).id(), "rec-1");
-		ledger.markSending(reports.get(1).id());
-		ledger.deadLetter(reports.get(2).id(), "CustomerNotSubscribed");
+		List<UsageReport> reports = ledger.outbox().seal(ELEVEN);
+		ledger.outbox().settle(reports.get(0), Settlement.reported("rec-1"));
+		ledger.outbox().markSending(reports.get(1));
+		ledger.outbox().settle(reports.get(2), Settlement.deadLettered("CustomerNotSubscribed"));
 		this.clock.set(ELEVEN.plusSeconds(5));
 		ledger.record(SCANS, 7);
 		LedgerView before = ledger.view();
 		ledger.close();
 		FileUsageLedger reopened = open();
 		assertThat(reopened.view()).isEqualTo(before);
-		assertThat(reopened.summary()).isEqualTo(LedgerSummary.of(before));
+		LedgerSummary summary = reopened.summary();
+		assertThat(summary).isEqualTo(LedgerSummary.of(before, summary.storage()));
 		assertThat(reopened.view().sealedBefore()).isEqualTo(ELEVEN);
 		assertThat(reopened.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, ELEVEN, 7));
 		assertThat(reopened.recovery()).isEqualTo(new RecoveryResult(1, 3, List.of()));
@@ -111,14 +112,14 @@ class FileUsageLedgerTests {
 		ledger.record(SCANS, 5);
 		ledger.record(RED, 3);
 		ledger.record(UsageKey.of("scans", "cust-1", null), 4);
-		ledger.seal(ELEVEN);
-		ledger.markSending(ledger.pendingReports().get(0).id());
-		List<UsageReport> sent = ledger.pendingReports();
+		ledger.outbox().seal(ELEVEN);
+		ledger.outbox().markSending(ledger.outbox().pending().get(0));
+		List<UsageReport> sent = ledger.outbox().pending();
 		ledger.close();
 		this.clock.set(ELEVEN.plusSeconds(300));
 		FileUsageLedger restarted = open();
-		assertThat(restarted.pendingReports()).isEqualTo(sent);
-		assertThat(restarted.pendingReports().get(1).allocations()).extracting(Allocation::tags, Allocation::quantity)
+		assertThat(restarted.outbox().pending()).isEqualTo(sent);
+		assertThat(restarted.outbox().pending().get(1).allocations()).extracting(Allocation::tags, Allocation::quantity)
 			.containsExactly(tuple(Map.of(), 4L), tuple(Map.of("team", "red"), 3L));
 	}
 
@@ -126,12 +127,12 @@ class FileUsageLedgerTests {
 	void usageOfAnHourSealedAtShutdownMovesToTheNextHourAfterARestart() throws IOException {
 		FileUsageLedger ledger = open();
 		ledger.record(SCANS, 1);
-		ledger.seal(this.clock.instant());
+		ledger.outbox().seal(this.clock.instant());
 		ledger.close();
 		FileUsageLedger restarted = open();
 		restarted.record(SCANS, 2);
 		assertThat(restarted.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, ELEVEN, 2));
-		assertThat(restarted.pendingReports()).extracting(UsageReport::hour, UsageReport::quantity)
+		assertThat(restarted.outbox().pending()).extracting(UsageReport::hour, UsageReport::quantity)
 			.containsExactly(tuple(TEN, 1L));
 	}
 
@@ -141,8 +142,8 @@ class FileUsageLedgerTests {
 		ledger.record(SCANS, Integer.MAX_VALUE + 5L);
 		ledger.record(RED, 3);
 		this.clock.set(ELEVEN.plusSeconds(5));
-		List<UsageReport> reports = ledger.seal(ELEVEN);
-		ledger.carryForward(reports.get(1).id(), "TimestampOutOfBoundsException");
+		List<UsageReport> reports = ledger.outbox().seal(ELEVEN);
+		ledger.outbox().settle(reports.get(1), Settlement.carriedForward("TimestampOutOfBoundsException"));
 		List<LedgerView.OpenUsage> carried = List.of(new LedgerView.OpenUsage(SCANS, ELEVEN, 5),
 				new LedgerView.OpenUsage(RED, ELEVEN, 3));
 		assertThat(ledger.view().openUsage()).containsExactlyInAnyOrderElementsOf(carried);
@@ -150,7 +151,7 @@ class FileUsageLedgerTests {
 		FileUsageLedger restarted = open();
 		assertThat(restarted.view().openUsage()).containsExactlyInAnyOrderElementsOf(carried);
 		this.clock.set(TWELVE);
-		assertThat(restarted.seal(TWELVE)).extracting(UsageReport::hour, UsageReport::quantity)
+		assertThat(restarted.outbox().seal(TWELVE)).extracting(UsageReport::hour, UsageReport::quantity)
 			.containsExactly(tuple(ELEVEN, 5L), tuple(ELEVEN, 3L));
 		restarted.close();
 		FileUsageLedger again = open();
@@ -180,7 +181,7 @@ class FileUsageLedgerTests {
 		for (int i = 0; i < 25; i++) {
 			ledger.record(SCANS, 1);
 		}
-		ledger.seal(ELEVEN);
+		ledger.outbox().seal(ELEVEN);
 		ledger.close();
 		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory()))).isEqualTo("rwx------");
 		try (Stream<Path> files = Files.list(directory())) {
@@ -259,13 +260,13 @@ class FileUsageLedgerTests {
 		}
 		assertThat(segmentsWithEntries()).as("26 counters").hasSize(3);
 		this.clock.set(ELEVEN.plusSeconds(5));
-		List<UsageReport> reports = ledger.seal(ELEVEN);
+		List<UsageReport> reports = ledger.outbox().seal(ELEVEN);
 		assertThat(segmentsWithEntries()).as("only the current segment is left").hasSize(1);
-		ledger.markReported(reports.get(1).id(), "rec-1");
-		ledger.carryForward(reports.get(0).id(), "TimestampOutOfBoundsException");
+		ledger.outbox().settle(reports.get(1), Settlement.reported("rec-1"));
+		ledger.outbox().settle(reports.get(0), Settlement.carriedForward("TimestampOutOfBoundsException"));
 		this.clock.set(TEN.plus(Duration.ofDays(8)).plusSeconds(5));
 		ledger.record(SCANS, 2);
-		ledger.seal(this.clock.instant());
+		ledger.outbox().seal(this.clock.instant());
 		assertThat(ledger.view().reports()).extracting(UsageReport::hour, UsageReport::dimension, UsageReport::state)
 			.containsExactly(tuple(ELEVEN, "bytes", ReportState.CLOSED),
 					tuple(TEN.plus(Duration.ofDays(8)), "scans", ReportState.CLOSED));
@@ -277,6 +278,33 @@ class FileUsageLedgerTests {
 		FileUsageLedger reopened = open();
 		assertThat(reopened.view()).isEqualTo(before);
 		assertThat(reopened.recovery().isClean()).isTrue();
+	}
+
+	@Test
+	void anAcknowledgedAndAReplayedDeadLetterStaySoAfterARestartAndAreAudited() throws IOException {
+		FileUsageLedger ledger = open();
+		ledger.record(RED, 3);
+		ledger.record(BYTES, 4);
+		this.clock.set(ELEVEN.plusSeconds(5));
+		List<UsageReport> reports = ledger.outbox().seal(ELEVEN);
+		reports.forEach((report) -> ledger.outbox().settle(report, Settlement.deadLettered("CustomerNotSubscribed")));
+		ledger.outbox().settle(reports.get(0), Settlement.acknowledged("alice", "refunded"));
+		ledger.outbox().settle(reports.get(1), Settlement.replayed("bob", null));
+		assertThat(Files.readAllLines(directory().resolve("audit.log"))).containsExactly(
+				"2026-01-01T10:00:00Z\tbytes\t-\t-\t4\tACKNOWLEDGED\tCustomerNotSubscribed; acknowledged by alice: refunded",
+				"2026-01-01T10:00:00Z\tscans\tcust-1\t-\t3\tREPLAYED\tCustomerNotSubscribed; replayed by bob");
+		LedgerView before = ledger.view();
+		ledger.close();
+		FileUsageLedger reopened = open();
+		assertThat(reopened.view()).isEqualTo(before);
+		assertThat(reopened.view().openUsage()).containsExactly(new LedgerView.OpenUsage(RED, ELEVEN, 3));
+		assertThat(reopened.outbox().deadLetters()).isEmpty();
+		assertThat(reopened.summary().deadLetters()).isZero();
+		assertThat(reopened.view().reports()).extracting(UsageReport::settledAt).containsOnly(ELEVEN.plusSeconds(5));
+		assertThat(reopened.outbox().seal(TWELVE)).singleElement().satisfies((report) -> {
+			assertThat(report.hour()).isEqualTo(ELEVEN);
+			assertThat(report.quantity()).isEqualTo(3);
+		});
 	}
 
 	@Test
@@ -296,7 +324,7 @@ class FileUsageLedgerTests {
 		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(damage.copy()))).isEqualTo("rw-------");
 		assertThat(output).contains("ERROR").contains(segment.toString()).contains("offset " + whole);
 		reopened.record(SCANS, 10);
-		assertThat(reopened.seal(ELEVEN)).extracting(UsageReport::dimension, UsageReport::quantity)
+		assertThat(reopened.outbox().seal(ELEVEN)).extracting(UsageReport::dimension, UsageReport::quantity)
 			.containsExactlyInAnyOrder(tuple("scans", 11L), tuple("scans", 2L));
 		reopened.close();
 		assertThat(open().recovery().isClean()).isTrue();
@@ -341,7 +369,7 @@ class FileUsageLedgerTests {
 		assertThat(reopened.recovery().isClean()).isTrue();
 		reopened.record(UsageKey.of("scans", "cust-1", null), 100);
 		this.clock.set(ELEVEN.plusSeconds(5));
-		assertThat(reopened.seal(ELEVEN)).extracting(UsageReport::quantity).hasSize(25).contains(101L);
+		assertThat(reopened.outbox().seal(ELEVEN)).extracting(UsageReport::quantity).hasSize(25).contains(101L);
 		reopened.close();
 		assertThat(open().recovery().isClean()).isTrue();
 	}
@@ -366,36 +394,36 @@ class FileUsageLedgerTests {
 	void aTornJournalKeepsEveryWholeRecordAndTheLedgerGoesOn(CapturedOutput output) throws IOException {
 		FileUsageLedger ledger = open();
 		ledger.record(SCANS, 1);
-		UsageReport report = ledger.seal(ELEVEN).get(0);
+		UsageReport report = ledger.outbox().seal(ELEVEN).get(0);
 		Path journal = directory().resolve("state.journal");
 		long sealed = Files.size(journal);
-		ledger.markSending(report.id());
+		ledger.outbox().markSending(report);
 		ledger.close();
 		try (RandomAccessFile file = new RandomAccessFile(journal.toFile(), "rw")) {
 			file.setLength(file.length() - 3);
 		}
 		FileUsageLedger reopened = open();
-		assertThat(reopened.pendingReports()).containsExactly(report);
+		assertThat(reopened.outbox().pending()).containsExactly(report);
 		assertThat(reopened.view().sealedBefore()).isEqualTo(ELEVEN);
 		assertThat(reopened.recovery().damages()).singleElement()
 			.extracting(RecoveryResult.Damage::file, RecoveryResult.Damage::offset)
 			.containsExactly(journal, sealed);
 		assertThat(output).contains("ERROR").contains(journal.toString()).contains("offset " + sealed);
-		reopened.markSending(report.id());
+		reopened.outbox().markSending(report);
 		reopened.close();
 		FileUsageLedger again = open();
 		assertThat(again.recovery().isClean()).isTrue();
-		assertThat(again.pendingReports()).extracting(UsageReport::state).containsExactly(ReportState.SENDING);
+		assertThat(again.outbox().pending()).extracting(UsageReport::state).containsExactly(ReportState.SENDING);
 	}
 
 	@Test
 	void aCorruptedJournalRecordIsCopiedAsideAndTheRecordsAfterItAreKept() throws IOException {
 		FileUsageLedger ledger = open();
 		ledger.record(SCANS, 1);
-		UsageReport report = ledger.seal(ELEVEN).get(0);
+		UsageReport report = ledger.outbox().seal(ELEVEN).get(0);
 		long sealed = Files.size(directory().resolve("state.journal"));
-		ledger.markSending(report.id());
-		ledger.markReported(report.id(), "rec-1");
+		ledger.outbox().markSending(report);
+		ledger.outbox().settle(report, Settlement.reported("rec-1"));
 		ledger.close();
 		Path journal = directory().resolve("state.journal");
 		byte[] original = Files.readAllBytes(journal);
@@ -404,7 +432,7 @@ class FileUsageLedgerTests {
 			file.write(original[(int) sealed + 12] ^ 0x01);
 		}
 		FileUsageLedger reopened = open();
-		assertThat(reopened.pendingReports()).isEmpty();
+		assertThat(reopened.outbox().pending()).isEmpty();
 		assertThat(reopened.view().reports()).singleElement()
 			.extracting(UsageReport::state, UsageReport::meteringRecordId)
 			.containsExactly(ReportState.REPORTED, "rec-1");

@@ -1,5 +1,7 @@
 package dev.metering.ledger;
 
+import java.util.Set;
+
 /**
  * Tests for {@link InMemoryUsageLedger}.
  *
@@ -8,8 +10,8 @@ package dev.metering.ledger;
 class InMemoryUsageLedgerTests extends UsageLedgerContractTests {
 
 	@Override
-	UsageLedger createLedger(String productCode, String reportingIdentity) {
-		return new InMemoryUsageLedger(this.clock, productCode, reportingIdentity);
+	MeteringLedger createLedger(String productCode, String reportingIdentity, Set<String> zeroUsageDimensions) {
+		return new InMemoryUsageLedger(this.clock, productCode, reportingIdentity, zeroUsageDimensions);
 	}
 
 }

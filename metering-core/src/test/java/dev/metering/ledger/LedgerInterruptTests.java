@@ -68,17 +68,17 @@ class LedgerInterruptTests {
 		interrupted.start();
 		interrupted.join();
 		assertThat(stillInterrupted).isTrue();
-		assertThat(ledger.storage().isSafe()).as("written, not held: no file was closed").isTrue();
+		assertThat(ledger.summary().storage().isSafe()).as("written, not held: no file was closed").isTrue();
 		Concurrently.run(4, (thread) -> {
 			for (int i = thread; i < KEYS; i += 4) {
 				ledger.record(key(i), i + 1);
 			}
 		});
-		assertThat(allocationsOf(ledger.seal(TEN.plus(Duration.ofHours(1))))).isEqualTo(expected());
+		assertThat(allocationsOf(ledger.outbox().seal(TEN.plus(Duration.ofHours(1))))).isEqualTo(expected());
 		ledger.close();
 		FileUsageLedger reopened = open();
 		assertThat(reopened.recovery().isClean()).isTrue();
-		assertThat(allocationsOf(reopened.pendingReports())).isEqualTo(expected());
+		assertThat(allocationsOf(reopened.outbox().pending())).isEqualTo(expected());
 	}
 
 	@Test
@@ -98,7 +98,7 @@ class LedgerInterruptTests {
 		assertThat(stillInterrupted).hasValueBetween(1, 2);
 		ledger.record(key(-1), 7);
 		this.io.interruptAt("state", 1);
-		List<UsageReport> sealed = ledger.seal(TEN.plus(Duration.ofHours(1)));
+		List<UsageReport> sealed = ledger.outbox().seal(TEN.plus(Duration.ofHours(1)));
 		assertThat(this.io.interrupts()).isEqualTo(3);
 		assertThat(Thread.currentThread().isInterrupted()).as("the sealing thread keeps its interrupt").isTrue();
 		assertThat(allocationsOf(sealed)).isEqualTo(expected());
@@ -106,7 +106,7 @@ class LedgerInterruptTests {
 		FileUsageLedger reopened = open();
 		assertThat(Thread.interrupted()).as("the opening thread keeps its interrupt").isTrue();
 		assertThat(reopened.recovery().isClean()).isTrue();
-		assertThat(allocationsOf(reopened.pendingReports())).isEqualTo(expected());
+		assertThat(allocationsOf(reopened.outbox().pending())).isEqualTo(expected());
 	}
 
 	private static Map<String, Long> expected() {

@@ -92,13 +92,13 @@ class LedgerReporterInterruptTests {
 	private void assertEverythingBilledAndARestartFindsNothingDamaged(FileUsageLedger ledger, CapturedOutput output)
 			throws Exception {
 		assertThat(this.reporting.billed()).isEqualTo(this.recorded);
-		assertThat(ledger.pendingReports()).isEmpty();
-		assertThat(ledger.storage().isSafe()).isTrue();
+		assertThat(ledger.outbox().pending()).isEmpty();
+		assertThat(ledger.summary().storage().isSafe()).isTrue();
 		ledger.close();
 		assertThat(output).doesNotContain("Could not write").doesNotContain("ClosedByInterruptException");
 		FileUsageLedger reopened = open();
 		assertThat(reopened.recovery().isClean()).isTrue();
-		assertThat(reopened.pendingReports()).isEmpty();
+		assertThat(reopened.outbox().pending()).isEmpty();
 		assertThat(reopened.view().openUsage()).isEmpty();
 	}
 

@@ -60,7 +60,7 @@ class AcceptanceWindowReportingTests {
 		this.ledger = new InMemoryUsageLedger(this.clock, "prod-saas", "seller");
 		MeteringGateway gateway = new MeteringGateway(this.client, "prod-saas");
 		this.template = new MeteringTemplate(gateway, new UsageCapture(this.ledger, Set.of(), SaasIntegration.LICENSE));
-		this.reporter = new UsageReporter(this.ledger, gateway, ReportingFixture.fastRetry(3),
+		this.reporter = new UsageReporter(this.ledger.outbox(), gateway, ReportingFixture.fastRetry(3),
 				ReportingFixture.unlimited(), this.clock, ReportingSettings.defaults());
 	}
 

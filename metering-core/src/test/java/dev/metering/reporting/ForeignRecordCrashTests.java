@@ -136,12 +136,12 @@ class ForeignRecordCrashTests {
 				MarketplaceMeteringClient client = ReporterCrashChild.client(emulator.endpoint())) {
 			MeteringGateway gateway = new MeteringGateway(client, ForeignRecordCrashChild.PRODUCT);
 			MeteringTemplate template = new MeteringTemplate(gateway, new UsageCapture(ledger, Set.of()));
-			UsageReporter reporter = new UsageReporter(ledger, gateway, ReporterCrashChild.fastRetry(),
+			UsageReporter reporter = new UsageReporter(ledger.outbox(), gateway, ReporterCrashChild.fastRetry(),
 					ReportingFixture.unlimited(), clock, ReportingSettings.defaults());
 			reporter.report(false);
 			clock.set(NEXT_HOUR.plus(Duration.ofMinutes(65)));
 			reporter.report(false);
-			assertThat(ledger.pendingReports()).isEmpty();
+			assertThat(ledger.outbox().pending()).isEmpty();
 			assertThat(ledger.view().openUsage()).as("usage left in open hours").isEmpty();
 			return ledger.view().reports();
 		}

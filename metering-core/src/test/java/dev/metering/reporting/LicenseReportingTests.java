@@ -51,7 +51,7 @@ class LicenseReportingTests {
 			template.record("scans", 5, Map.of(), MarketplaceCustomer.license(ACCOUNT, LICENSE_B));
 			template.record("scans", 1, Map.of(), MarketplaceCustomer.license(ACCOUNT, LICENSE_A));
 			clock.set(TEN.plus(Duration.ofHours(1)).plusSeconds(60));
-			UsageReporter reporter = new UsageReporter(ledger, gateway, ReportingFixture.fastRetry(3),
+			UsageReporter reporter = new UsageReporter(ledger.outbox(), gateway, ReportingFixture.fastRetry(3),
 					ReportingFixture.unlimited(), clock, ReportingSettings.defaults());
 			reporter.report(false);
 			assertThat(ledger.view().reports())

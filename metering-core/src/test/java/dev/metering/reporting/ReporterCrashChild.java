@@ -91,13 +91,14 @@ public final class ReporterCrashChild {
 		MeteringTemplate template = new MeteringTemplate(gateway,
 				new UsageCapture(ledger, Set.of(), SaasIntegration.LEGACY));
 		MeteringGateway outbound = pauseAfterAnswer ? new PauseAfterAnswer(client) : gateway;
-		UsageReporter reporter = new UsageReporter(ledger, outbound, fastRetry(), ReportingFixture.unlimited(), clock,
-				ReportingSettings.defaults());
-		long sending = ledger.pendingReports()
+		UsageReporter reporter = new UsageReporter(ledger.outbox(), outbound, fastRetry(), ReportingFixture.unlimited(),
+				clock, ReportingSettings.defaults());
+		long sending = ledger.outbox()
+			.pending()
 			.stream()
 			.filter((report) -> report.state() == ReportState.SENDING)
 			.count();
-		print("READY pending=" + ledger.pendingReports().size() + " sending=" + sending + " recovered="
+		print("READY pending=" + ledger.outbox().pending().size() + " sending=" + sending + " recovered="
 				+ ledger.recovery().recoveredEntries() + " damages=" + ledger.recovery().damages().size());
 		for (int thread = 0; thread < threads; thread++) {
 			int id = thread;

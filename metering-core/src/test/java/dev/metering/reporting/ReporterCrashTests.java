@@ -175,12 +175,12 @@ class ReporterCrashTests {
 			MeteringGateway gateway = new MeteringGateway(client, ReporterCrashChild.PRODUCT);
 			MeteringTemplate template = new MeteringTemplate(gateway,
 					new UsageCapture(ledger, Set.of(), SaasIntegration.LEGACY));
-			UsageReporter reporter = new UsageReporter(ledger, gateway, ReporterCrashChild.fastRetry(),
+			UsageReporter reporter = new UsageReporter(ledger.outbox(), gateway, ReporterCrashChild.fastRetry(),
 					ReportingFixture.unlimited(), clock, ReportingSettings.defaults());
 			for (int run = 0; run < 20 && reporter.report(false).pending() > 0; run++) {
 				clock.advance(Duration.ofMinutes(1));
 			}
-			assertThat(ledger.pendingReports()).isEmpty();
+			assertThat(ledger.outbox().pending()).isEmpty();
 			assertThat(ledger.view().openUsage()).as("usage left in open hours").isEmpty();
 			return ledger.view().reports();
 		}

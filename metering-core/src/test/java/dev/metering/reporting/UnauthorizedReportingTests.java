@@ -45,7 +45,7 @@ class UnauthorizedReportingTests {
 			.willThrow(new MeteringException("denied", MeteringOutcome.UNAUTHORIZED, "AccessDeniedException", null))
 			.willReturn(MeterUsageResponse.builder().meteringRecordId("rec-1").build());
 		try (InMemoryUsageLedger ledger = new InMemoryUsageLedger(clock, ReportingFixture.PRODUCT, "pod-1")) {
-			UsageReporter reporter = new UsageReporter(ledger, metering, ReportingFixture.fastRetry(5),
+			UsageReporter reporter = new UsageReporter(ledger.outbox(), metering, ReportingFixture.fastRetry(5),
 					ReportingFixture.unlimited(), clock, ReportingSettings.defaults());
 			ledger.record(UsageKey.of("scans"), 5);
 			clock.set(HOUR_11.plusSeconds(60));

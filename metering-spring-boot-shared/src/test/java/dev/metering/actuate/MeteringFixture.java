@@ -72,7 +72,7 @@ final class MeteringFixture implements AutoCloseable {
 					.limitRefreshPeriod(Duration.ofSeconds(1))
 					.timeoutDuration(Duration.ZERO)
 					.build());
-		this.reporter = new UsageReporter(this.ledger, gateway, retry, rateLimiter, this.clock,
+		this.reporter = new UsageReporter(this.ledger.outbox(), gateway, retry, rateLimiter, this.clock,
 				ReportingSettings.defaults());
 	}
 

@@ -16,6 +16,7 @@ import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.ledger.FileUsageLedger;
 import dev.metering.ledger.InMemoryUsageLedger;
 import dev.metering.ledger.LedgerView;
+import dev.metering.ledger.ReportOutbox;
 import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.reporting.ReportingSettings;
@@ -221,9 +222,9 @@ class MeteringShutdownAutoConfigurationTests {
 		}
 
 		@Bean
-		UsageReporter usageReporter(UsageLedger ledger, MeteringGateway metering, RetryRegistry retries,
+		UsageReporter usageReporter(ReportOutbox outbox, MeteringGateway metering, RetryRegistry retries,
 				RateLimiterRegistry rateLimiters, MutableClock clock) {
-			return new UsageReporter(ledger, metering, retries.retry(MeteringResilienceDefaults.INSTANCE),
+			return new UsageReporter(outbox, metering, retries.retry(MeteringResilienceDefaults.INSTANCE),
 					rateLimiters.rateLimiter(MeteringResilienceDefaults.INSTANCE), clock, ReportingSettings.defaults());
 		}
 

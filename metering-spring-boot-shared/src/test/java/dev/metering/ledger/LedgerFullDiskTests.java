@@ -109,7 +109,7 @@ class LedgerFullDiskTests {
 		for (int i = 5; i < 45; i++) {
 			record(capture, acknowledged, i, 3);
 		}
-		LedgerStorage storage = ledger.storage();
+		LedgerStorage storage = ledger.summary().storage();
 		assertThat(storage.heldUnits()).isGreaterThanOrEqualTo(20 * 3);
 		assertThat(storage.lostUnits()).isZero();
 		MeteringHealth.Check down = health.check();
@@ -131,7 +131,7 @@ class LedgerFullDiskTests {
 		assertThat(reporting.records()).isEmpty();
 
 		this.io.heal();
-		await().atMost(Duration.ofSeconds(10)).until(() -> ledger.storage().heldUnits() == 0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> ledger.summary().storage().heldUnits() == 0);
 		reporter.report(false);
 		assertThat(reporting.billed()).isEqualTo(acknowledged);
 		assertThat(health.check().up()).isTrue();
@@ -140,7 +140,7 @@ class LedgerFullDiskTests {
 		ledger.close();
 		FileUsageLedger reopened = open(100);
 		assertThat(reopened.recovery().isClean()).isTrue();
-		assertThat(reopened.pendingReports()).isEmpty();
+		assertThat(reopened.outbox().pending()).isEmpty();
 		assertThat(reopened.view().openUsage()).isEmpty();
 		reporting.reporter(reopened).report(true);
 		assertThat(reporting.billed()).isEqualTo(acknowledged);
@@ -172,10 +172,10 @@ class LedgerFullDiskTests {
 		for (int i = 5; i < 200; i++) {
 			record(capture, acknowledged, i, 3);
 		}
-		assertThat(ledger.storage().heldUnits()).isZero();
+		assertThat(ledger.summary().storage().heldUnits()).isZero();
 		assertThat(Files.size(this.temp.resolve("ledger").resolve("keys.log"))).isGreaterThan(4096);
-		await().atMost(Duration.ofSeconds(10)).until(() -> ledger.storage().failure() != null);
-		assertThat(ledger.storage().failure()).contains("space reserve", FaultyIo.NO_SPACE);
+		await().atMost(Duration.ofSeconds(10)).until(() -> ledger.summary().storage().failure() != null);
+		assertThat(ledger.summary().storage().failure()).contains("space reserve", FaultyIo.NO_SPACE);
 		MeteringHealth.Check down = health.check();
 		assertThat(down.up()).isFalse();
 		assertThat(down.details().get("ledger")).asInstanceOf(InstanceOfAssertFactories.MAP)
@@ -191,17 +191,17 @@ class LedgerFullDiskTests {
 
 		// once the reserve is used up, a new key is refused before it writes, and held
 		int next = 200;
-		while (ledger.storage().heldUnits() == 0) {
+		while (ledger.summary().storage().heldUnits() == 0) {
 			assertThat(next).isLessThan(10_000);
 			record(capture, acknowledged, next++, 1);
 		}
-		assertThat(ledger.storage().heldUnits()).isOne();
+		assertThat(ledger.summary().storage().heldUnits()).isOne();
 		assertThat(this.io.metFullDisk()).contains(SpaceReserve.FILE)
 			.noneMatch((file) -> file.startsWith("keys"))
 			.noneMatch((file) -> file.startsWith("state"));
 
 		this.io.heal();
-		await().atMost(Duration.ofSeconds(10)).until(() -> ledger.storage().isSafe());
+		await().atMost(Duration.ofSeconds(10)).until(() -> ledger.summary().storage().isSafe());
 		this.clock.set(ELEVEN.plus(Duration.ofHours(1)).plusSeconds(120));
 		reporter.report(false);
 		assertThat(reporting.billed()).isEqualTo(acknowledged);
@@ -210,7 +210,7 @@ class LedgerFullDiskTests {
 		ledger.close();
 		FileUsageLedger reopened = open(100);
 		assertThat(reopened.recovery().isClean()).isTrue();
-		assertThat(reopened.pendingReports()).isEmpty();
+		assertThat(reopened.outbox().pending()).isEmpty();
 		assertThat(reopened.view().openUsage()).isEmpty();
 		reporting.reporter(reopened).report(true);
 		assertThat(reporting.billed()).isEqualTo(acknowledged);
@@ -241,7 +241,7 @@ class LedgerFullDiskTests {
 			record(capture, acknowledged, i, 4);
 		}
 		record(capture, acknowledged, 0, 5);
-		assertThat(ledger.storage().heldUnits()).isEqualTo(10 * 4 + 5);
+		assertThat(ledger.summary().storage().heldUnits()).isEqualTo(10 * 4 + 5);
 		assertThat(this.registry.get("marketplace.metering.usage.lost").functionCounter().count()).isEqualTo(15 * 4);
 		assertThat(output).contains("4 units of dimension \"scans\" were lost");
 		MeteringHealth.Check down = health(ledger).check();
@@ -250,8 +250,8 @@ class LedgerFullDiskTests {
 			.containsEntry("lostUnits", 60L);
 
 		this.io.heal();
-		await().atMost(Duration.ofSeconds(10)).until(() -> ledger.storage().heldUnits() == 0);
-		List<UsageReport> sealed = ledger.seal(ELEVEN);
+		await().atMost(Duration.ofSeconds(10)).until(() -> ledger.summary().storage().heldUnits() == 0);
+		List<UsageReport> sealed = ledger.outbox().seal(ELEVEN);
 		Map<String, Long> kept = new HashMap<>();
 		for (int i = 0; i < 10; i++) {
 			kept.put("k" + i, (i == 0) ? 9L : 4L);
@@ -274,13 +274,13 @@ class LedgerFullDiskTests {
 		ledger.record(UsageKey.of("scans", null, key(0)), 1);
 		this.io.fullFrom("keys", 1, false);
 		ledger.record(UsageKey.of("scans", null, key(1)), 5);
-		assertThat(ledger.storage().heldUnits()).isEqualTo(5);
-		assertThat(allocations(ledger.seal(ELEVEN))).containsExactly(Map.entry("k0", 1L));
+		assertThat(ledger.summary().storage().heldUnits()).isEqualTo(5);
+		assertThat(allocations(ledger.outbox().seal(ELEVEN))).containsExactly(Map.entry("k0", 1L));
 		this.io.heal();
 		this.clock.set(ELEVEN.plusSeconds(60));
 		ledger.record(UsageKey.of("scans", null, key(0)), 2);
-		assertThat(ledger.storage().heldUnits()).isZero();
-		List<UsageReport> eleven = ledger.seal(ELEVEN.plus(Duration.ofHours(1)));
+		assertThat(ledger.summary().storage().heldUnits()).isZero();
+		List<UsageReport> eleven = ledger.outbox().seal(ELEVEN.plus(Duration.ofHours(1)));
 		assertThat(eleven).extracting(UsageReport::hour).containsOnly(ELEVEN);
 		assertThat(allocations(eleven)).containsOnly(Map.entry("k0", 2L), Map.entry("k1", 5L));
 	}
@@ -297,8 +297,8 @@ class LedgerFullDiskTests {
 		assertThatExceptionOfType(UsageNotRecordedException.class).isThrownBy(() -> service.scan("doc"))
 			.withMessageContaining("1 units of dimension \"scans\" were lost")
 			.withMessageContaining(FaultyIo.NO_SPACE);
-		assertThat(ledger.storage().lostUnits()).isOne();
-		assertThat(ledger.storage().heldUnits()).isZero();
+		assertThat(ledger.summary().storage().lostUnits()).isOne();
+		assertThat(ledger.summary().storage().heldUnits()).isZero();
 		this.io.heal();
 		assertThat(service.scan("doc")).isEqualTo("scanned doc");
 		assertThat(ledger.view().openUsage()).singleElement()

@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -25,9 +27,11 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.util.Assert;
 
 /**
- * The semantics shared by the ledgers: open hours, sealing, reports and their states.
- * Subclasses make it durable through the hooks {@link #keyDefined}, {@link #append},
- * {@link #persist} and {@link #sealed}.
+ * The ledger of this library, with its two faces: the {@link UsageLedger} that usage is
+ * recorded into and read from, and the {@link #outbox() outbox} the reporter seals, sends
+ * and settles reports through. It keeps open hours, sealing, reports and their states;
+ * {@link InMemoryUsageLedger} and {@link FileUsageLedger} make it durable or not through
+ * the hooks {@link #keyDefined}, {@link #append}, {@link #persist} and {@link #sealed}.
  * <p>
  * {@link #record} is lock-free: it enters the {@link HourBucket} of the open hour, checks
  * that the hour is still open, appends and adds, and exits. {@link #seal} first moves the
@@ -43,7 +47,7 @@ import org.springframework.util.Assert;
  *
  * @author metering-spring-boot
  */
-abstract class AbstractUsageLedger implements UsageLedger {
+public abstract class MeteringLedger implements UsageLedger {
 
 	private static final Log logger = LogFactory.getLog(UsageLedger.class);
 
@@ -73,14 +77,32 @@ abstract class AbstractUsageLedger implements UsageLedger {
 
 	private final AtomicLong holds = new AtomicLong();
 
-	AbstractUsageLedger(Clock clock, String productCode, String reportingIdentity, int holdLimit) {
+	private final List<UsageKey> zeroUsageKeys;
+
+	private final int firstHour;
+
+	private final ReportOutbox outbox = new Outbox();
+
+	MeteringLedger(Clock clock, String productCode, String reportingIdentity, int holdLimit,
+			Collection<String> zeroUsageDimensions) {
 		Assert.notNull(clock, "'clock' must not be null");
 		Assert.hasText(productCode, "'productCode' must not be empty");
 		Assert.hasText(reportingIdentity, "'reportingIdentity' must not be empty");
 		Assert.isTrue(holdLimit >= 0, () -> "'holdLimit' must not be negative, was " + holdLimit);
+		Assert.notNull(zeroUsageDimensions, "'zeroUsageDimensions' must not be null");
 		this.held = new HeldUsage(holdLimit);
 		this.clock = clock;
 		this.assembler = new ReportAssembler(productCode, reportingIdentity);
+		this.zeroUsageKeys = zeroUsageDimensions.stream().sorted().distinct().map(UsageKey::of).toList();
+		this.firstHour = Hours.of(clock.instant());
+	}
+
+	/**
+	 * Return the reporter's face of this ledger.
+	 * @return the outbox
+	 */
+	public ReportOutbox outbox() {
+		return this.outbox;
 	}
 
 	@Override
@@ -201,8 +223,7 @@ abstract class AbstractUsageLedger implements UsageLedger {
 		return bucket;
 	}
 
-	@Override
-	public List<UsageReport> seal(Instant before) {
+	private List<UsageReport> seal(Instant before) {
 		Assert.notNull(before, "'before' must not be null");
 		writeHeld();
 		int sealTo = Hours.ceiling(before);
@@ -212,8 +233,13 @@ abstract class AbstractUsageLedger implements UsageLedger {
 			if (sealTo <= previous) {
 				return List.of();
 			}
+			List<KeyRef> zeroUsage = this.zeroUsageKeys.stream().map(this.keys::intern).toList();
 			this.openFrom = sealTo;
 			SortedMap<Integer, Map<KeyRef, Long>> sealed = sealBucketsBefore(sealTo);
+			for (int hour = Math.max(previous, this.firstHour); hour < sealTo; hour++) {
+				Map<KeyRef, Long> usage = sealed.computeIfAbsent(hour, (key) -> new HashMap<>());
+				zeroUsage.forEach((key) -> usage.merge(key, 0L, Long::sum));
+			}
 			int carryTo = openHour();
 			List<UsageReport> created = new ArrayList<>();
 			List<Carry> carries = new ArrayList<>();
@@ -294,48 +320,38 @@ abstract class AbstractUsageLedger implements UsageLedger {
 		}
 	}
 
-	@Override
-	public List<UsageReport> pendingReports() {
-		return locked(() -> this.reports.select((report) -> report.state().isPending()));
+	private List<UsageReport> select(ReportState state) {
+		return locked(() -> this.reports.select((report) -> report.state() == state));
 	}
 
-	@Override
-	public void markSending(String reportId) {
-		transition(reportId, ReportState.SENDING, null, null);
-	}
-
-	@Override
-	public void markReported(String reportId, String meteringRecordId) {
-		Assert.hasText(meteringRecordId, "'meteringRecordId' must not be empty");
-		transition(reportId, ReportState.REPORTED, meteringRecordId, null);
-	}
-
-	@Override
-	public void carryForward(String reportId, String reason) {
-		transition(reportId, ReportState.CARRIED_FORWARD, null, reason);
-	}
-
-	@Override
-	public void moveForward(String reportId, String reason) {
-		transition(reportId, ReportState.MOVED_FORWARD, null, reason);
-	}
-
-	@Override
-	public void deadLetter(String reportId, String reason) {
-		transition(reportId, ReportState.DEAD_LETTER, null, reason);
-	}
-
-	private void transition(String reportId, ReportState state, String meteringRecordId, String reason) {
+	private void markSending(UsageReport report) {
 		this.lock.lock();
 		try {
-			UsageReport current = this.reports.get(reportId);
-			if (current.state() == state && (state == ReportState.SENDING
-					|| (state == ReportState.REPORTED && meteringRecordId.equals(current.meteringRecordId())))) {
+			if (this.reports.get(report.id()).state() != ReportState.SENDING) {
+				UsageReport sending = this.reports.sending(report.id());
+				persist(new LedgerEvent.Transitioned(sending, List.of()));
+				this.reports.put(sending);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void settle(UsageReport report, Settlement settlement) {
+		Assert.notNull(report, "'report' must not be null");
+		Assert.notNull(settlement, "'settlement' must not be null");
+		this.lock.lock();
+		try {
+			UsageReport current = this.reports.get(report.id());
+			if (current.state() == ReportState.REPORTED && settlement.state() == ReportState.REPORTED
+					&& settlement.meteringRecordId().equals(current.meteringRecordId())) {
 				return;
 			}
-			UsageReport next = this.reports.transition(reportId, state, meteringRecordId, reason);
-			boolean moves = state == ReportState.CARRIED_FORWARD || state == ReportState.MOVED_FORWARD;
-			List<Carry> carries = moves ? carriesOf(next, openHour()) : List.of();
+			// to the millisecond, as the journal keeps it
+			Instant now = this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
+			UsageReport next = this.reports.transition(report.id(), settlement, now);
+			List<Carry> carries = settlement.movesQuantities() ? carriesOf(next, openHour()) : List.of();
 			persist(new LedgerEvent.Transitioned(next, carries));
 			this.reports.put(next);
 			carries.forEach(this::applyCarry);
@@ -381,6 +397,7 @@ abstract class AbstractUsageLedger implements UsageLedger {
 	@Override
 	public LedgerSummary summary() {
 		ReportBook.Tally tally = this.reports.tally();
+		Map<String, Long> pendingByDimension = new HashMap<>(tally.pendingByDimension());
 		long openQuantity = 0;
 		int openHours = 0;
 		Instant oldestOwn = tally.oldestOwnHour();
@@ -390,7 +407,9 @@ abstract class AbstractUsageLedger implements UsageLedger {
 			Instant hour = Hours.start(bucket.hour());
 			for (Map.Entry<KeyRef, LongAdder> total : bucket.liveTotals()) {
 				used = true;
-				openQuantity += total.getValue().sum();
+				long quantity = total.getValue().sum();
+				openQuantity += quantity;
+				pendingByDimension.merge(total.getKey().key().dimension(), quantity, Long::sum);
 				if (total.getKey().key().customer() != null) {
 					oldestCustomer = (oldestCustomer == null || hour.isBefore(oldestCustomer)) ? hour : oldestCustomer;
 				}
@@ -400,11 +419,16 @@ abstract class AbstractUsageLedger implements UsageLedger {
 			}
 			openHours += used ? 1 : 0;
 		}
-		return new LedgerSummary(openQuantity, openHours, oldestOwn, oldestCustomer, tally.reports());
+		return new LedgerSummary(openQuantity, openHours, oldestOwn, oldestCustomer, tally.reports(),
+				pendingByDimension, tally.oldestDeadLetter(), storage());
 	}
 
-	@Override
-	public LedgerStorage storage() {
+	/**
+	 * Return whether the ledger can make usage durable now, and what it holds in memory
+	 * or lost because it could not.
+	 * @return the storage state
+	 */
+	LedgerStorage storage() {
 		return new LedgerStorage(null, -1, null, this.held.units(), this.held.keys(), this.held.limit(),
 				this.held.lost());
 	}
@@ -530,5 +554,37 @@ abstract class AbstractUsageLedger implements UsageLedger {
 	 * @throws IOException on failure
 	 */
 	abstract void closeResources() throws IOException;
+
+	/**
+	 * The reporter's face of the ledger.
+	 */
+	private final class Outbox implements ReportOutbox {
+
+		@Override
+		public List<UsageReport> seal(Instant before) {
+			return MeteringLedger.this.seal(before);
+		}
+
+		@Override
+		public List<UsageReport> pending() {
+			return locked(() -> MeteringLedger.this.reports.select((report) -> report.state().isPending()));
+		}
+
+		@Override
+		public List<UsageReport> deadLetters() {
+			return select(ReportState.DEAD_LETTER);
+		}
+
+		@Override
+		public void markSending(UsageReport report) {
+			MeteringLedger.this.markSending(report);
+		}
+
+		@Override
+		public void settle(UsageReport report, Settlement settlement) {
+			MeteringLedger.this.settle(report, settlement);
+		}
+
+	}
 
 }
