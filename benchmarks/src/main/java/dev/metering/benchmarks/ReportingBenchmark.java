@@ -20,8 +20,6 @@ import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageCapture;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
-import dev.metering.ledger.FileUsageLedger;
-import dev.metering.ledger.InMemoryUsageLedger;
 import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.UsageKey;
 import dev.metering.reporting.ReportingSettings;
@@ -206,10 +204,10 @@ public class ReportingBenchmark {
 
 	private MeteringLedger newLedger() throws IOException {
 		if ("memory".equals(this.ledgerType)) {
-			return new InMemoryUsageLedger(this.clock, PRODUCT, "seller");
+			return MeteringLedger.inMemory(this.clock, PRODUCT, "seller");
 		}
 		this.ledgerDirectory = Files.createTempDirectory("metering-benchmark-ledger");
-		return FileUsageLedger.builder(this.ledgerDirectory.resolve("ledger"))
+		return MeteringLedger.file(this.ledgerDirectory.resolve("ledger"))
 			.clock(this.clock)
 			.productCode(PRODUCT)
 			.reportingIdentity("seller")

@@ -2,6 +2,7 @@ package dev.metering.ledger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -11,6 +12,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -29,9 +31,14 @@ import org.springframework.util.Assert;
 /**
  * The ledger of this library, with its two faces: the {@link UsageLedger} that usage is
  * recorded into and read from, and the {@link #outbox() outbox} the reporter seals, sends
- * and settles reports through. It keeps open hours, sealing, reports and their states;
- * {@link InMemoryUsageLedger} and {@link FileUsageLedger} make it durable or not through
- * the hooks {@link #keyDefined}, {@link #append}, {@link #persist} and {@link #sealed}.
+ * and settles reports through. It keeps open hours, sealing, reports and their states,
+ * over a storage strategy: {@link #inMemory in memory only}, or durable in
+ * {@link #file(Path) files of a directory}.
+ * <p>
+ * Sealed reports respect the service limits: an hour over 2,147,483,647 carries its
+ * excess, per tag set, into the open hour; an hour with more than 2,500 tag sets folds
+ * the smallest ones beyond that limit into the untagged allocation, so their quantity is
+ * billed on time and only their tag attribution is lost.
  * <p>
  * {@link #record} is lock-free: it enters the {@link HourBucket} of the open hour, checks
  * that the hour is still open, appends and adds, and exits. {@link #seal} first moves the
@@ -47,7 +54,7 @@ import org.springframework.util.Assert;
  *
  * @author metering-spring-boot
  */
-public abstract class MeteringLedger implements UsageLedger {
+public final class MeteringLedger implements UsageLedger {
 
 	private static final Log logger = LogFactory.getLog(UsageLedger.class);
 
@@ -56,6 +63,8 @@ public abstract class MeteringLedger implements UsageLedger {
 	private final Clock clock;
 
 	private final ReportAssembler assembler;
+
+	private final LedgerPersistence persistence;
 
 	private final KeyRegistry keys = new KeyRegistry(this::keyDefined);
 
@@ -84,7 +93,7 @@ public abstract class MeteringLedger implements UsageLedger {
 	private final ReportOutbox outbox = new Outbox();
 
 	MeteringLedger(Clock clock, String productCode, String reportingIdentity, int holdLimit,
-			Collection<String> zeroUsageDimensions) {
+			Collection<String> zeroUsageDimensions, LedgerPersistence persistence) {
 		Assert.notNull(clock, "'clock' must not be null");
 		Assert.hasText(productCode, "'productCode' must not be empty");
 		Assert.hasText(reportingIdentity, "'reportingIdentity' must not be empty");
@@ -95,6 +104,61 @@ public abstract class MeteringLedger implements UsageLedger {
 		this.assembler = new ReportAssembler(productCode, reportingIdentity);
 		this.zeroUsageKeys = zeroUsageDimensions.stream().sorted().distinct().map(UsageKey::of).toList();
 		this.firstHour = Hours.of(clock.instant());
+		this.persistence = persistence;
+	}
+
+	/**
+	 * Create a ledger held in memory only, for tests and for products that accept the
+	 * risk: <strong>everything it holds (open usage and unsent reports) is lost when the
+	 * process stops</strong>, gracefully or not. Use a {@link #file(Path) file ledger} in
+	 * production.
+	 * @param clock the clock deciding the open hour
+	 * @param productCode the product code, part of each report's client token
+	 * @param reportingIdentity the identity reporting (instance, task, pod or seller),
+	 * part of each report's client token
+	 * @return the ledger
+	 */
+	public static MeteringLedger inMemory(Clock clock, String productCode, String reportingIdentity) {
+		return inMemory(clock, productCode, reportingIdentity, Set.of());
+	}
+
+	/**
+	 * Create a ledger held in memory only (see {@link #inMemory(Clock, String, String)}).
+	 * @param clock the clock deciding the open hour
+	 * @param productCode the product code, part of each report's client token
+	 * @param reportingIdentity the identity reporting (instance, task, pod or seller),
+	 * part of each report's client token
+	 * @param zeroUsageDimensions the dimensions of the product's own usage that get a
+	 * report for every hour this ledger is open, 0 when nothing was recorded
+	 * @return the ledger
+	 */
+	public static MeteringLedger inMemory(Clock clock, String productCode, String reportingIdentity,
+			Collection<String> zeroUsageDimensions) {
+		return new MeteringLedger(clock, productCode, reportingIdentity, 0, zeroUsageDimensions,
+				LedgerPersistence.NONE);
+	}
+
+	/**
+	 * Start building a durable ledger kept in a directory of its own (see
+	 * {@link FileLedgerBuilder}).
+	 * @param directory the directory, created if needed
+	 * @return the builder
+	 */
+	public static FileLedgerBuilder file(Path directory) {
+		return new FileLedgerBuilder(directory);
+	}
+
+	/**
+	 * Return what was found of an earlier run when the ledger opened: nothing for a
+	 * ledger in memory.
+	 * @return the recovery result
+	 */
+	public RecoveryResult recovery() {
+		return this.persistence.recovery();
+	}
+
+	private void keyDefined(KeyRef key) {
+		this.persistence.keyDefined(key);
 	}
 
 	/**
@@ -142,7 +206,7 @@ public abstract class MeteringLedger implements UsageLedger {
 			try {
 				int floor = this.openFrom;
 				if (hour >= floor) {
-					append(ref, hour, quantity);
+					this.persistence.append(ref, hour, quantity);
 					bucket.add(ref, quantity);
 					return;
 				}
@@ -246,7 +310,7 @@ public abstract class MeteringLedger implements UsageLedger {
 			sealed.forEach(
 					(hour, usage) -> created.addAll(this.assembler.assemble(hour, byKey(usage), carryTo, carries)));
 			try {
-				persist(new LedgerEvent.Sealed(sealTo, created, carries));
+				this.persistence.persist(new LedgerEvent.Sealed(sealTo, created, carries));
 			}
 			catch (RuntimeException ex) {
 				reopen(previous, sealed);
@@ -254,7 +318,7 @@ public abstract class MeteringLedger implements UsageLedger {
 			}
 			created.forEach(this.reports::put);
 			carries.forEach(this::applyCarry);
-			sealed();
+			this.persistence.sealed();
 			return created;
 		}
 		finally {
@@ -329,7 +393,7 @@ public abstract class MeteringLedger implements UsageLedger {
 		try {
 			if (this.reports.get(report.id()).state() != ReportState.SENDING) {
 				UsageReport sending = this.reports.sending(report.id());
-				persist(new LedgerEvent.Transitioned(sending, List.of()));
+				this.persistence.persist(new LedgerEvent.Transitioned(sending, List.of()));
 				this.reports.put(sending);
 			}
 		}
@@ -352,7 +416,7 @@ public abstract class MeteringLedger implements UsageLedger {
 			Instant now = this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
 			UsageReport next = this.reports.transition(report.id(), settlement, now);
 			List<Carry> carries = settlement.movesQuantities() ? carriesOf(next, openHour()) : List.of();
-			persist(new LedgerEvent.Transitioned(next, carries));
+			this.persistence.persist(new LedgerEvent.Transitioned(next, carries));
 			this.reports.put(next);
 			carries.forEach(this::applyCarry);
 		}
@@ -428,9 +492,9 @@ public abstract class MeteringLedger implements UsageLedger {
 	 * or lost because it could not.
 	 * @return the storage state
 	 */
-	LedgerStorage storage() {
-		return new LedgerStorage(null, -1, null, this.held.units(), this.held.keys(), this.held.limit(),
-				this.held.lost());
+	private LedgerStorage storage() {
+		return this.persistence.storage(new LedgerStorage(null, -1, null, this.held.units(), this.held.keys(),
+				this.held.limit(), this.held.lost()));
 	}
 
 	/**
@@ -451,7 +515,7 @@ public abstract class MeteringLedger implements UsageLedger {
 			finally {
 				this.writingHeld.unlock();
 			}
-			closeResources();
+			this.persistence.close();
 		}
 	}
 
@@ -520,40 +584,6 @@ public abstract class MeteringLedger implements UsageLedger {
 	void restoreUsage(KeyRef key, int hour, long quantity) {
 		addToOpenHour(key, hour, quantity);
 	}
-
-	/**
-	 * Called once when a key is used for the first time, before any usage of it is
-	 * appended.
-	 * @param key the new key
-	 */
-	abstract void keyDefined(KeyRef key);
-
-	/**
-	 * Called for each recorded quantity, while the hour's bucket is entered, before it is
-	 * added.
-	 * @param key the key
-	 * @param hour the open hour
-	 * @param quantity the quantity
-	 */
-	abstract void append(KeyRef key, int hour, long quantity);
-
-	/**
-	 * Called under the lock with a change of state, before it is applied; if it throws,
-	 * the change is not applied.
-	 * @param event the change
-	 */
-	abstract void persist(LedgerEvent event);
-
-	/**
-	 * Called under the lock after a seal was applied.
-	 */
-	abstract void sealed();
-
-	/**
-	 * Called once, by the first {@link #close()}.
-	 * @throws IOException on failure
-	 */
-	abstract void closeResources() throws IOException;
 
 	/**
 	 * The reporter's face of the ledger.

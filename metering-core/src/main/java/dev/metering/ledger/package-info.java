@@ -18,12 +18,21 @@
  * reports from the journal and the open usage from the counters of the hours not sealed;
  * reports final for longer than the retention are compacted into the audit log.
  * <p>
- * The file engine has four parts: the counters ({@code Segment}, {@code SegmentLog},
- * {@code DurableCounters}), the journal ({@code RecordFile}, {@code Frames},
- * {@code JournalCodec}, {@code LedgerEvent}), the audit log ({@code AuditLog}) and
- * recovery ({@code LedgerRecovery}), all writing through the {@code LedgerIo} seam. The
- * ledger has two faces: {@link dev.metering.ledger.UsageLedger} for those who record and
- * read ({@link dev.metering.ledger.UsageLedger#summary()} gives health and metrics the
+ * The classes group as follows. The ledger: {@code MeteringLedger}, the one ledger class,
+ * with its open hours ({@code HourBucket}, {@code KeyRegistry}, {@code KeyRef},
+ * {@code HeldUsage}) and its reports ({@code ReportBook}, {@code ReportAssembler},
+ * {@code ClientTokens}, {@code Hours}), over a storage strategy,
+ * {@code LedgerPersistence}: none (in memory) or {@code FilePersistence}, built by
+ * {@code FileLedgerBuilder}. The file engine has four parts: the counters
+ * ({@code Segment}, {@code SegmentLog}, {@code DurableCounters}, {@code ThreadStripes}),
+ * the journal ({@code RecordFile}, {@code Frames}, {@code JournalCodec},
+ * {@code LedgerEvent}, {@code Carry}), the audit log ({@code AuditLog},
+ * {@code AuditPolicy}) and recovery ({@code LedgerRecovery}, {@code RecoveryResult});
+ * they write through the {@code LedgerIo} seam, with the directory's lock, files and
+ * space ({@code DirectoryLock}, {@code LedgerFiles}, {@code LedgerChannel},
+ * {@code SpaceReserve}, {@code Uninterruptibly}). The ledger has two faces:
+ * {@link dev.metering.ledger.UsageLedger} for those who record and read
+ * ({@link dev.metering.ledger.UsageLedger#summary()} gives health and metrics the
  * ledger's totals without copying it; {@link dev.metering.ledger.UsageLedger#view()}
  * copies it for the endpoint), and {@link dev.metering.ledger.ReportOutbox} for the
  * reporter, settled through {@link dev.metering.ledger.Settlement}s.

@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shared {@link UsageLedger} behaviour, for {@link FileUsageLedger}.
+ * The shared {@link UsageLedger} behaviour, for {@link MeteringLedger}.
  *
  * @author metering-spring-boot
  */
@@ -23,7 +23,7 @@ class FileUsageLedgerContractTests extends UsageLedgerContractTests {
 
 	@Override
 	MeteringLedger createLedger(String productCode, String reportingIdentity, Set<String> zeroUsageDimensions) {
-		return FileUsageLedger.builder(this.directory.resolve("ledger-" + this.ledgers.incrementAndGet()))
+		return MeteringLedger.file(this.directory.resolve("ledger-" + this.ledgers.incrementAndGet()))
 			.clock(this.clock)
 			.productCode(productCode)
 			.reportingIdentity(reportingIdentity)

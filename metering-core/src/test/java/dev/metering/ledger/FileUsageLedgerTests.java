@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * Durability, recovery and compaction of {@link FileUsageLedger}.
+ * Durability, recovery and compaction of {@link MeteringLedger}.
  *
  * @author metering-spring-boot
  */
@@ -55,11 +55,11 @@ class FileUsageLedgerTests {
 
 	private final MutableClock clock = new MutableClock(TEN.plusSeconds(600));
 
-	private final List<FileUsageLedger> opened = new ArrayList<>();
+	private final List<MeteringLedger> opened = new ArrayList<>();
 
 	@AfterEach
 	void closeAll() throws IOException {
-		for (FileUsageLedger ledger : this.opened) {
+		for (MeteringLedger ledger : this.opened) {
 			ledger.close();
 		}
 	}
@@ -72,8 +72,8 @@ class FileUsageLedgerTests {
 	 * Open the ledger directory. A kill is tested with a real process in
 	 * {@link FileUsageLedgerCrashTests}.
 	 */
-	private FileUsageLedger open() {
-		FileUsageLedger ledger = FileUsageLedger.builder(directory())
+	private MeteringLedger open() {
+		MeteringLedger ledger = MeteringLedger.file(directory())
 			.clock(this.clock)
 			.productCode("prod-1")
 			.reportingIdentity("pod-a")
@@ -85,7 +85,7 @@ class FileUsageLedgerTests {
 
 	@Test
 	void reopeningKeepsOpenUsageReportsTheirStatesAndTheSealedHourFloor() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		ledger.record(SCANS, 5);
 		ledger.record(RED, 3);
 		ledger.record(UsageKey.of("bytes"), 1);
@@ -97,7 +97,7 @@ class FileUsageLedgerTests {
 		ledger.record(SCANS, 7);
 		LedgerView before = ledger.view();
 		ledger.close();
-		FileUsageLedger reopened = open();
+		MeteringLedger reopened = open();
 		assertThat(reopened.view()).isEqualTo(before);
 		LedgerSummary summary = reopened.summary();
 		assertThat(summary).isEqualTo(LedgerSummary.of(before, summary.storage()));
@@ -108,7 +108,7 @@ class FileUsageLedgerTests {
 
 	@Test
 	void aResendAfterARestartSendsTheIdenticalRequest() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		ledger.record(SCANS, 5);
 		ledger.record(RED, 3);
 		ledger.record(UsageKey.of("scans", "cust-1", null), 4);
@@ -117,7 +117,7 @@ class FileUsageLedgerTests {
 		List<UsageReport> sent = ledger.outbox().pending();
 		ledger.close();
 		this.clock.set(ELEVEN.plusSeconds(300));
-		FileUsageLedger restarted = open();
+		MeteringLedger restarted = open();
 		assertThat(restarted.outbox().pending()).isEqualTo(sent);
 		assertThat(restarted.outbox().pending().get(1).allocations()).extracting(Allocation::tags, Allocation::quantity)
 			.containsExactly(tuple(Map.of(), 4L), tuple(Map.of("team", "red"), 3L));
@@ -125,11 +125,11 @@ class FileUsageLedgerTests {
 
 	@Test
 	void usageOfAnHourSealedAtShutdownMovesToTheNextHourAfterARestart() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		ledger.record(SCANS, 1);
 		ledger.outbox().seal(this.clock.instant());
 		ledger.close();
-		FileUsageLedger restarted = open();
+		MeteringLedger restarted = open();
 		restarted.record(SCANS, 2);
 		assertThat(restarted.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, ELEVEN, 2));
 		assertThat(restarted.outbox().pending()).extracting(UsageReport::hour, UsageReport::quantity)
@@ -138,7 +138,7 @@ class FileUsageLedgerTests {
 
 	@Test
 	void carriedQuantitiesSurviveARestartUntilTheirHourIsSealed() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		ledger.record(SCANS, Integer.MAX_VALUE + 5L);
 		ledger.record(RED, 3);
 		this.clock.set(ELEVEN.plusSeconds(5));
@@ -148,20 +148,20 @@ class FileUsageLedgerTests {
 				new LedgerView.OpenUsage(RED, ELEVEN, 3));
 		assertThat(ledger.view().openUsage()).containsExactlyInAnyOrderElementsOf(carried);
 		ledger.close();
-		FileUsageLedger restarted = open();
+		MeteringLedger restarted = open();
 		assertThat(restarted.view().openUsage()).containsExactlyInAnyOrderElementsOf(carried);
 		this.clock.set(TWELVE);
 		assertThat(restarted.outbox().seal(TWELVE)).extracting(UsageReport::hour, UsageReport::quantity)
 			.containsExactly(tuple(ELEVEN, 5L), tuple(ELEVEN, 3L));
 		restarted.close();
-		FileUsageLedger again = open();
+		MeteringLedger again = open();
 		assertThat(again.view().openUsage()).isEmpty();
 		assertThat(again.view().reports()).hasSize(4);
 	}
 
 	@Test
 	void aDirectoryIsUsedByOneLedgerAtATime() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		assertThatExceptionOfType(LedgerDirectoryInUseException.class).isThrownBy(this::open)
 			.withMessageContaining(directory().toRealPath().toString())
 			.withMessageContaining("in use by another ledger in this JVM")
@@ -169,7 +169,7 @@ class FileUsageLedgerTests {
 				.isEqualTo(LedgerDirectoryInUseException.Holder.THIS_JVM));
 		Path link = Files.createSymbolicLink(this.temp.resolve("link"), directory());
 		assertThatExceptionOfType(LedgerDirectoryInUseException.class)
-			.isThrownBy(() -> FileUsageLedger.builder(link).productCode("prod-1").reportingIdentity("pod-a").build())
+			.isThrownBy(() -> MeteringLedger.file(link).productCode("prod-1").reportingIdentity("pod-a").build())
 			.withMessageContaining("in this JVM");
 		ledger.close();
 		assertThat(open().recovery().isClean()).isTrue();
@@ -177,7 +177,7 @@ class FileUsageLedgerTests {
 
 	@Test
 	void filesAreReadableByTheirOwnerOnly() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		for (int i = 0; i < 25; i++) {
 			ledger.record(SCANS, 1);
 		}
@@ -194,7 +194,7 @@ class FileUsageLedgerTests {
 
 	@Test
 	void segmentsRollWhenFullAndAreReadBackAcrossRolls() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		List<LedgerView.OpenUsage> recorded = new ArrayList<>();
 		for (int i = 1; i <= 95; i++) {
 			UsageKey customer = UsageKey.of("scans", "cust-" + i, null);
@@ -203,27 +203,27 @@ class FileUsageLedgerTests {
 		}
 		assertThat(segmentsWithEntries()).as("a counter per key, ten per segment").hasSize(10);
 		ledger.close();
-		FileUsageLedger restarted = open();
+		MeteringLedger restarted = open();
 		assertThat(restarted.view().openUsage()).containsExactlyInAnyOrderElementsOf(recorded);
 		assertThat(restarted.recovery().recoveredEntries()).isEqualTo(95);
 	}
 
 	@Test
 	void aKeyRecordedManyTimesByOneThreadUsesOneCounter() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		for (int i = 1; i <= 1000; i++) {
 			ledger.record(SCANS, i);
 		}
 		assertThat(segmentsWithEntries()).hasSize(1);
 		ledger.close();
-		FileUsageLedger restarted = open();
+		MeteringLedger restarted = open();
 		assertThat(restarted.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, TEN, 1000 * 1001 / 2));
 		assertThat(restarted.recovery().recoveredEntries()).isEqualTo(1);
 	}
 
 	@Test
 	void moreThreadsThanStripesRecordingOneKeyAreExactAfterARestart() throws Exception {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		int threads = 2 * ThreadStripes.COUNT;
 		int perThread = 100_000;
 		Concurrently.run(threads, (thread) -> {
@@ -232,7 +232,7 @@ class FileUsageLedgerTests {
 			}
 		});
 		ledger.close();
-		FileUsageLedger restarted = open();
+		MeteringLedger restarted = open();
 		assertThat(restarted.view().openUsage())
 			.containsExactly(new LedgerView.OpenUsage(SCANS, TEN, (long) threads * perThread));
 		assertThat(restarted.recovery().recoveredEntries()).isBetween(1L, (long) ThreadStripes.COUNT);
@@ -240,20 +240,20 @@ class FileUsageLedgerTests {
 
 	@Test
 	void aQuantityBeyondWhatOneCounterHoldsGoesOnInAnother() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		long max = UsageLedger.MAX_RECORD_QUANTITY;
 		ledger.record(SCANS, max - 1);
 		ledger.record(SCANS, 5);
 		ledger.record(SCANS, max);
 		ledger.close();
-		FileUsageLedger restarted = open();
+		MeteringLedger restarted = open();
 		assertThat(restarted.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, TEN, 2 * max + 4));
 		assertThat(restarted.recovery().recoveredEntries()).isEqualTo(3);
 	}
 
 	@Test
 	void compactionDeletesSealedSegmentsAndAuditsExpiredFinalReports() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		for (int i = 0; i < 50; i++) {
 			ledger.record(UsageKey.of("scans", null, Map.of("team", "t" + (i % 25))), 1);
 			ledger.record(UsageKey.of("bytes"), 1);
@@ -275,14 +275,14 @@ class FileUsageLedgerTests {
 				"2026-01-01T10:00:00Z\tscans\t-\t-\t50\tREPORTED\trec-1");
 		LedgerView before = ledger.view();
 		ledger.close();
-		FileUsageLedger reopened = open();
+		MeteringLedger reopened = open();
 		assertThat(reopened.view()).isEqualTo(before);
 		assertThat(reopened.recovery().isClean()).isTrue();
 	}
 
 	@Test
 	void anAcknowledgedAndAReplayedDeadLetterStaySoAfterARestartAndAreAudited() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		ledger.record(RED, 3);
 		ledger.record(BYTES, 4);
 		this.clock.set(ELEVEN.plusSeconds(5));
@@ -295,7 +295,7 @@ class FileUsageLedgerTests {
 				"2026-01-01T10:00:00Z\tscans\tcust-1\t-\t3\tREPLAYED\tCustomerNotSubscribed; replayed by bob");
 		LedgerView before = ledger.view();
 		ledger.close();
-		FileUsageLedger reopened = open();
+		MeteringLedger reopened = open();
 		assertThat(reopened.view()).isEqualTo(before);
 		assertThat(reopened.view().openUsage()).containsExactly(new LedgerView.OpenUsage(RED, ELEVEN, 3));
 		assertThat(reopened.outbox().deadLetters()).isEmpty();
@@ -314,7 +314,7 @@ class FileUsageLedgerTests {
 		try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
 			file.setLength(whole + 10);
 		}
-		FileUsageLedger reopened = open();
+		MeteringLedger reopened = open();
 		assertThat(reopened.view().openUsage()).containsExactlyInAnyOrder(new LedgerView.OpenUsage(SCANS, TEN, 1),
 				new LedgerView.OpenUsage(RED, TEN, 2));
 		RecoveryResult.Damage damage = reopened.recovery().damages().get(0);
@@ -339,7 +339,7 @@ class FileUsageLedgerTests {
 			file.seek(quantityOfRed + 3);
 			file.write(0x7F);
 		}
-		FileUsageLedger reopened = open();
+		MeteringLedger reopened = open();
 		assertThat(reopened.view().openUsage()).containsExactlyInAnyOrder(new LedgerView.OpenUsage(SCANS, TEN, 1),
 				new LedgerView.OpenUsage(BYTES, TEN, 4));
 		assertThat(reopened.recovery().damages()).singleElement().satisfies((damage) -> {
@@ -354,7 +354,7 @@ class FileUsageLedgerTests {
 
 	@Test
 	void aSegmentWrittenBeforeTheHeaderRecoversItsUsageExactly() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		for (int i = 1; i <= 25; i++) {
 			ledger.record(UsageKey.of("scans", "cust-" + i, null), i);
 		}
@@ -363,7 +363,7 @@ class FileUsageLedgerTests {
 		for (Path segment : segments()) {
 			withoutHeader(segment);
 		}
-		FileUsageLedger reopened = open();
+		MeteringLedger reopened = open();
 		assertThat(reopened.view()).isEqualTo(before);
 		assertThat(reopened.recovery().recoveredEntries()).isEqualTo(25);
 		assertThat(reopened.recovery().isClean()).isTrue();
@@ -392,7 +392,7 @@ class FileUsageLedgerTests {
 
 	@Test
 	void aTornJournalKeepsEveryWholeRecordAndTheLedgerGoesOn(CapturedOutput output) throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		ledger.record(SCANS, 1);
 		UsageReport report = ledger.outbox().seal(ELEVEN).get(0);
 		Path journal = directory().resolve("state.journal");
@@ -402,7 +402,7 @@ class FileUsageLedgerTests {
 		try (RandomAccessFile file = new RandomAccessFile(journal.toFile(), "rw")) {
 			file.setLength(file.length() - 3);
 		}
-		FileUsageLedger reopened = open();
+		MeteringLedger reopened = open();
 		assertThat(reopened.outbox().pending()).containsExactly(report);
 		assertThat(reopened.view().sealedBefore()).isEqualTo(ELEVEN);
 		assertThat(reopened.recovery().damages()).singleElement()
@@ -411,14 +411,14 @@ class FileUsageLedgerTests {
 		assertThat(output).contains("ERROR").contains(journal.toString()).contains("offset " + sealed);
 		reopened.outbox().markSending(report);
 		reopened.close();
-		FileUsageLedger again = open();
+		MeteringLedger again = open();
 		assertThat(again.recovery().isClean()).isTrue();
 		assertThat(again.outbox().pending()).extracting(UsageReport::state).containsExactly(ReportState.SENDING);
 	}
 
 	@Test
 	void aCorruptedJournalRecordIsCopiedAsideAndTheRecordsAfterItAreKept() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		ledger.record(SCANS, 1);
 		UsageReport report = ledger.outbox().seal(ELEVEN).get(0);
 		long sealed = Files.size(directory().resolve("state.journal"));
@@ -431,7 +431,7 @@ class FileUsageLedgerTests {
 			file.seek(sealed + 12);
 			file.write(original[(int) sealed + 12] ^ 0x01);
 		}
-		FileUsageLedger reopened = open();
+		MeteringLedger reopened = open();
 		assertThat(reopened.outbox().pending()).isEmpty();
 		assertThat(reopened.view().reports()).singleElement()
 			.extracting(UsageReport::state, UsageReport::meteringRecordId)
@@ -448,7 +448,7 @@ class FileUsageLedgerTests {
 	 * the ledger and return its segment.
 	 */
 	private Path segmentOfAClosedLedgerWithScansRedAndBytes() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		ledger.record(SCANS, 1);
 		ledger.record(RED, 2);
 		ledger.record(BYTES, 4);

@@ -3,7 +3,7 @@ package dev.metering.ledger;
 import java.util.Set;
 
 /**
- * Tests for {@link InMemoryUsageLedger}.
+ * Tests for {@link MeteringLedger}.
  *
  * @author metering-spring-boot
  */
@@ -11,7 +11,7 @@ class InMemoryUsageLedgerTests extends UsageLedgerContractTests {
 
 	@Override
 	MeteringLedger createLedger(String productCode, String reportingIdentity, Set<String> zeroUsageDimensions) {
-		return new InMemoryUsageLedger(this.clock, productCode, reportingIdentity, zeroUsageDimensions);
+		return MeteringLedger.inMemory(this.clock, productCode, reportingIdentity, zeroUsageDimensions);
 	}
 
 }

@@ -43,8 +43,8 @@ class LicenseLedgerTests {
 
 	private final MutableClock clock = new MutableClock(TEN.plusSeconds(600));
 
-	private FileUsageLedger open() {
-		return FileUsageLedger.builder(this.temp.resolve("ledger"))
+	private MeteringLedger open() {
+		return MeteringLedger.file(this.temp.resolve("ledger"))
 			.clock(this.clock)
 			.productCode("prod-1")
 			.reportingIdentity("seller")
@@ -53,7 +53,7 @@ class LicenseLedgerTests {
 
 	@Test
 	void twoLicensesOfOneAccountInOneHourAreTwoReportsWithTheirOwnTokens() throws IOException {
-		try (FileUsageLedger ledger = open()) {
+		try (MeteringLedger ledger = open()) {
 			ledger.record(A, 2);
 			ledger.record(B, 3);
 			ledger.record(A, 4);
@@ -66,7 +66,7 @@ class LicenseLedgerTests {
 
 	@Test
 	void legacyUsageOfAnAccountBesideItsLicenseUsageInOneHourIsKeptNeverSent() throws IOException {
-		try (FileUsageLedger ledger = open()) {
+		try (MeteringLedger ledger = open()) {
 			ledger.record(A, 2);
 			ledger.record(UsageKey.of("scans", ACCOUNT, Map.of()), 5);
 			ledger.record(UsageKey.of("scans", "cust-1", Map.of()), 1);
@@ -85,7 +85,7 @@ class LicenseLedgerTests {
 	@Test
 	void licensesSurviveARestartInOpenUsageReportsAndCarries() throws IOException {
 		LedgerView before;
-		try (FileUsageLedger ledger = open()) {
+		try (MeteringLedger ledger = open()) {
 			ledger.record(A, 2);
 			ledger.record(B, 3);
 			List<UsageReport> reports = ledger.outbox().seal(ELEVEN);
@@ -94,7 +94,7 @@ class LicenseLedgerTests {
 			ledger.record(A, 7);
 			before = ledger.view();
 		}
-		try (FileUsageLedger reopened = open()) {
+		try (MeteringLedger reopened = open()) {
 			assertThat(reopened.view()).isEqualTo(before);
 			assertThat(reopened.view().openUsage())
 				.extracting(LedgerView.OpenUsage::key, LedgerView.OpenUsage::quantity)
@@ -105,7 +105,7 @@ class LicenseLedgerTests {
 
 	@Test
 	void theAuditLogNamesTheLicense() throws IOException {
-		try (FileUsageLedger ledger = FileUsageLedger.builder(this.temp.resolve("ledger"))
+		try (MeteringLedger ledger = MeteringLedger.file(this.temp.resolve("ledger"))
 			.clock(this.clock)
 			.productCode("prod-1")
 			.reportingIdentity("seller")

@@ -31,7 +31,8 @@ class UnpersistedSealTests {
 
 	private final MutableClock clock = new MutableClock(TEN.plusSeconds(600));
 
-	private final JournalFailingOnce ledger = new JournalFailingOnce(this.clock);
+	private final MeteringLedger ledger = new MeteringLedger(this.clock, "prod-1", "pod-a", 0, Set.of(),
+			new JournalFailingOnce());
 
 	@Test
 	void aSealThatCannotBePersistedLeavesItsHoursOpenWithTheirUsage() {
@@ -48,36 +49,16 @@ class UnpersistedSealTests {
 		assertThat(this.ledger.outbox().pending()).hasSize(2);
 	}
 
-	private static final class JournalFailingOnce extends MeteringLedger {
+	private static final class JournalFailingOnce implements LedgerPersistence {
 
 		private boolean failed;
 
-		JournalFailingOnce(MutableClock clock) {
-			super(clock, "prod-1", "pod-a", 0, Set.of());
-		}
-
 		@Override
-		void persist(LedgerEvent event) {
+		public void persist(LedgerEvent event) {
 			if (!this.failed) {
 				this.failed = true;
 				throw new UncheckedIOException(new IOException("No space left on device"));
 			}
-		}
-
-		@Override
-		void keyDefined(KeyRef key) {
-		}
-
-		@Override
-		void append(KeyRef key, int hour, long quantity) {
-		}
-
-		@Override
-		void sealed() {
-		}
-
-		@Override
-		void closeResources() {
 		}
 
 	}

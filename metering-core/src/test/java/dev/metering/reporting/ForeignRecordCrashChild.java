@@ -16,7 +16,7 @@ import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageCapture;
-import dev.metering.ledger.FileUsageLedger;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.ReportOutbox;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.Settlement;
@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRespo
 
 /**
  * The JVM that {@link ForeignRecordCrashTests} kills with {@code kill -9}: it records
- * {@link #OWN_USAGE} and {@link #CUSTOMER_USAGE} into a {@link FileUsageLedger}, then
+ * {@link #OWN_USAGE} and {@link #CUSTOMER_USAGE} into a {@link MeteringLedger}, then
  * reports the current hour, for which AWS already holds other records. It stops for good
  * at one point of one operation's report, prints {@code PAUSED} and waits for the kill:
  * <ul>
@@ -63,7 +63,7 @@ public final class ForeignRecordCrashChild {
 		Clock clock = Clock.fixed(Instant.parse(args[2]), ZoneOffset.UTC);
 		boolean journaled = "journaled".equals(args[3]);
 		boolean batch = "BatchMeterUsage".equals(args[4]);
-		FileUsageLedger ledger = ledger(Path.of(args[1]), clock);
+		MeteringLedger ledger = ledger(Path.of(args[1]), clock);
 		MarketplaceMeteringClient client = ReporterCrashChild.client(endpoint);
 		MeteringGateway gateway = new MeteringGateway(client, PRODUCT);
 		MeteringTemplate template = new MeteringTemplate(gateway,
@@ -79,8 +79,8 @@ public final class ForeignRecordCrashChild {
 		print("NOT PAUSED");
 	}
 
-	static FileUsageLedger ledger(Path directory, Clock clock) {
-		return FileUsageLedger.builder(directory).clock(clock).productCode(PRODUCT).reportingIdentity("pod-1").build();
+	static MeteringLedger ledger(Path directory, Clock clock) {
+		return MeteringLedger.file(directory).clock(clock).productCode(PRODUCT).reportingIdentity("pod-1").build();
 	}
 
 	private static void pause(String what) {

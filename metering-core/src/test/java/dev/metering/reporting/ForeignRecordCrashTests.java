@@ -18,7 +18,7 @@ import dev.metering.core.MeteringTemplate;
 import dev.metering.core.UsageCapture;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
-import dev.metering.ledger.FileUsageLedger;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageReport;
 import dev.metering.test.MutableClock;
@@ -132,7 +132,7 @@ class ForeignRecordCrashTests {
 	 */
 	private static List<UsageReport> reportEverything(MarketplaceMeteringEmulator emulator, Path directory,
 			MutableClock clock) throws IOException {
-		try (FileUsageLedger ledger = ForeignRecordCrashChild.ledger(directory, clock);
+		try (MeteringLedger ledger = ForeignRecordCrashChild.ledger(directory, clock);
 				MarketplaceMeteringClient client = ReporterCrashChild.client(emulator.endpoint())) {
 			MeteringGateway gateway = new MeteringGateway(client, ForeignRecordCrashChild.PRODUCT);
 			MeteringTemplate template = new MeteringTemplate(gateway, new UsageCapture(ledger, Set.of()));

@@ -16,7 +16,7 @@ import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageCapture;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
-import dev.metering.ledger.FileUsageLedger;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageReport;
 import dev.metering.test.MutableClock;
@@ -142,7 +142,7 @@ class LostLedgerDirectoryTests {
 	private Statistics runWith(Path directory, Instant at, Map<String, Long> recorded,
 			Consumer<MeteringTemplate> recording) throws IOException {
 		this.clock.set(at);
-		try (FileUsageLedger ledger = FileUsageLedger.builder(directory)
+		try (MeteringLedger ledger = MeteringLedger.file(directory)
 			.clock(this.clock)
 			.productCode(PRODUCT)
 			.reportingIdentity("task-1")

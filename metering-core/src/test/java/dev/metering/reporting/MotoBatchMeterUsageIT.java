@@ -25,7 +25,7 @@ import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageCapture;
-import dev.metering.ledger.InMemoryUsageLedger;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageReport;
 import dev.metering.test.MutableClock;
@@ -102,7 +102,7 @@ class MotoBatchMeterUsageIT {
 
 	private MarketplaceMeteringClient client;
 
-	private InMemoryUsageLedger ledger;
+	private MeteringLedger ledger;
 
 	private MeteringTemplate template;
 
@@ -173,7 +173,7 @@ class MotoBatchMeterUsageIT {
 		results.clear();
 		this.clock = new MutableClock(HOUR_10.plus(30, ChronoUnit.MINUTES));
 		this.client = TestClients.client(endpoint, "AKIDMOTO", Duration.ofSeconds(10));
-		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "saas-1");
+		this.ledger = MeteringLedger.inMemory(this.clock, PRODUCT, "saas-1");
 		MeteringGateway gateway = new MeteringGateway(this.client, PRODUCT);
 		this.template = new MeteringTemplate(gateway, new UsageCapture(this.ledger, Set.of(), SaasIntegration.LEGACY));
 		this.reporter = new UsageReporter(this.ledger.outbox(), gateway, ReportingFixture.fastRetry(3),

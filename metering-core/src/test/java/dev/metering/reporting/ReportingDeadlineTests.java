@@ -17,7 +17,7 @@ import dev.metering.core.MeteringGateway;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.Faults;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
-import dev.metering.ledger.FileUsageLedger;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageLedger;
@@ -80,7 +80,7 @@ class ReportingDeadlineTests {
 
 	private MarketplaceMeteringClient client;
 
-	private FileUsageLedger ledger;
+	private MeteringLedger ledger;
 
 	@BeforeEach
 	void start() {
@@ -280,8 +280,8 @@ class ReportingDeadlineTests {
 		return ReportingFixture.unlimited();
 	}
 
-	private FileUsageLedger openLedger() {
-		return FileUsageLedger.builder(this.directory)
+	private MeteringLedger openLedger() {
+		return MeteringLedger.file(this.directory)
 			.clock(this.clock)
 			.productCode(ReportingFixture.PRODUCT)
 			.reportingIdentity("pod-1")

@@ -8,8 +8,6 @@ import java.time.Duration;
 
 import dev.metering.core.UsageCapture;
 import dev.metering.ledger.AuditPolicy;
-import dev.metering.ledger.FileUsageLedger;
-import dev.metering.ledger.InMemoryUsageLedger;
 import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.ReportOutbox;
 import dev.metering.ledger.UsageLedger;
@@ -46,12 +44,12 @@ public class MeteringLedgerAutoConfiguration {
 		if (ledger.getType() == MeteringProperties.LedgerType.MEMORY) {
 			logger.warn("Recorded usage is kept in memory only (aws.marketplace.metering.ledger.type=memory): "
 					+ "usage not yet reported to AWS is lost on every restart or crash");
-			return new InMemoryUsageLedger(Clock.systemUTC(), properties.getProductCode(), identity,
+			return MeteringLedger.inMemory(Clock.systemUTC(), properties.getProductCode(), identity,
 					properties.getReportZeroUsage());
 		}
-		FileUsageLedger opened;
+		MeteringLedger opened;
 		try {
-			opened = FileUsageLedger.builder(ledger.getDirectory())
+			opened = MeteringLedger.file(ledger.getDirectory())
 				.clock(Clock.systemUTC())
 				.productCode(properties.getProductCode())
 				.reportingIdentity(identity)

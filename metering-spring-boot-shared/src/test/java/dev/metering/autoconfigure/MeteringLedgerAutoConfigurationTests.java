@@ -11,12 +11,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 import dev.metering.core.SaasIntegration;
-import dev.metering.core.UsageNotRecordedException;
 import dev.metering.core.UsageCapture;
-import dev.metering.ledger.FileUsageLedger;
-import dev.metering.ledger.InMemoryUsageLedger;
-import dev.metering.ledger.UsageKey;
+import dev.metering.core.UsageNotRecordedException;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.ReportOutbox;
+import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageLedger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -55,7 +54,7 @@ class MeteringLedgerAutoConfigurationTests {
 	void aDurableFileLedgerInTheConfiguredDirectoryByDefault() throws IOException {
 		Path ledger = this.directory.resolve("ledger");
 		this.contextRunner.withPropertyValues("aws.marketplace.metering.ledger.directory=" + ledger).run((context) -> {
-			assertThat(context).hasSingleBean(FileUsageLedger.class).hasSingleBean(UsageCapture.class);
+			assertThat(context).hasSingleBean(MeteringLedger.class).hasSingleBean(UsageCapture.class);
 			context.getBean(UsageCapture.class).record("scans", 2, null, null);
 			assertThat(context.getBean(UsageLedger.class).view().openUsage()).singleElement()
 				.satisfies((open) -> assertThat(open.key()).isEqualTo(UsageKey.of("scans")));
@@ -76,7 +75,7 @@ class MeteringLedgerAutoConfigurationTests {
 	@Test
 	void aMemoryLedgerWhenAskedForWithAWarning(CapturedOutput output) {
 		this.contextRunner.withPropertyValues("aws.marketplace.metering.ledger.type=memory").run((context) -> {
-			assertThat(context).hasSingleBean(InMemoryUsageLedger.class);
+			assertThat(context).hasSingleBean(MeteringLedger.class);
 			assertThat(output).contains("usage not yet reported to AWS is lost on every restart");
 		});
 	}
@@ -120,7 +119,7 @@ class MeteringLedgerAutoConfigurationTests {
 			.withPropertyValues("aws.marketplace.metering.ledger.type=memory",
 					"aws.marketplace.metering.report-zero-usage=scans")
 			.run((context) -> {
-				InMemoryUsageLedger ledger = context.getBean(InMemoryUsageLedger.class);
+				MeteringLedger ledger = context.getBean(MeteringLedger.class);
 				assertThat(context.getBean(ReportOutbox.class)).isSameAs(ledger.outbox());
 				Instant nextHour = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
 				assertThat(ledger.outbox().seal(nextHour)).isNotEmpty().allSatisfy((report) -> {

@@ -21,8 +21,8 @@ import dev.metering.annotation.MeteredUsage;
 import dev.metering.aop.MeteredMethodCache;
 import dev.metering.aop.MeteredUsageAspect;
 import dev.metering.core.SaasIntegration;
-import dev.metering.core.UsageNotRecordedException;
 import dev.metering.core.UsageCapture;
+import dev.metering.core.UsageNotRecordedException;
 import dev.metering.reporting.UsageReporter;
 import dev.metering.test.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 
 /**
- * A full disk, a failed or half-done write of the {@link FileUsageLedger}'s keys, journal
+ * A full disk, a failed or half-done write of the {@link MeteringLedger}'s keys, journal
  * and segments, injected through its file I/O ({@link FaultyIo}): usage is held in memory
  * and shown, written when space returns and reported exactly once; only past the hold
  * limit is it lost, and counted (GUIDE R5, R9).
@@ -73,8 +73,8 @@ class LedgerFullDiskTests {
 		}
 	}
 
-	private FileUsageLedger open(int holdLimit) {
-		FileUsageLedger ledger = FileUsageLedger.builder(this.temp.resolve("ledger"))
+	private MeteringLedger open(int holdLimit) {
+		MeteringLedger ledger = MeteringLedger.file(this.temp.resolve("ledger"))
 			.clock(this.clock)
 			.productCode(EmulatedReporting.PRODUCT)
 			.reportingIdentity("pod-a")
@@ -93,7 +93,7 @@ class LedgerFullDiskTests {
 
 	@Test
 	void aFullDiskHoldsUsageShowsItAndReportsItExactlyOnceWhenSpaceReturns(CapturedOutput output) throws Exception {
-		FileUsageLedger ledger = open(100);
+		MeteringLedger ledger = open(100);
 		UsageCapture capture = new UsageCapture(ledger, Set.of());
 		MeteringHealth health = health(ledger);
 		new MeteringMetrics(capture, new MeteringSources(ledger, null, null)).bindTo(this.registry);
@@ -138,7 +138,7 @@ class LedgerFullDiskTests {
 		assertThat(this.registry.get("marketplace.metering.usage.lost").functionCounter().count()).isZero();
 
 		ledger.close();
-		FileUsageLedger reopened = open(100);
+		MeteringLedger reopened = open(100);
 		assertThat(reopened.recovery().isClean()).isTrue();
 		assertThat(reopened.outbox().pending()).isEmpty();
 		assertThat(reopened.view().openUsage()).isEmpty();
@@ -148,7 +148,7 @@ class LedgerFullDiskTests {
 
 	@Test
 	void aFullDiskFirstShowsWhenTheSpaceReserveIsRenewedWhileKeysAndJournalGoOnFromTheReserve() throws Exception {
-		FileUsageLedger ledger = FileUsageLedger.builder(this.temp.resolve("ledger"))
+		MeteringLedger ledger = MeteringLedger.file(this.temp.resolve("ledger"))
 			.clock(this.clock)
 			.productCode(EmulatedReporting.PRODUCT)
 			.reportingIdentity("pod-a")
@@ -208,7 +208,7 @@ class LedgerFullDiskTests {
 		assertThat(health.check().up()).isTrue();
 
 		ledger.close();
-		FileUsageLedger reopened = open(100);
+		MeteringLedger reopened = open(100);
 		assertThat(reopened.recovery().isClean()).isTrue();
 		assertThat(reopened.outbox().pending()).isEmpty();
 		assertThat(reopened.view().openUsage()).isEmpty();
@@ -218,12 +218,12 @@ class LedgerFullDiskTests {
 
 	@Test
 	void aDirectoryWrittenWithoutASpaceReserveOpensCleanAndGetsOne() throws IOException {
-		FileUsageLedger ledger = open(100);
+		MeteringLedger ledger = open(100);
 		ledger.record(UsageKey.of("scans", null, key(0)), 7);
 		ledger.close();
 		Path reserve = this.temp.resolve("ledger").resolve(SpaceReserve.FILE);
 		Files.delete(reserve);
-		FileUsageLedger reopened = open(100);
+		MeteringLedger reopened = open(100);
 		assertThat(reopened.recovery().isClean()).isTrue();
 		assertThat(reopened.view().openUsage()).singleElement()
 			.satisfies((usage) -> assertThat(usage.quantity()).isEqualTo(7));
@@ -232,7 +232,7 @@ class LedgerFullDiskTests {
 
 	@Test
 	void pastTheHoldLimitUsageIsLostAndCountedExactly(CapturedOutput output) throws Exception {
-		FileUsageLedger ledger = open(10);
+		MeteringLedger ledger = open(10);
 		UsageCapture capture = new UsageCapture(ledger, Set.of());
 		new MeteringMetrics(capture, new MeteringSources(ledger, null, null)).bindTo(this.registry);
 		Map<String, Long> acknowledged = new HashMap<>();
@@ -263,7 +263,7 @@ class LedgerFullDiskTests {
 
 	@Test
 	void usageHeldWhileItsHourIsSealedMovesToTheNextOpenHourOnce() {
-		FileUsageLedger ledger = FileUsageLedger.builder(this.temp.resolve("ledger"))
+		MeteringLedger ledger = MeteringLedger.file(this.temp.resolve("ledger"))
 			.clock(this.clock)
 			.productCode(EmulatedReporting.PRODUCT)
 			.reportingIdentity("pod-a")
@@ -287,7 +287,7 @@ class LedgerFullDiskTests {
 
 	@Test
 	void withOnFailureFailAMeteredCallThrowsWhileTheDiskIsFullAndSucceedsOnceSpaceReturns() {
-		FileUsageLedger ledger = open(0);
+		MeteringLedger ledger = open(0);
 		UsageCapture capture = new UsageCapture(ledger, Set.of(), SaasIntegration.LEGACY, UsageCapture.OnFailure.FAIL);
 		ProxyFactory proxies = new ProxyFactory(new ScanService());
 		proxies.setProxyTargetClass(true);
@@ -307,7 +307,7 @@ class LedgerFullDiskTests {
 
 	@Test
 	void recoveryKeepsEveryKeyAfterATornOne() throws IOException {
-		FileUsageLedger ledger = open(100);
+		MeteringLedger ledger = open(100);
 		for (int i = 0; i < 3; i++) {
 			ledger.record(UsageKey.of("scans", null, key(i)), i + 1);
 		}
@@ -321,7 +321,7 @@ class LedgerFullDiskTests {
 		damaged.put(Frames.frame(read.frames().get(1).payload()));
 		damaged.put(Frames.frame(read.frames().get(2).payload()));
 		Files.write(keys, damaged.array());
-		FileUsageLedger reopened = open(100);
+		MeteringLedger reopened = open(100);
 		assertThat(reopened.recovery().damages()).singleElement()
 			.satisfies((damage) -> assertThat(damage.problem()).contains("torn"));
 		assertThat(reopened.view().openUsage()).extracting(LedgerView.OpenUsage::quantity)
@@ -368,7 +368,7 @@ class LedgerFullDiskTests {
 		}
 	}
 
-	private MeteringHealth health(FileUsageLedger ledger) {
+	private MeteringHealth health(MeteringLedger ledger) {
 		return new MeteringHealth(new MeteringSources(ledger, null, null), this.clock, Duration.ofHours(1),
 				DataSize.ofMegabytes(1));
 	}
