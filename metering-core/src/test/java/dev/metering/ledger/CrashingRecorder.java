@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import dev.metering.test.MutableClock;
 
 /**
- * The child JVM of {@link FileUsageLedgerCrashTests}: records one unit at a time into a
+ * The child JVM of {@link FileLedgerCrashTests}: records one unit at a time into a
  * {@link MeteringLedger} until it is killed, printing the running count of acknowledged
  * records (each printed after its {@code record()} returned). With sealing on, another
  * thread advances the clock an hour and seals in a loop, printing {@code SEALING} before

@@ -22,7 +22,7 @@ import static org.awaitility.Awaitility.await;
  *
  * @author metering-spring-boot
  */
-class FileUsageLedgerCrashTests {
+class FileLedgerCrashTests {
 
 	@TempDir
 	Path directory;

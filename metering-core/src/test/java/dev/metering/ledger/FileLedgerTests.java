@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.tuple;
  * @author metering-spring-boot
  */
 @ExtendWith(OutputCaptureExtension.class)
-class FileUsageLedgerTests {
+class FileLedgerTests {
 
 	private static final Instant TEN = Instant.parse("2026-01-01T10:00:00Z");
 
@@ -70,7 +70,7 @@ class FileUsageLedgerTests {
 
 	/**
 	 * Open the ledger directory. A kill is tested with a real process in
-	 * {@link FileUsageLedgerCrashTests}.
+	 * {@link FileLedgerCrashTests}.
 	 */
 	private MeteringLedger open() {
 		MeteringLedger ledger = MeteringLedger.file(directory())

@@ -1,5 +1,6 @@
 package dev.metering.ledger;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -29,11 +30,31 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The behaviour every {@link UsageLedger} shares.
+ * The behaviour every {@link UsageLedger} and its {@link ReportOutbox} share: sealing,
+ * reports and their states, the summary, the limits of the service, concurrent records.
+ * The ledgers of this library run it; a ledger of your own runs it by extending this
+ * class from the {@code metering-core} test-jar:
+ *
+ * <pre class="code">
+ * class MyLedgerContractTests extends UsageLedgerContract {
+ *
+ *     &#64;Override
+ *     protected UsageLedger createLedger(Clock clock, String productCode, String reportingIdentity,
+ *             Set&lt;String&gt; zeroUsageDimensions) {
+ *         return new MyLedger(clock, productCode, reportingIdentity, zeroUsageDimensions);
+ *     }
+ *
+ *     &#64;Override
+ *     protected ReportOutbox outboxOf(UsageLedger ledger) {
+ *         return ((MyLedger) ledger).outbox();
+ *     }
+ *
+ * }
+ * </pre>
  *
  * @author metering-spring-boot
  */
-abstract class UsageLedgerContractTests {
+public abstract class UsageLedgerContract {
 
 	static final Instant TEN = Instant.parse("2026-01-01T10:00:00Z");
 
@@ -43,13 +64,19 @@ abstract class UsageLedgerContractTests {
 
 	static final UsageKey SCANS = UsageKey.of("scans");
 
+	/** The clock of every ledger the contract creates; the tests move it. */
 	protected final MutableClock clock = new MutableClock(TEN.plusSeconds(600));
 
-	protected MeteringLedger ledger;
+	/** The ledger under test, created before each test and closed after it. */
+	protected UsageLedger ledger;
+
+	/** The outbox of {@link #ledger}. */
+	protected ReportOutbox outbox;
 
 	@BeforeEach
 	void openLedger() throws Exception {
 		this.ledger = createLedger("prod-1", "pod-a");
+		this.outbox = outboxOf(this.ledger);
 	}
 
 	@AfterEach
@@ -57,27 +84,35 @@ abstract class UsageLedgerContractTests {
 		this.ledger.close();
 	}
 
-	/**
-	 * Create a ledger using {@link #clock}.
-	 * @param productCode the product code
-	 * @param reportingIdentity the reporting identity
-	 * @return the ledger
-	 * @throws Exception on failure
-	 */
-	MeteringLedger createLedger(String productCode, String reportingIdentity) throws Exception {
+	private UsageLedger createLedger(String productCode, String reportingIdentity) throws Exception {
 		return createLedger(productCode, reportingIdentity, Set.of());
 	}
 
+	private UsageLedger createLedger(String productCode, String reportingIdentity, Set<String> zeroUsageDimensions)
+			throws Exception {
+		return createLedger(this.clock, productCode, reportingIdentity, zeroUsageDimensions);
+	}
+
 	/**
-	 * Create a ledger using {@link #clock}.
-	 * @param productCode the product code
-	 * @param reportingIdentity the reporting identity
-	 * @param zeroUsageDimensions the dimensions reported with 0 for hours without usage
+	 * Create a new, empty ledger. Each call must give a ledger of its own (for a durable
+	 * ledger: its own directory, table or schema).
+	 * @param clock the clock deciding the open hour
+	 * @param productCode the product code, part of each report's client token
+	 * @param reportingIdentity the reporting identity, part of each report's client token
+	 * @param zeroUsageDimensions the dimensions that get a report of 0 for every hour the
+	 * ledger is open
 	 * @return the ledger
 	 * @throws Exception on failure
 	 */
-	abstract MeteringLedger createLedger(String productCode, String reportingIdentity, Set<String> zeroUsageDimensions)
-			throws Exception;
+	protected abstract UsageLedger createLedger(Clock clock, String productCode, String reportingIdentity,
+			Set<String> zeroUsageDimensions) throws Exception;
+
+	/**
+	 * Return the outbox of a ledger {@link #createLedger created} by this contract.
+	 * @param ledger the ledger
+	 * @return its outbox
+	 */
+	protected abstract ReportOutbox outboxOf(UsageLedger ledger);
 
 	@Test
 	void sealTurnsClosedHoursIntoReportsPerDimensionAndCustomerWithEveryTagSet() {
@@ -86,7 +121,7 @@ abstract class UsageLedgerContractTests {
 		this.ledger.record(UsageKey.of("scans", null, Map.of("team", "red")), 1);
 		this.ledger.record(UsageKey.of("scans", "cust-1", null), 7);
 		this.ledger.record(UsageKey.of("bytes"), 9);
-		List<UsageReport> reports = this.ledger.outbox().seal(ELEVEN);
+		List<UsageReport> reports = this.outbox.seal(ELEVEN);
 		assertThat(reports).extracting(UsageReport::dimension, UsageReport::customer, UsageReport::quantity)
 			.containsExactly(tuple("bytes", null, 9L), tuple("scans", null, 8L), tuple("scans", "cust-1", 7L));
 		UsageReport scans = reports.get(1);
@@ -96,7 +131,7 @@ abstract class UsageLedgerContractTests {
 				new Allocation(new TreeMap<>(Map.of("team", "red")), 5));
 		assertThat(scans.clientToken()).hasSizeLessThanOrEqualTo(64);
 		assertThat(reports).extracting(UsageReport::id).doesNotHaveDuplicates();
-		assertThat(this.ledger.outbox().pending()).containsExactlyElementsOf(reports);
+		assertThat(this.outbox.pending()).containsExactlyElementsOf(reports);
 		assertThat(this.ledger.view().openUsage()).isEmpty();
 		assertThat(this.ledger.view().sealedBefore()).isEqualTo(ELEVEN);
 	}
@@ -104,23 +139,23 @@ abstract class UsageLedgerContractTests {
 	@Test
 	void sealIsIdempotentAndOnlySealsHoursStartingBeforeTheInstant() {
 		this.ledger.record(SCANS, 1);
-		assertThat(this.ledger.outbox().seal(TEN)).isEmpty();
+		assertThat(this.outbox.seal(TEN)).isEmpty();
 		assertThat(this.ledger.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, TEN, 1));
-		assertThat(this.ledger.outbox().seal(ELEVEN)).hasSize(1);
-		assertThat(this.ledger.outbox().seal(ELEVEN)).isEmpty();
-		assertThat(this.ledger.outbox().seal(TEN.plusSeconds(1))).isEmpty();
-		assertThat(this.ledger.outbox().pending()).hasSize(1);
+		assertThat(this.outbox.seal(ELEVEN)).hasSize(1);
+		assertThat(this.outbox.seal(ELEVEN)).isEmpty();
+		assertThat(this.outbox.seal(TEN.plusSeconds(1))).isEmpty();
+		assertThat(this.outbox.pending()).hasSize(1);
 	}
 
 	@Test
 	void usageOfAnAlreadySealedHourMovesToTheNextHour() {
 		this.ledger.record(SCANS, 1);
 		// a shutdown flush seals the current partial hour
-		this.ledger.outbox().seal(this.clock.instant());
+		this.outbox.seal(this.clock.instant());
 		this.ledger.record(SCANS, 2);
 		assertThat(this.ledger.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, ELEVEN, 2));
 		this.clock.set(TWELVE.plusSeconds(5));
-		assertThat(this.ledger.outbox().seal(TWELVE)).singleElement().satisfies((report) -> {
+		assertThat(this.outbox.seal(TWELVE)).singleElement().satisfies((report) -> {
 			assertThat(report.hour()).isEqualTo(ELEVEN);
 			assertThat(report.quantity()).isEqualTo(2);
 		});
@@ -131,7 +166,7 @@ abstract class UsageLedgerContractTests {
 		this.ledger.record(SCANS, 1);
 		this.clock.set(ELEVEN.plusSeconds(5));
 		this.ledger.record(SCANS, 2);
-		assertThat(this.ledger.outbox().seal(TWELVE)).extracting(UsageReport::hour, UsageReport::quantity)
+		assertThat(this.outbox.seal(TWELVE)).extracting(UsageReport::hour, UsageReport::quantity)
 			.containsExactly(tuple(TEN, 1L), tuple(TWELVE.minus(Duration.ofHours(1)), 2L));
 	}
 
@@ -142,14 +177,14 @@ abstract class UsageLedgerContractTests {
 		this.ledger.record(red, 25);
 		this.ledger.record(red, Integer.MAX_VALUE);
 		this.clock.set(ELEVEN.plusSeconds(1));
-		UsageReport report = this.ledger.outbox().seal(ELEVEN).get(0);
+		UsageReport report = this.outbox.seal(ELEVEN).get(0);
 		assertThat(report.quantity()).isEqualTo(Integer.MAX_VALUE);
 		assertThat(report.allocations()).containsExactly(new Allocation(new TreeMap<>(), Integer.MAX_VALUE - 10),
 				new Allocation(red.tags(), 10));
 		assertThat(this.ledger.view().openUsage())
 			.containsExactly(new LedgerView.OpenUsage(red, ELEVEN, Integer.MAX_VALUE + 15L));
 		this.clock.set(TWELVE);
-		UsageReport next = this.ledger.outbox().seal(TWELVE).get(0);
+		UsageReport next = this.outbox.seal(TWELVE).get(0);
 		assertThat(next.quantity()).isEqualTo(Integer.MAX_VALUE);
 		assertThat(this.ledger.view().openUsage()).containsExactly(new LedgerView.OpenUsage(red, TWELVE, 15));
 	}
@@ -162,7 +197,7 @@ abstract class UsageLedgerContractTests {
 			this.ledger.record(UsageKey.of("scans", null, Map.of("user", "u" + i)), 100 + i);
 			expected += 100 + i;
 		}
-		UsageReport report = this.ledger.outbox().seal(ELEVEN).get(0);
+		UsageReport report = this.outbox.seal(ELEVEN).get(0);
 		assertThat(report.allocations()).hasSize(MeteringLimits.USAGE_ALLOCATIONS_MAX);
 		assertThat(report.quantity()).isEqualTo(expected);
 		assertThat(report.allocations().stream().mapToLong(Allocation::quantity).sum()).isEqualTo(expected);
@@ -178,11 +213,11 @@ abstract class UsageLedgerContractTests {
 		this.ledger.record(SCANS, 1);
 		this.ledger.record(UsageKey.of("bytes"), 2);
 		this.ledger.record(UsageKey.of("users"), 3);
-		List<UsageReport> reports = this.ledger.outbox().seal(ELEVEN);
+		List<UsageReport> reports = this.outbox.seal(ELEVEN);
 		UsageReport bytes = reports.get(0);
 		UsageReport scans = reports.get(1);
 		UsageReport users = reports.get(2);
-		ReportOutbox outbox = this.ledger.outbox();
+		ReportOutbox outbox = this.outbox;
 		outbox.markSending(scans);
 		outbox.markSending(scans);
 		assertThat(outbox.pending()).extracting(UsageReport::state)
@@ -226,7 +261,7 @@ abstract class UsageLedgerContractTests {
 		assertThat(this.ledger.summary().oldestUnreportedHour()).isEqualTo(TEN);
 		this.clock.set(ELEVEN.plusSeconds(60));
 		this.ledger.record(UsageKey.of("bytes"), 7);
-		List<UsageReport> reports = this.ledger.outbox().seal(ELEVEN);
+		List<UsageReport> reports = this.outbox.seal(ELEVEN);
 		assertSummaryMatchesView();
 		assertThat(this.ledger.summary().pendingReports()).isEqualTo(2);
 		assertThat(this.ledger.summary().openHours()).isOne();
@@ -235,20 +270,19 @@ abstract class UsageLedgerContractTests {
 			.filter((report) -> report.customer() != null)
 			.findFirst()
 			.orElseThrow();
-		this.ledger.outbox().markSending(own);
+		this.outbox.markSending(own);
 		assertSummaryMatchesView();
-		this.ledger.outbox().settle(own, Settlement.reported("rec-1"));
+		this.outbox.settle(own, Settlement.reported("rec-1"));
 		assertSummaryMatchesView();
 		assertThat(this.ledger.summary().oldestOwnHour()).as("the open hour of bytes").isEqualTo(ELEVEN);
 		assertThat(this.ledger.summary().oldestCustomerHour()).isEqualTo(TEN);
-		this.ledger.outbox().settle(customers, Settlement.carriedForward("TimestampOutOfBoundsException"));
+		this.outbox.settle(customers, Settlement.carriedForward("TimestampOutOfBoundsException"));
 		assertSummaryMatchesView();
 		assertThat(this.ledger.summary().quantity(ReportState.CARRIED_FORWARD)).isEqualTo(6);
 		assertThat(this.ledger.summary().pendingQuantity()).as("bytes and the carried quantity").isEqualTo(13);
-		this.ledger.outbox().seal(TWELVE);
-		this.ledger.outbox()
-			.pending()
-			.forEach((report) -> this.ledger.outbox().settle(report, Settlement.deadLettered("InvalidUsageDimension")));
+		this.outbox.seal(TWELVE);
+		this.outbox.pending()
+			.forEach((report) -> this.outbox.settle(report, Settlement.deadLettered("InvalidUsageDimension")));
 		assertSummaryMatchesView();
 		assertThat(this.ledger.summary().count(ReportState.DEAD_LETTER)).isEqualTo(2);
 		assertThat(this.ledger.summary().pendingQuantity()).isZero();
@@ -266,13 +300,13 @@ abstract class UsageLedgerContractTests {
 		UsageKey untagged = UsageKey.of("scans", "cust-1", null);
 		this.ledger.record(red, 5);
 		this.ledger.record(untagged, 2);
-		UsageReport report = this.ledger.outbox().seal(ELEVEN).get(0);
+		UsageReport report = this.outbox.seal(ELEVEN).get(0);
 		this.clock.set(TWELVE.plusSeconds(30));
 		this.ledger.record(red, 1);
-		this.ledger.outbox().settle(report, Settlement.carriedForward("TimestampOutOfBoundsException"));
+		this.outbox.settle(report, Settlement.carriedForward("TimestampOutOfBoundsException"));
 		assertThat(this.ledger.view().openUsage()).containsExactlyInAnyOrder(new LedgerView.OpenUsage(red, TWELVE, 6),
 				new LedgerView.OpenUsage(untagged, TWELVE, 2));
-		UsageReport carried = this.ledger.outbox().seal(TWELVE.plus(Duration.ofHours(1))).get(0);
+		UsageReport carried = this.outbox.seal(TWELVE.plus(Duration.ofHours(1))).get(0);
 		assertThat(carried.hour()).isEqualTo(TWELVE);
 		assertThat(carried.allocations()).containsExactly(new Allocation(new TreeMap<>(), 2),
 				new Allocation(red.tags(), 6));
@@ -285,7 +319,7 @@ abstract class UsageLedgerContractTests {
 		this.ledger.record(red, 3);
 		this.ledger.record(untagged, 2);
 		this.ledger.record(UsageKey.of("bytes"), 4);
-		ReportOutbox outbox = this.ledger.outbox();
+		ReportOutbox outbox = this.outbox;
 		List<UsageReport> reports = outbox.seal(ELEVEN);
 		UsageReport bytes = reports.get(0);
 		UsageReport scans = reports.get(1);
@@ -326,14 +360,14 @@ abstract class UsageLedgerContractTests {
 	@Test
 	void onlyADeadLetterCanBeAcknowledgedOrReplayed() {
 		this.ledger.record(SCANS, 1);
-		UsageReport report = this.ledger.outbox().seal(ELEVEN).get(0);
+		UsageReport report = this.outbox.seal(ELEVEN).get(0);
 		assertThatIllegalStateException()
-			.isThrownBy(() -> this.ledger.outbox().settle(report, Settlement.replayed("alice", null)))
+			.isThrownBy(() -> this.outbox.settle(report, Settlement.replayed("alice", null)))
 			.withMessageContaining("CLOSED")
 			.withMessageContaining("only a dead letter can be acknowledged or replayed");
-		this.ledger.outbox().settle(report, Settlement.reported("rec-1"));
+		this.outbox.settle(report, Settlement.reported("rec-1"));
 		assertThatIllegalStateException()
-			.isThrownBy(() -> this.ledger.outbox().settle(report, Settlement.acknowledged("alice", null)))
+			.isThrownBy(() -> this.outbox.settle(report, Settlement.acknowledged("alice", null)))
 			.withMessageContaining("REPORTED");
 		assertThatIllegalArgumentException().isThrownBy(() -> Settlement.acknowledged(" ", null))
 			.withMessageContaining("'actor'");
@@ -345,24 +379,24 @@ abstract class UsageLedgerContractTests {
 		this.ledger.record(UsageKey.of("scans", "cust-1", null), 4);
 		this.ledger.record(UsageKey.of("bytes"), 5);
 		this.clock.set(ELEVEN.plusSeconds(60));
-		List<UsageReport> reports = this.ledger.outbox().seal(ELEVEN);
+		List<UsageReport> reports = this.outbox.seal(ELEVEN);
 		this.ledger.record(SCANS, 1);
 		assertThat(this.ledger.summary().pendingByDimension()).containsOnly(Map.entry("scans", 8L),
 				Map.entry("bytes", 5L));
-		this.ledger.outbox().settle(reports.get(0), Settlement.reported("rec-1"));
+		this.outbox.settle(reports.get(0), Settlement.reported("rec-1"));
 		assertThat(this.ledger.summary().pendingByDimension()).containsOnly(Map.entry("scans", 8L));
 		assertSummaryMatchesView();
 	}
 
 	@Test
 	void everyHourTheLedgerIsOpenGetsAZeroUsageReportOfEachZeroUsageDimension() throws Exception {
-		try (MeteringLedger ledger = createLedger("prod-1", "pod-z", Set.of("pages"))) {
+		try (UsageLedger ledger = createLedger("prod-1", "pod-z", Set.of("pages"))) {
 			ledger.record(UsageKey.of("pages", null, Map.of("team", "red")), 2);
 			this.clock.set(TWELVE.plusSeconds(60));
-			assertThat(ledger.outbox().seal(TWELVE))
+			assertThat(outboxOf(ledger).seal(TWELVE))
 				.extracting(UsageReport::hour, UsageReport::dimension, UsageReport::quantity)
 				.containsExactly(tuple(TEN, "pages", 2L), tuple(ELEVEN, "pages", 0L));
-			assertThat(ledger.outbox().seal(TWELVE)).isEmpty();
+			assertThat(outboxOf(ledger).seal(TWELVE)).isEmpty();
 		}
 	}
 
@@ -371,24 +405,24 @@ abstract class UsageLedgerContractTests {
 		this.ledger.record(UsageKey.of("zeta"), 1);
 		this.clock.set(ELEVEN);
 		this.ledger.record(UsageKey.of("alpha"), 1);
-		this.ledger.outbox().seal(TWELVE);
-		assertThat(this.ledger.outbox().pending()).extracting(UsageReport::hour, UsageReport::dimension)
+		this.outbox.seal(TWELVE);
+		assertThat(this.outbox.pending()).extracting(UsageReport::hour, UsageReport::dimension)
 			.containsExactly(tuple(TEN, "zeta"), tuple(ELEVEN, "alpha"));
 	}
 
 	@Test
 	void anotherLedgerOfTheSameIdentityNeverReusesAClientToken() throws Exception {
 		this.ledger.record(SCANS, 1);
-		String token = this.ledger.outbox().seal(ELEVEN).get(0).clientToken();
-		assertThat(this.ledger.outbox().pending()).singleElement()
+		String token = this.outbox.seal(ELEVEN).get(0).clientToken();
+		assertThat(this.outbox.pending()).singleElement()
 			.satisfies((report) -> assertThat(report.clientToken()).isEqualTo(token));
-		try (MeteringLedger restartedEmpty = createLedger("prod-1", "pod-a")) {
+		try (UsageLedger restartedEmpty = createLedger("prod-1", "pod-a")) {
 			restartedEmpty.record(SCANS, 99);
-			assertThat(restartedEmpty.outbox().seal(ELEVEN).get(0).clientToken()).isNotEqualTo(token);
+			assertThat(outboxOf(restartedEmpty).seal(ELEVEN).get(0).clientToken()).isNotEqualTo(token);
 		}
-		try (MeteringLedger otherPod = createLedger("prod-1", "pod-b")) {
+		try (UsageLedger otherPod = createLedger("prod-1", "pod-b")) {
 			otherPod.record(SCANS, 1);
-			assertThat(otherPod.outbox().seal(ELEVEN).get(0).clientToken()).isNotEqualTo(token);
+			assertThat(outboxOf(otherPod).seal(ELEVEN).get(0).clientToken()).isNotEqualTo(token);
 		}
 	}
 
@@ -414,7 +448,7 @@ abstract class UsageLedgerContractTests {
 				this.ledger.record(((i & 1) == 0) ? SCANS : own, 1);
 			}
 		});
-		List<UsageReport> reports = this.ledger.outbox().seal(ELEVEN);
+		List<UsageReport> reports = this.outbox.seal(ELEVEN);
 		assertThat(reports.stream().mapToLong(UsageReport::quantity).sum()).isEqualTo((long) threads * perThread);
 		assertThat(reports).filteredOn((report) -> report.customer() == null)
 			.singleElement()
@@ -461,7 +495,7 @@ abstract class UsageLedgerContractTests {
 						.until(() -> progress.get(writer) >= from + 2);
 				}
 				this.clock.advance(Duration.ofHours(1));
-				this.ledger.outbox().seal(this.clock.instant().truncatedTo(ChronoUnit.HOURS));
+				this.outbox.seal(this.clock.instant().truncatedTo(ChronoUnit.HOURS));
 			}
 		}
 		finally {
@@ -471,7 +505,7 @@ abstract class UsageLedgerContractTests {
 			}
 			pool.shutdownNow();
 		}
-		this.ledger.outbox().seal(this.clock.instant().plus(Duration.ofHours(1)));
+		this.outbox.seal(this.clock.instant().plus(Duration.ofHours(1)));
 		Map<Long, Long> expected = new HashMap<>();
 		recordedPerPhase.forEach((recorded) -> recorded.forEach((phase, n) -> expected.merge(phase, n, Long::sum)));
 		Map<Long, Long> counted = new HashMap<>();

@@ -1,17 +1,18 @@
 package dev.metering.ledger;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The shared {@link UsageLedger} behaviour, for {@link MeteringLedger}.
+ * The ledger contract, for a {@link MeteringLedger#file file ledger}.
  *
  * @author metering-spring-boot
  */
-class FileUsageLedgerContractTests extends UsageLedgerContractTests {
+class FileLedgerContractTests extends UsageLedgerContract {
 
 	/** Small, since every test opens ledgers of its own. */
 	private static final int SEGMENT_BYTES = 64 * 1024;
@@ -22,14 +23,20 @@ class FileUsageLedgerContractTests extends UsageLedgerContractTests {
 	private final AtomicInteger ledgers = new AtomicInteger();
 
 	@Override
-	MeteringLedger createLedger(String productCode, String reportingIdentity, Set<String> zeroUsageDimensions) {
+	protected UsageLedger createLedger(Clock clock, String productCode, String reportingIdentity,
+			Set<String> zeroUsageDimensions) {
 		return MeteringLedger.file(this.directory.resolve("ledger-" + this.ledgers.incrementAndGet()))
-			.clock(this.clock)
+			.clock(clock)
 			.productCode(productCode)
 			.reportingIdentity(reportingIdentity)
 			.segmentBytes(SEGMENT_BYTES)
 			.zeroUsageDimensions(zeroUsageDimensions)
 			.build();
+	}
+
+	@Override
+	protected ReportOutbox outboxOf(UsageLedger ledger) {
+		return ((MeteringLedger) ledger).outbox();
 	}
 
 }
