@@ -18,7 +18,6 @@ import dev.metering.actuate.MeteringHealth;
 import dev.metering.actuate.MeteringMetrics;
 import dev.metering.actuate.MeteringSources;
 import dev.metering.annotation.MeteredUsage;
-import dev.metering.aop.MeteredMethodCache;
 import dev.metering.aop.MeteredUsageAspect;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageCapture;
@@ -291,7 +290,7 @@ class LedgerFullDiskTests {
 		UsageCapture capture = new UsageCapture(ledger, Set.of(), SaasIntegration.LEGACY, UsageCapture.OnFailure.FAIL);
 		ProxyFactory proxies = new ProxyFactory(new ScanService());
 		proxies.setProxyTargetClass(true);
-		proxies.addAdvisor(new MeteredUsageAspect(new MeteredMethodCache(capture)));
+		proxies.addAdvisor(new MeteredUsageAspect(capture));
 		ScanService service = (ScanService) proxies.getProxy();
 		this.io.fullFrom("keys", 1, false);
 		assertThatExceptionOfType(UsageNotRecordedException.class).isThrownBy(() -> service.scan("doc"))
