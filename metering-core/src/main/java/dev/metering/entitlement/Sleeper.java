@@ -8,7 +8,7 @@ import java.time.Duration;
  * @author metering-spring-boot
  */
 @FunctionalInterface
-public interface Sleeper {
+interface Sleeper {
 
 	/**
 	 * Wait for the given time.

@@ -92,7 +92,7 @@ public class StartupEntitlementCheck implements EntitlementCheck, InitializingBe
 	 * Set the clock of the deadline and of the status.
 	 * @param clock the clock
 	 */
-	public void setClock(Clock clock) {
+	void setClock(Clock clock) {
 		this.clock = clock;
 	}
 
@@ -117,7 +117,7 @@ public class StartupEntitlementCheck implements EntitlementCheck, InitializingBe
 	 * Set how to wait between attempts.
 	 * @param sleeper the sleeper
 	 */
-	public void setSleeper(Sleeper sleeper) {
+	void setSleeper(Sleeper sleeper) {
 		this.sleeper = sleeper;
 	}
 

@@ -21,8 +21,8 @@ import org.springframework.util.Assert;
  * forces the files to disk every {@link #syncInterval sync interval}, which bounds what
  * an OS crash can lose. <strong>State</strong> (seals with their full reports,
  * transitions, carries) is appended to a journal and forced before it is applied, and
- * recovered exactly at the next start; damaged files are copied aside and reported in
- * {@link MeteringLedger#recovery()}. Final reports older than the {@link #retention
+ * recovered exactly at the next start, which one INFO line sums up; damaged files are
+ * copied aside and reported at ERROR. Final reports older than the {@link #retention
  * retention} are compacted into {@code audit.log}. Usage that cannot be written (a full
  * disk) is held in memory up to the {@link #holdLimit hold limit} and written once the
  * disk takes writes again. The directory is held while the ledger is open: another ledger

@@ -189,6 +189,7 @@ final class FilePersistence implements LedgerPersistence {
 		this.recoveredUsage.forEach((usage) -> ledger.restoreUsage(usage.key(), usage.hour(), usage.quantity()));
 		this.recoveredUsage.clear();
 		ledger.locked(this::compact);
+		logger.info(LedgerRecoveryMessage.of(ledger, this.directory, this.recovery));
 		long interval = this.syncInterval.toNanos();
 		this.syncer.scheduleWithFixedDelay(this::sync, interval, interval, TimeUnit.NANOSECONDS);
 	}

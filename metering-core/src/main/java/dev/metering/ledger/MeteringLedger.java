@@ -153,7 +153,7 @@ public final class MeteringLedger implements UsageLedger {
 	 * ledger in memory.
 	 * @return the recovery result
 	 */
-	public RecoveryResult recovery() {
+	RecoveryResult recovery() {
 		return this.persistence.recovery();
 	}
 

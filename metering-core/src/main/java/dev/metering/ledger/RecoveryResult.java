@@ -11,13 +11,13 @@ import java.util.List;
  * @param damages the damaged parts found, each copied aside and reported at ERROR
  * @author metering-spring-boot
  */
-public record RecoveryResult(long recoveredEntries, int recoveredReports, List<Damage> damages) {
+record RecoveryResult(long recoveredEntries, int recoveredReports, List<Damage> damages) {
 
 	/**
 	 * Whether nothing was damaged.
 	 * @return {@code true} if there are no damages
 	 */
-	public boolean isClean() {
+	boolean isClean() {
 		return this.damages.isEmpty();
 	}
 
@@ -30,7 +30,7 @@ public record RecoveryResult(long recoveredEntries, int recoveredReports, List<D
 	 * @param problem what was found
 	 * @param copy the copy of the damaged file
 	 */
-	public record Damage(Path file, long offset, String problem, Path copy) {
+	record Damage(Path file, long offset, String problem, Path copy) {
 
 	}
 

@@ -98,8 +98,7 @@ public final class ReporterCrashChild {
 			.stream()
 			.filter((report) -> report.state() == ReportState.SENDING)
 			.count();
-		print("READY pending=" + ledger.outbox().pending().size() + " sending=" + sending + " recovered="
-				+ ledger.recovery().recoveredEntries() + " damages=" + ledger.recovery().damages().size());
+		print("READY pending=" + ledger.outbox().pending().size() + " sending=" + sending);
 		for (int thread = 0; thread < threads; thread++) {
 			int id = thread;
 			Thread capture = new Thread(() -> record(template, id), "capture-" + id);

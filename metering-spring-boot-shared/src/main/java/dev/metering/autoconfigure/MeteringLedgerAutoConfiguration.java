@@ -47,9 +47,8 @@ public class MeteringLedgerAutoConfiguration {
 			return MeteringLedger.inMemory(Clock.systemUTC(), properties.getProductCode(), identity,
 					properties.getReportZeroUsage());
 		}
-		MeteringLedger opened;
 		try {
-			opened = MeteringLedger.file(ledger.getDirectory())
+			return MeteringLedger.file(ledger.getDirectory())
 				.clock(Clock.systemUTC())
 				.productCode(properties.getProductCode())
 				.reportingIdentity(identity)
@@ -63,8 +62,6 @@ public class MeteringLedgerAutoConfiguration {
 		catch (UncheckedIOException ex) {
 			throw new LedgerDirectoryException(ledger.getDirectory(), ex.getCause());
 		}
-		logger.info(LedgerRecoveryMessage.of(opened, ledger.getDirectory()));
-		return opened;
 	}
 
 	/**
