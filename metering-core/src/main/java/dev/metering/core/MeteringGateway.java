@@ -39,6 +39,8 @@ public class MeteringGateway {
 
 	private final String productCode;
 
+	private final MeteringCalls calls = new MeteringCalls();
+
 	/**
 	 * Create a new gateway.
 	 * @param client the SDK client
@@ -57,6 +59,14 @@ public class MeteringGateway {
 	 */
 	public String getProductCode() {
 		return this.productCode;
+	}
+
+	/**
+	 * Return the calls made so far, per operation, outcome and error code.
+	 * @return the calls
+	 */
+	public MeteringCalls getCalls() {
+		return this.calls;
 	}
 
 	/**
@@ -144,11 +154,15 @@ public class MeteringGateway {
 	}
 
 	private <T> T call(String operation, Supplier<T> call) {
+		long started = System.nanoTime();
 		try {
-			return call.get();
+			T answer = call.get();
+			this.calls.succeeded(operation, System.nanoTime() - started);
+			return answer;
 		}
 		catch (SdkException ex) {
 			MeteringException translated = MeteringErrors.translate(operation, ex);
+			this.calls.failed(operation, translated, System.nanoTime() - started);
 			if (logger.isDebugEnabled()) {
 				logger.debug(translated.getMessage());
 			}

@@ -22,6 +22,8 @@ public class ReportingStatistics {
 
 	private volatile Cycle lastCycle;
 
+	private volatile Instant lastSuccess;
+
 	void increment(ReportOutcome outcome) {
 		this.records.computeIfAbsent(outcome, (key) -> new LongAdder()).increment();
 	}
@@ -33,6 +35,9 @@ public class ReportingStatistics {
 
 	void cycleEnded(Cycle cycle) {
 		this.lastCycle = cycle;
+		if (cycle.failure() == null && cycle.pending() == 0) {
+			this.lastSuccess = cycle.ended();
+		}
 	}
 
 	/**
@@ -77,6 +82,15 @@ public class ReportingStatistics {
 	 */
 	public Cycle lastCycle() {
 		return this.lastCycle;
+	}
+
+	/**
+	 * Return when the last report cycle ended that left no report pending: AWS settled
+	 * every report it sent, or there was nothing to send.
+	 * @return the end of that cycle, or {@code null} before the first
+	 */
+	public Instant lastSuccess() {
+		return this.lastSuccess;
 	}
 
 	/**
