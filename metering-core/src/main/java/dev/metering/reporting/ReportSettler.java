@@ -11,8 +11,8 @@ import dev.metering.core.MeteringOutcome;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.ledger.UsageReport;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Applies the answer for each record to the ledger, one outcome for each kind of answer,
@@ -29,7 +29,7 @@ import org.apache.commons.logging.LogFactory;
  */
 final class ReportSettler {
 
-	private static final Log logger = LogFactory.getLog(ReportSettler.class);
+	private static final Logger logger = LoggerFactory.getLogger(ReportSettler.class);
 
 	private static final Set<String> FOREIGN_RECORD = Set.of(MeteringErrors.DUPLICATE_REQUEST,
 			MeteringErrors.DUPLICATE_RECORD);
@@ -127,8 +127,9 @@ final class ReportSettler {
 
 	private void moveForward(UsageReport report, String errorCode) {
 		if (logger.isDebugEnabled()) {
-			logger.debug("AWS Marketplace already holds another record for " + describe(report) + " (" + errorCode
-					+ "); moving it into the open hour");
+			ReportLogFields.of(logger.atDebug(), report)
+				.log("AWS Marketplace already holds another record for " + describe(report) + " (" + errorCode
+						+ "); moving it into the open hour");
 		}
 		this.ledger.moveForward(report.id(), errorCode + ": AWS already holds another record for this key and "
 				+ "hour, one this ledger did not send; the quantity moved into the next open hour");
@@ -145,14 +146,17 @@ final class ReportSettler {
 	 */
 	void runEnded() {
 		if (this.movedThisRun > 0) {
-			logger.warn("AWS Marketplace already held another record for " + this.movedThisRun
-					+ " usage report(s) of this run (" + this.unitsMovedThisRun
-					+ " units; AWS Marketplace error codes: " + this.errors.summary() + "), records this ledger did "
-					+ "not send, for example " + describe(this.firstMovedThisRun) + ". That usage is not billed yet: "
-					+ "it moved into the next open hour and is billed there, up to an hour late. Likely causes: the "
-					+ "ledger directory was lost (a container without a volume), a second writer reports the same "
-					+ "product and customers, or the application restarted with the same task or pod identity and "
-					+ "an empty ledger");
+			ReportLogFields.of(logger.atWarn(), this.firstMovedThisRun)
+				.addKeyValue(ReportLogFields.ERROR_CODES, this.errors.summary())
+				.log("AWS Marketplace already held another record for " + this.movedThisRun
+						+ " usage report(s) of this run (" + this.unitsMovedThisRun
+						+ " units; AWS Marketplace error codes: " + this.errors.summary()
+						+ "), records this ledger did " + "not send, for example " + describe(this.firstMovedThisRun)
+						+ ". That usage is not billed yet: "
+						+ "it moved into the next open hour and is billed there, up to an hour late. Likely causes: the "
+						+ "ledger directory was lost (a container without a volume), a second writer reports the same "
+						+ "product and customers, or the application restarted with the same task or pod identity and "
+						+ "an empty ledger");
 		}
 		this.movedThisRun = 0;
 		this.unitsMovedThisRun = 0;
@@ -161,7 +165,8 @@ final class ReportSettler {
 
 	private void expired(UsageReport report, String reason) {
 		if (this.expiredUsage == ExpiredUsage.CARRY_FORWARD) {
-			logger.warn("Carrying " + describe(report) + " forward into the open hour: " + reason);
+			ReportLogFields.of(logger.atWarn(), report)
+				.log("Carrying " + describe(report) + " forward into the open hour: " + reason);
 			this.ledger.carryForward(report.id(), reason);
 			this.statistics.increment(ReportOutcome.CARRIED_FORWARD);
 		}
@@ -171,8 +176,9 @@ final class ReportSettler {
 	}
 
 	private void deadLetter(UsageReport report, String reason) {
-		logger.error("AWS Marketplace refused " + describe(report) + " for good (" + reason
-				+ "); it is kept as a dead letter and will not be sent again");
+		ReportLogFields.of(logger.atError(), report)
+			.log("AWS Marketplace refused " + describe(report) + " for good (" + reason
+					+ "); it is kept as a dead letter and will not be sent again");
 		this.ledger.deadLetter(report.id(), reason);
 		this.statistics.increment(ReportOutcome.DEAD_LETTERED);
 	}
