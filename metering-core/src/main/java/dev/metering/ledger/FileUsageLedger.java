@@ -99,6 +99,8 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 
 	private final AuditLog audit;
 
+	private final AuditExport export;
+
 	private final List<Carry> journaledCarries;
 
 	private final RecoveryResult recovery;
@@ -154,6 +156,7 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 			this.counters = new DurableCounters(this.segments);
 			this.audit = new AuditLog(this.directory.resolve("audit.log"), builder.io, this.reserve,
 					builder.auditPolicy, builder.clock);
+			this.export = new AuditExport(this.directory, builder.auditPolicy, builder.clock);
 			this.recovery = reader.report(state.reports().size());
 			locked(this::compact);
 			long interval = builder.syncInterval.toNanos();
@@ -196,9 +199,15 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 				held.holdLimit(), held.lostUnits());
 	}
 
+	/**
+	 * Return the free space of the directory that the ledger's own files may use: what
+	 * {@code audit.log} and its archives may still take within their policy is counted as
+	 * used.
+	 */
 	private long usableSpace() {
 		try {
-			return this.io.usableSpace(this.directory);
+			long usable = this.io.usableSpace(this.directory);
+			return (usable >= 0) ? Math.max(0, usable - this.audit.room()) : usable;
 		}
 		catch (IOException ex) {
 			return -1;
@@ -253,6 +262,9 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 			throw new UncheckedIOException("Could not write the usage ledger journal in " + this.directory, ex);
 		}
 		this.journaledCarries.addAll(event.carries());
+		if (event instanceof LedgerEvent.Transitioned transitioned && !transitioned.report().state().isPending()) {
+			this.export.settled(transitioned.report());
+		}
 	}
 
 	@Override
