@@ -5,11 +5,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import ch.qos.logback.classic.LoggerContext;
 import dev.metering.autoconfigure.MarketplaceMeteringClientCustomizer;
 import dev.metering.reporting.UsageReporter;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -19,6 +22,7 @@ import software.amazon.awssdk.services.marketplacemetering.model.MarketplaceMete
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.logging.LoggingSystem;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -28,6 +32,7 @@ import org.springframework.http.HttpEntity;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.util.LinkedMultiValueMap;
@@ -43,6 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * it does while the IAM role lacks {@code aws-marketplace:BatchMeterUsage}.
  */
 @ExtendWith(OutputCaptureExtension.class)
+@DirtiesContext
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "logging.structured.format.console=ecs", "management.server.port=0" })
 class SampleAppStructuredLogTests {
@@ -57,6 +63,16 @@ class SampleAppStructuredLogTests {
 
 	@Value("${local.server.port}")
 	private int port;
+
+	/**
+	 * Spring Boot sets logging up once while a context is open in the JVM, and other
+	 * tests' cached contexts set it up plain: let this context set it up with its own
+	 * format. It is closed after the class, which releases logging to the next context.
+	 */
+	@BeforeAll
+	static void releaseLoggingOfCachedContexts() {
+		((LoggerContext) LoggerFactory.getILoggerFactory()).removeObject(LoggingSystem.class.getName());
+	}
 
 	@Autowired
 	private UsageReporter reporter;
