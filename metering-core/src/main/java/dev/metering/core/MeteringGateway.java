@@ -24,7 +24,8 @@ import org.springframework.util.Assert;
  * SDK {@link MarketplaceMeteringClient}. Each call fills in the configured product code
  * when a request has none, validates the request against the service model with
  * {@link MeteringRequestValidator}, sends it, and translates SDK exceptions with
- * {@link MeteringErrors}.
+ * {@link MeteringErrors}. Every call is counted and timed in its {@link #getCalls()
+ * calls}, by operation, outcome and AWS error code.
  * <p>
  * The reporter and the entitlement check send through it; users record through
  * {@link MeteringOperations}, whose {@link MeteringTemplate} delegates its sends here.
