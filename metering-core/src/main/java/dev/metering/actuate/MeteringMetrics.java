@@ -4,7 +4,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 import dev.metering.aop.MeteredUsageAspect;
 import dev.metering.core.MeteringCalls;
@@ -14,7 +17,6 @@ import dev.metering.ledger.LedgerSummary;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.reporting.AcceptanceWindow;
-import dev.metering.reporting.ReportOutcome;
 import dev.metering.reporting.ReportingStatistics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
@@ -36,16 +38,16 @@ import org.springframework.util.Assert;
  * <ul>
  * <li>{@code marketplace.metering.usage.recorded} (counter, tag {@code dimension}):
  * quantity recorded</li>
- * <li>{@code marketplace.metering.usage.pending} (gauge): quantity recorded and not yet
- * confirmed by AWS</li>
+ * <li>{@code marketplace.metering.usage.pending} (gauge, tag {@code dimension}): quantity
+ * recorded and not yet confirmed by AWS</li>
  * <li>{@code marketplace.metering.usage.held} (gauge): quantity held in memory, not
  * durable, because the ledger cannot write</li>
  * <li>{@code marketplace.metering.usage.lost} (counter): quantity the ledger could
  * neither write nor hold</li>
  * <li>{@code marketplace.metering.usage.carried.forward} (gauge): quantity of hours that
  * left AWS's acceptance window and moved into a later hour</li>
- * <li>{@code marketplace.metering.dead.letters} (gauge): reports AWS refused for
- * good</li>
+ * <li>{@code marketplace.metering.dead.letters} (gauge): reports AWS refused for good and
+ * no operator acknowledged or replayed</li>
  * <li>{@code marketplace.metering.oldest.unreported.hour.timestamp} (gauge, seconds): the
  * start of the oldest hour with usage AWS has not confirmed</li>
  * <li>{@code marketplace.metering.acceptance.window.remaining} (gauge, seconds): the time
@@ -54,8 +56,8 @@ import org.springframework.util.Assert;
  * records that failed: {@code ledger} (the ledger could neither write nor hold it; the
  * call went on), {@code aspect} (a {@code @MeteredUsage} call whose usage could not be
  * recorded)</li>
- * <li>{@code marketplace.metering.reports} (counter, tag {@code outcome}): reports by
- * outcome</li>
+ * <li>{@code marketplace.metering.reports} (counter, tag {@code outcome}): reports by the
+ * state they were settled into, and attempts {@code retried}</li>
  * <li>{@code marketplace.metering.last.success.timestamp} (gauge, seconds): the end of
  * the last report run that left nothing pending</li>
  * <li>{@code marketplace.metering.calls} (timer, tags {@code operation}, {@code outcome},
@@ -113,9 +115,12 @@ public class MeteringMetrics implements MeterBinder {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		this.capture.onNewDimension((dimension) -> bindUsageRecorded(registry, dimension));
-		this.capture.recordedQuantities().keySet().forEach((dimension) -> bindUsageRecorded(registry, dimension));
-		bindLedger(registry, this.sources.ledger());
+		UsageLedger ledger = this.sources.ledger();
+		this.capture.onNewDimension((dimension) -> bindDimension(registry, ledger, dimension));
+		Set<String> dimensions = new TreeSet<>(this.capture.recordedQuantities().keySet());
+		dimensions.addAll(ledger.summary().pendingByDimension().keySet());
+		dimensions.forEach((dimension) -> bindDimension(registry, ledger, dimension));
+		bindLedger(registry, ledger);
 		bindCaptureFailures(registry);
 		ReportingStatistics statistics = this.sources.statistics();
 		if (statistics != null) {
@@ -130,22 +135,25 @@ public class MeteringMetrics implements MeterBinder {
 		}
 	}
 
-	private void bindUsageRecorded(MeterRegistry registry, String dimension) {
+	private void bindDimension(MeterRegistry registry, UsageLedger ledger, String dimension) {
 		FunctionCounter
 			.builder(PREFIX + "usage.recorded", this.capture, (capture) -> capture.recordedQuantity(dimension))
 			.description("Usage recorded, per dimension")
 			.tag("dimension", dimension)
 			.register(registry);
+		Gauge
+			.builder(PREFIX + "usage.pending", ledger,
+					(pending) -> pending.summary().pendingByDimension().getOrDefault(dimension, 0L))
+			.description("Usage recorded and not yet confirmed by AWS, per dimension")
+			.tag("dimension", dimension)
+			.register(registry);
 	}
 
 	private void bindLedger(MeterRegistry registry, UsageLedger ledger) {
-		Gauge.builder(PREFIX + "usage.pending", ledger, (pending) -> pending.summary().pendingQuantity())
-			.description("Usage recorded and not yet confirmed by AWS")
-			.register(registry);
-		Gauge.builder(PREFIX + "usage.held", ledger, (held) -> held.storage().heldUnits())
+		Gauge.builder(PREFIX + "usage.held", ledger, (held) -> held.summary().storage().heldUnits())
 			.description("Usage held in memory, not durable, because the ledger cannot write")
 			.register(registry);
-		FunctionCounter.builder(PREFIX + "usage.lost", ledger, (lost) -> lost.storage().lostUnits())
+		FunctionCounter.builder(PREFIX + "usage.lost", ledger, (lost) -> lost.summary().storage().lostUnits())
 			.description("Usage that could not be recorded: the ledger could neither write nor hold it")
 			.register(registry);
 		Gauge
@@ -153,8 +161,8 @@ public class MeteringMetrics implements MeterBinder {
 					(carried) -> carried.summary().quantity(ReportState.CARRIED_FORWARD))
 			.description("Usage of hours that left AWS's acceptance window and moved into a later hour")
 			.register(registry);
-		Gauge.builder(PREFIX + "dead.letters", ledger, (dead) -> dead.summary().count(ReportState.DEAD_LETTER))
-			.description("Usage reports AWS refused for good")
+		Gauge.builder(PREFIX + "dead.letters", ledger, (dead) -> dead.summary().deadLetters())
+			.description("Usage reports AWS refused for good, not acknowledged or replayed")
 			.register(registry);
 		Gauge
 			.builder(PREFIX + "oldest.unreported.hour.timestamp", ledger,
@@ -182,17 +190,24 @@ public class MeteringMetrics implements MeterBinder {
 	}
 
 	private static void bindReporting(MeterRegistry registry, ReportingStatistics statistics) {
-		for (ReportOutcome outcome : ReportOutcome.values()) {
-			FunctionCounter.builder(PREFIX + "reports", statistics, (reporting) -> reporting.count(outcome))
-				.description("Usage reports sent to AWS, by outcome")
-				.tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
-				.register(registry);
+		for (ReportState state : statistics.counts().keySet()) {
+			bindReports(registry, statistics, state.name().toLowerCase(Locale.ROOT),
+					(reporting) -> reporting.count(state));
 		}
+		bindReports(registry, statistics, "retried", ReportingStatistics::retries);
 		Gauge
 			.builder(PREFIX + "last.success.timestamp", statistics,
 					(reporting) -> epochSeconds(reporting.lastSuccess()))
 			.description("End of the last report run that left no usage report pending")
 			.baseUnit(SECONDS)
+			.register(registry);
+	}
+
+	private static void bindReports(MeterRegistry registry, ReportingStatistics statistics, String outcome,
+			ToDoubleFunction<ReportingStatistics> count) {
+		FunctionCounter.builder(PREFIX + "reports", statistics, count)
+			.description("Usage reports settled, by the state they were settled into, and attempts retried")
+			.tag("outcome", outcome)
 			.register(registry);
 	}
 

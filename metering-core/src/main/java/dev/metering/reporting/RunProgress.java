@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.metering.ledger.ReportState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +47,7 @@ final class RunProgress {
 		this.started = at;
 		this.nextLine = at.plus(INTERVAL);
 		this.reports = reports;
-		this.reportedBefore = this.statistics.count(ReportOutcome.REPORTED);
+		this.reportedBefore = this.statistics.count(ReportState.REPORTED);
 	}
 
 	/**
@@ -63,7 +64,7 @@ final class RunProgress {
 		while (!this.nextLine.isAfter(now)) {
 			this.nextLine = this.nextLine.plus(INTERVAL);
 		}
-		long confirmed = this.statistics.count(ReportOutcome.REPORTED) - this.reportedBefore;
+		long confirmed = this.statistics.count(ReportState.REPORTED) - this.reportedBefore;
 		String errorCodes = this.errors.summary();
 		logger.atInfo()
 			.addKeyValue("reportsConfirmed", confirmed)

@@ -33,7 +33,7 @@ class AuditExportTests {
 
 	private final MutableClock clock = new MutableClock(HOUR_10.plus(Duration.ofMinutes(30)));
 
-	private FileUsageLedger ledger;
+	private MeteringLedger ledger;
 
 	@AfterEach
 	void close() throws IOException {
@@ -48,16 +48,16 @@ class AuditExportTests {
 		this.ledger.record(UsageKey.of("scans"), 5);
 		this.ledger.record(UsageKey.of("pages", "customer \"7\"", null), 2);
 		this.clock.set(HOUR_10.plus(Duration.ofMinutes(61)));
-		List<UsageReport> reports = this.ledger.seal(this.clock.instant().minus(Duration.ofMinutes(1)));
+		List<UsageReport> reports = this.ledger.outbox().seal(this.clock.instant().minus(Duration.ofMinutes(1)));
 		UsageReport own = reports.stream().filter((report) -> report.customer() == null).findFirst().orElseThrow();
 		UsageReport customers = reports.stream()
 			.filter((report) -> report.customer() != null)
 			.findFirst()
 			.orElseThrow();
-		this.ledger.markSending(own.id());
+		this.ledger.outbox().markSending(own);
 		assertThat(exports()).as("a report being sent is not settled").isEmpty();
-		this.ledger.markReported(own.id(), "record-1");
-		this.ledger.deadLetter(customers.id(), "REJECTED CustomerNotSubscribed:\tgone");
+		this.ledger.outbox().settle(own, Settlement.reported("record-1"));
+		this.ledger.outbox().settle(customers, Settlement.deadLettered("REJECTED CustomerNotSubscribed:\tgone"));
 
 		assertThat(exports()).singleElement()
 			.satisfies((file) -> assertThat(file.getFileName()).hasToString("settled-2026-03-01T11.jsonl"));
@@ -78,8 +78,8 @@ class AuditExportTests {
 		for (int hour = 0; hour < 8; hour++) {
 			this.ledger.record(UsageKey.of("scans"), 1);
 			this.clock.advance(Duration.ofHours(1));
-			for (UsageReport report : this.ledger.seal(this.clock.instant())) {
-				this.ledger.markReported(report.id(), "record-" + hour);
+			for (UsageReport report : this.ledger.outbox().seal(this.clock.instant())) {
+				this.ledger.outbox().settle(report, Settlement.reported("record-" + hour));
 			}
 		}
 		assertThat(exports()).extracting((file) -> file.getFileName().toString())
@@ -92,26 +92,27 @@ class AuditExportTests {
 	void theFreeSpaceCountsWhatAuditLogAndItsArchivesMayStillTake() throws IOException {
 		AuditPolicy policy = new AuditPolicy(3000, Duration.ofDays(1), 2);
 		this.ledger = open(policy, Duration.ofHours(1));
-		assertThat(this.ledger.storage().usableSpace()).as("the file and two archives of a third of its size")
+		assertThat(this.ledger.summary().storage().usableSpace()).as("the file and two archives of a third of its size")
 			.isEqualTo(DISK - 3000 - 2 * 1000);
 		for (int hour = 0; hour < 40; hour++) {
 			for (int customer = 0; customer < 10; customer++) {
 				this.ledger.record(UsageKey.of("scans", "customer-" + customer, null), 1);
 			}
 			this.clock.advance(Duration.ofHours(1));
-			for (UsageReport report : this.ledger.seal(this.clock.instant())) {
-				this.ledger.markReported(report.id(), "record-" + hour);
+			for (UsageReport report : this.ledger.outbox().seal(this.clock.instant())) {
+				this.ledger.outbox().settle(report, Settlement.reported("record-" + hour));
 			}
 		}
 		List<Path> archives = archives();
 		assertThat(archives).as("audit.log rotated").hasSize(2);
 		long active = Files.size(this.directory.resolve("audit.log"));
-		assertThat(this.ledger.storage().usableSpace()).as("both archives exist: only the active file may grow")
+		assertThat(this.ledger.summary().storage().usableSpace())
+			.as("both archives exist: only the active file may grow")
 			.isEqualTo(DISK - (3000 - active));
 	}
 
-	private FileUsageLedger open(AuditPolicy policy, Duration retention) {
-		return FileUsageLedger.builder(this.directory)
+	private MeteringLedger open(AuditPolicy policy, Duration retention) {
+		return MeteringLedger.file(this.directory)
 			.clock(this.clock)
 			.productCode("prod-1")
 			.reportingIdentity("pod-a")

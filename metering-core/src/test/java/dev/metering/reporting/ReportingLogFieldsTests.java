@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 import ch.qos.logback.classic.Logger;
@@ -14,7 +13,7 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.metering.core.MeteringException;
 import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringOutcome;
-import dev.metering.ledger.InMemoryUsageLedger;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageReport;
 import dev.metering.test.MutableClock;
@@ -43,7 +42,7 @@ class ReportingLogFieldsTests {
 
 	private final MeteringGateway metering = mock(MeteringGateway.class);
 
-	private final InMemoryUsageLedger ledger = new InMemoryUsageLedger(this.clock, ReportingFixture.PRODUCT, "pod-1");
+	private final MeteringLedger ledger = MeteringLedger.inMemory(this.clock, ReportingFixture.PRODUCT, "pod-1");
 
 	private final ListAppender<ILoggingEvent> events = new ListAppender<>();
 
@@ -69,7 +68,7 @@ class ReportingLogFieldsTests {
 		this.ledger.record(UsageKey.of("scans"), 5);
 		this.clock.set(HOUR_11.plusSeconds(60));
 		assertThat(reporter.report(false).pending()).isOne();
-		UsageReport report = this.ledger.pendingReports().get(0);
+		UsageReport report = this.ledger.outbox().pending().get(0);
 		assertThat(warnings()).anySatisfy((event) -> {
 			assertThat(event.getFormattedMessage()).contains("refused the credentials", "AccessDeniedException");
 			assertThat(fields(event)).containsEntry("errorCodes", "AccessDeniedException ×1");
@@ -117,7 +116,7 @@ class ReportingLogFieldsTests {
 			throw new MeteringException("throttled", MeteringOutcome.RETRYABLE, "ThrottlingException", null);
 		});
 		ReportingSettings hourlyRetries = new ReportingSettings(Duration.ofMinutes(1), Duration.ofHours(1), true,
-				ExpiredUsage.CARRY_FORWARD, Set.of(), ReportingSettings.AWS_ACCEPTANCE_WINDOW, Duration.ofMinutes(15),
+				ExpiredUsage.CARRY_FORWARD, ReportingSettings.AWS_ACCEPTANCE_WINDOW, Duration.ofMinutes(15),
 				Duration.ofSeconds(30), Duration.ZERO);
 		UsageReporter reporter = reporter(hourlyRetries, 28);
 		this.ledger.record(UsageKey.of("scans"), 5);
@@ -141,7 +140,7 @@ class ReportingLogFieldsTests {
 	}
 
 	private UsageReporter reporter(ReportingSettings settings, int attempts) {
-		return new UsageReporter(this.ledger, this.metering, ReportingFixture.fastRetry(attempts),
+		return new UsageReporter(this.ledger.outbox(), this.metering, ReportingFixture.fastRetry(attempts),
 				ReportingFixture.unlimited(), this.clock, settings);
 	}
 

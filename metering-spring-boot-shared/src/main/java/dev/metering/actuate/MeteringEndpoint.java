@@ -16,7 +16,6 @@ import dev.metering.entitlement.EntitlementStatus;
 import dev.metering.ledger.LedgerView;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageReport;
-import dev.metering.reporting.ReportOutcome;
 import dev.metering.reporting.ReportingStatistics;
 import dev.metering.reporting.ReportingStatistics.Cycle;
 import dev.metering.reporting.UsageReporter;
@@ -83,7 +82,7 @@ public class MeteringEndpoint {
 				this.state.entitlement(), Stream.concat(sealed, open).toList(), recent(view, ReportState.REPORTED),
 				recent(view, ReportState.CARRIED_FORWARD),
 				inState(view, ReportState.DEAD_LETTER).map(UsageDescriptor::of).toList(), statistics.lastCycle(),
-				statistics.counts());
+				outcomes(statistics));
 	}
 
 	/**
@@ -106,6 +105,13 @@ public class MeteringEndpoint {
 		return new ReportDescriptor(cycle.started(), cycle.ended(), count(settled, ReportState.REPORTED),
 				count(settled, ReportState.CARRIED_FORWARD), count(settled, ReportState.DEAD_LETTER), cycle.pending(),
 				cycle.failure(), settled);
+	}
+
+	private static Map<String, Long> outcomes(ReportingStatistics statistics) {
+		Map<String, Long> outcomes = new LinkedHashMap<>();
+		statistics.counts().forEach((state, count) -> outcomes.put(state.name(), count));
+		outcomes.put("RETRIED", statistics.retries());
+		return outcomes;
 	}
 
 	private static long count(List<UsageDescriptor> reports, ReportState state) {
@@ -145,12 +151,13 @@ public class MeteringEndpoint {
 	 * {@value #RECENT_REPORTS}
 	 * @param deadLetters the reports AWS refused for good, with the reason
 	 * @param lastReport the last report run, or {@code null} before the first
-	 * @param outcomes the count of reports per outcome since the start
+	 * @param outcomes the count of reports settled per state since the start, and of
+	 * attempts retried ({@code RETRIED})
 	 */
 	public record MeteringDescriptor(String productCode, String mode, EntitlementStatus entitlement,
 			List<UsageDescriptor> pending, List<UsageDescriptor> reports, List<UsageDescriptor> carriedForward,
 			List<UsageDescriptor> deadLetters, Cycle lastReport,
-			Map<ReportOutcome, Long> outcomes) implements OperationResponseBody {
+			Map<String, Long> outcomes) implements OperationResponseBody {
 
 	}
 

@@ -77,6 +77,19 @@ class MeteringMetricsTests {
 	}
 
 	@Test
+	void showsPendingUsagePerDimensionNeverAddingDimensionsTogether() {
+		metrics(null).bindTo(this.registry);
+		this.fixture.capture.record("scans", 3, null, MeteringFixture.SUBSCRIBED);
+		this.fixture.capture.record("pages", 2000, null, null);
+		assertThat(pendingOf("scans")).isEqualTo(3);
+		assertThat(pendingOf("pages")).isEqualTo(2000);
+		this.fixture.clock.advance(Duration.ofHours(1));
+		this.fixture.reporter.report(false);
+		assertThat(pendingOf("scans")).isZero();
+		assertThat(pendingOf("pages")).isZero();
+	}
+
+	@Test
 	void registersADimensionFirstRecordedAfterBinding() {
 		UsageCapture anyDimension = new UsageCapture(this.fixture.ledger, Set.of(), SaasIntegration.LEGACY);
 		new MeteringMetrics(anyDimension, this.fixture.state()).bindTo(this.registry);
@@ -93,7 +106,7 @@ class MeteringMetricsTests {
 		this.fixture.clock.advance(Duration.ofHours(1));
 		this.fixture.reporter.report(false);
 		assertThat(reports("reported")).isOne();
-		assertThat(reports("dead_lettered")).isOne();
+		assertThat(reports("dead_letter")).isOne();
 		assertThat(reports("retried")).isZero();
 		assertThat(gauge("marketplace.metering.dead.letters")).isOne();
 		assertThat(pending()).isZero();
@@ -126,7 +139,7 @@ class MeteringMetricsTests {
 		this.fixture.clock.advance(Duration.ofHours(1));
 		this.fixture.reporter.report(false);
 		assertThat(reports("moved_forward")).isOne();
-		assertThat(reports("dead_lettered")).isZero();
+		assertThat(reports("dead_letter")).isZero();
 		assertThat(pending()).as("the quantity is pending again, in an open hour").isEqualTo(9);
 	}
 
@@ -137,7 +150,7 @@ class MeteringMetricsTests {
 		this.fixture.capture.record("scans", 1, null, MeteringFixture.SUBSCRIBED);
 		this.fixture.clock.advance(Duration.ofHours(1));
 		this.fixture.reporter.report(false);
-		assertThat(this.registry.getMeters()).hasSize(2 + 7 + 1 + 5 + 1 + 1 + 3).allSatisfy((meter) -> {
+		assertThat(this.registry.getMeters()).hasSize(2 + 2 + 6 + 1 + 7 + 1 + 1 + 3).allSatisfy((meter) -> {
 			Meter.Id id = meter.getId();
 			assertThat(id.getName()).startsWith("marketplace.metering.");
 			assertThat(id.getDescription()).isNotBlank();
@@ -261,8 +274,16 @@ class MeteringMetricsTests {
 		return this.registry.get("marketplace.metering.reports").tag("outcome", outcome).functionCounter().count();
 	}
 
+	private double pendingOf(String dimension) {
+		return this.registry.get("marketplace.metering.usage.pending").tag("dimension", dimension).gauge().value();
+	}
+
 	private double pending() {
-		return gauge("marketplace.metering.usage.pending");
+		return this.registry.get("marketplace.metering.usage.pending")
+			.gauges()
+			.stream()
+			.mapToDouble(Gauge::value)
+			.sum();
 	}
 
 	private double gauge(String name) {

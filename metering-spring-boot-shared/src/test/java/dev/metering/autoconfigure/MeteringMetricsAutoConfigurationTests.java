@@ -47,7 +47,7 @@ class MeteringMetricsAutoConfigurationTests {
 				.functionCounter()
 				.count()).isEqualTo(4);
 			assertThat(registry.get("marketplace.metering.usage.pending").gauge().value()).isEqualTo(4);
-			assertThat(registry.get("marketplace.metering.reports").functionCounters()).hasSize(5);
+			assertThat(registry.get("marketplace.metering.reports").functionCounters()).hasSize(7);
 			assertThat(registry.find("marketplace.metering.calls").meters()).as("bound at the first call").isEmpty();
 			assertThat(registry.get("marketplace.metering.oldest.unreported.hour.timestamp").gauge().value())
 				.isEqualTo(context.getBean(UsageLedger.class).summary().oldestUnreportedHour().getEpochSecond());

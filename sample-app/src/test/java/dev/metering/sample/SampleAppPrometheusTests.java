@@ -51,7 +51,8 @@ class SampleAppPrometheusTests {
 	/** Every meter of the starter, as Prometheus names it: its type and label names. */
 	private static final Map<String, Family> METERS = Map.ofEntries(
 			meter("marketplace_metering_usage_recorded_total", "counter", "dimension"),
-			meter("marketplace_metering_usage_pending", "gauge"), meter("marketplace_metering_usage_held", "gauge"),
+			meter("marketplace_metering_usage_pending", "gauge", "dimension"),
+			meter("marketplace_metering_usage_held", "gauge"),
 			meter("marketplace_metering_usage_lost_total", "counter"),
 			meter("marketplace_metering_usage_carried_forward", "gauge"),
 			meter("marketplace_metering_dead_letters", "gauge"),
