@@ -24,7 +24,8 @@ import org.springframework.util.Assert;
  * SDK {@link MarketplaceMeteringClient}. Each call fills in the configured product code
  * when a request has none, validates the request against the service model with
  * {@link MeteringRequestValidator}, sends it, and translates SDK exceptions with
- * {@link MeteringErrors}.
+ * {@link MeteringErrors}. Every call is counted and timed in its {@link #getCalls()
+ * calls}, by operation, outcome and AWS error code.
  * <p>
  * The reporter and the entitlement check send through it; users record through
  * {@link MeteringOperations}, whose {@link MeteringTemplate} delegates its sends here.
@@ -38,6 +39,8 @@ public class MeteringGateway {
 	private final MarketplaceMeteringClient client;
 
 	private final String productCode;
+
+	private final MeteringCalls calls = new MeteringCalls();
 
 	/**
 	 * Create a new gateway.
@@ -57,6 +60,14 @@ public class MeteringGateway {
 	 */
 	public String getProductCode() {
 		return this.productCode;
+	}
+
+	/**
+	 * Return the calls made so far, per operation, outcome and error code.
+	 * @return the calls
+	 */
+	public MeteringCalls getCalls() {
+		return this.calls;
 	}
 
 	/**
@@ -144,11 +155,15 @@ public class MeteringGateway {
 	}
 
 	private <T> T call(String operation, Supplier<T> call) {
+		long started = System.nanoTime();
 		try {
-			return call.get();
+			T answer = call.get();
+			this.calls.succeeded(operation, System.nanoTime() - started);
+			return answer;
 		}
 		catch (SdkException ex) {
 			MeteringException translated = MeteringErrors.translate(operation, ex);
+			this.calls.failed(operation, translated, System.nanoTime() - started);
 			if (logger.isDebugEnabled()) {
 				logger.debug(translated.getMessage());
 			}

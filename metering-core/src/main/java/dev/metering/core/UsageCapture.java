@@ -210,6 +210,16 @@ public class UsageCapture {
 	}
 
 	/**
+	 * Return how many records of usage the ledger could neither write nor hold and this
+	 * capture let the call go on without ({@link OnFailure#HOLD}); with
+	 * {@link OnFailure#FAIL} the caller gets the failure instead.
+	 * @return the number of records lost since this capture was created
+	 */
+	public long getFailureCount() {
+		return this.failures.get();
+	}
+
+	/**
 	 * Return the quantity recorded for a dimension since this capture was created.
 	 * @param dimension the dimension name
 	 * @return the quantity, 0 for a dimension never recorded

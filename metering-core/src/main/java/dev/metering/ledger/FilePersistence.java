@@ -98,6 +98,8 @@ final class FilePersistence implements LedgerPersistence {
 
 	private final AuditLog audit;
 
+	private final AuditExport export;
+
 	private final List<Carry> journaledCarries;
 
 	private final RecoveryResult recovery;
@@ -168,6 +170,7 @@ final class FilePersistence implements LedgerPersistence {
 			this.counters = new DurableCounters(this.segments);
 			this.audit = new AuditLog(this.directory.resolve("audit.log"), builder.io, this.reserve,
 					builder.auditPolicy, builder.clock);
+			this.export = new AuditExport(this.directory, builder.auditPolicy, builder.clock);
 			this.recovery = reader.report(state.reports().size());
 		}
 		catch (IOException | RuntimeException ex) {
@@ -233,9 +236,15 @@ final class FilePersistence implements LedgerPersistence {
 				held.holdLimit(), held.lostUnits());
 	}
 
+	/**
+	 * Return the free space of the directory that the ledger's own files may use: what
+	 * {@code audit.log} and its archives may still take within their policy is counted as
+	 * used.
+	 */
 	private long usableSpace() {
 		try {
-			return this.io.usableSpace(this.directory);
+			long usable = this.io.usableSpace(this.directory);
+			return (usable >= 0) ? Math.max(0, usable - this.audit.room()) : usable;
 		}
 		catch (IOException ex) {
 			return -1;
@@ -290,6 +299,9 @@ final class FilePersistence implements LedgerPersistence {
 			throw new UncheckedIOException("Could not write the usage ledger journal in " + this.directory, ex);
 		}
 		this.journaledCarries.addAll(event.carries());
+		if (event instanceof LedgerEvent.Transitioned transitioned && !transitioned.report().state().isPending()) {
+			this.export.settled(transitioned.report());
+		}
 		if (event instanceof LedgerEvent.Transitioned transitioned && isOperatorChange(transitioned.report().state())) {
 			audit(transitioned.report());
 		}

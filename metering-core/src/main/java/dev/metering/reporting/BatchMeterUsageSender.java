@@ -15,8 +15,8 @@ import dev.metering.core.MeteringRequestValidator;
 import dev.metering.ledger.ReportOutbox;
 import dev.metering.ledger.UsageReport;
 import dev.metering.limits.MeteringLimits;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageResponse;
 import software.amazon.awssdk.services.marketplacemetering.model.UsageRecord;
@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.marketplacemetering.model.UsageRecordResu
  */
 final class BatchMeterUsageSender {
 
-	private static final Log logger = LogFactory.getLog(BatchMeterUsageSender.class);
+	private static final Logger logger = LoggerFactory.getLogger(BatchMeterUsageSender.class);
 
 	/** Below the 1 MB limit by room for the product code the gateway adds. */
 	static final long MAX_BYTES = MeteringLimits.BATCH_METER_USAGE_BODY_LIMIT - 512;
@@ -115,8 +115,10 @@ final class BatchMeterUsageSender {
 			MeteringException failure = refused.failure();
 			if ((failure.getOutcome() == MeteringOutcome.EXPIRED
 					|| MeteringErrors.INVALID_LICENSE.equals(failure.getErrorCode())) && remaining.size() > 1) {
-				logger.warn("A batch of " + remaining.size() + " records was refused with " + failure.getErrorCode()
-						+ ", which one record may cause; sending them one by one");
+				logger.atWarn()
+					.addKeyValue(ReportLogFields.ERROR_CODES, failure.getErrorCode())
+					.log("A batch of " + remaining.size() + " records was refused with " + failure.getErrorCode()
+							+ ", which one record may cause; sending them one by one");
 				remaining.forEach((pending) -> sendBatch(List.of(pending), deadline));
 				return;
 			}
@@ -143,8 +145,9 @@ final class BatchMeterUsageSender {
 		if (size(List.of(new Pending(report, record))) < MAX_BYTES) {
 			return record;
 		}
-		logger.warn("Usage of report " + report.id() + " is sent without its " + report.allocations().size()
-				+ " allocations: with them the record alone would pass the 1 MB limit of BatchMeterUsage");
+		ReportLogFields.of(logger.atWarn(), report)
+			.log("Usage of report " + report.id() + " is sent without its " + report.allocations().size()
+					+ " allocations: with them the record alone would pass the 1 MB limit of BatchMeterUsage");
 		return UsageRequests.untagged(record);
 	}
 

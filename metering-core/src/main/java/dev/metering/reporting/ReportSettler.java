@@ -12,8 +12,8 @@ import dev.metering.ledger.ReportState;
 import dev.metering.ledger.ReportOutbox;
 import dev.metering.ledger.Settlement;
 import dev.metering.ledger.UsageReport;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.util.Assert;
 
@@ -34,7 +34,7 @@ import org.springframework.util.Assert;
  */
 public final class ReportSettler {
 
-	private static final Log logger = LogFactory.getLog(ReportSettler.class);
+	private static final Logger logger = LoggerFactory.getLogger(ReportSettler.class);
 
 	private static final Set<String> FOREIGN_RECORD = Set.of(MeteringErrors.DUPLICATE_REQUEST,
 			MeteringErrors.DUPLICATE_RECORD);
@@ -131,8 +131,9 @@ public final class ReportSettler {
 
 	private void moveForward(UsageReport report, String errorCode) {
 		if (logger.isDebugEnabled()) {
-			logger.debug("AWS Marketplace already holds another record for " + describe(report) + " (" + errorCode
-					+ "); moving it into the open hour");
+			ReportLogFields.of(logger.atDebug(), report)
+				.log("AWS Marketplace already holds another record for " + describe(report) + " (" + errorCode
+						+ "); moving it into the open hour");
 		}
 		settle(report, Settlement.movedForward(errorCode + ": AWS already holds another record for this key and "
 				+ "hour, one this ledger did not send; the quantity moved into the next open hour"));
@@ -148,14 +149,17 @@ public final class ReportSettler {
 	 */
 	void runEnded() {
 		if (this.movedThisRun > 0) {
-			logger.warn("AWS Marketplace already held another record for " + this.movedThisRun
-					+ " usage report(s) of this run (" + this.unitsMovedThisRun
-					+ " units; AWS Marketplace error codes: " + this.errors.summary() + "), records this ledger did "
-					+ "not send, for example " + describe(this.firstMovedThisRun) + ". That usage is not billed yet: "
-					+ "it moved into the next open hour and is billed there, up to an hour late. Likely causes: the "
-					+ "ledger directory was lost (a container without a volume), a second writer reports the same "
-					+ "product and customers, or the application restarted with the same task or pod identity and "
-					+ "an empty ledger");
+			ReportLogFields.of(logger.atWarn(), this.firstMovedThisRun)
+				.addKeyValue(ReportLogFields.ERROR_CODES, this.errors.summary())
+				.log("AWS Marketplace already held another record for " + this.movedThisRun
+						+ " usage report(s) of this run (" + this.unitsMovedThisRun
+						+ " units; AWS Marketplace error codes: " + this.errors.summary()
+						+ "), records this ledger did " + "not send, for example " + describe(this.firstMovedThisRun)
+						+ ". That usage is not billed yet: "
+						+ "it moved into the next open hour and is billed there, up to an hour late. Likely causes: the "
+						+ "ledger directory was lost (a container without a volume), a second writer reports the same "
+						+ "product and customers, or the application restarted with the same task or pod identity and "
+						+ "an empty ledger");
 		}
 		this.movedThisRun = 0;
 		this.unitsMovedThisRun = 0;
@@ -164,7 +168,8 @@ public final class ReportSettler {
 
 	private void expired(UsageReport report, String reason) {
 		if (this.expiredUsage == ExpiredUsage.CARRY_FORWARD) {
-			logger.warn("Carrying " + describe(report) + " forward into the open hour: " + reason);
+			ReportLogFields.of(logger.atWarn(), report)
+				.log("Carrying " + describe(report) + " forward into the open hour: " + reason);
 			settle(report, Settlement.carriedForward(reason));
 		}
 		else {
@@ -173,8 +178,9 @@ public final class ReportSettler {
 	}
 
 	private void deadLetter(UsageReport report, String reason) {
-		logger.error("AWS Marketplace refused " + describe(report) + " for good (" + reason
-				+ "); it is kept as a dead letter and will not be sent again");
+		ReportLogFields.of(logger.atError(), report)
+			.log("AWS Marketplace refused " + describe(report) + " for good (" + reason
+					+ "); it is kept as a dead letter and will not be sent again");
 		settle(report, Settlement.deadLettered(reason));
 	}
 
@@ -190,8 +196,9 @@ public final class ReportSettler {
 	public void acknowledge(String reportId, String actor) {
 		UsageReport deadLetter = openDeadLetter(reportId, actor, "acknowledged");
 		settle(deadLetter, Settlement.acknowledged(actor, null));
-		logger.warn(actor + " acknowledged the dead letter " + describe(deadLetter) + " (" + deadLetter.reason()
-				+ "); its usage is not billed");
+		ReportLogFields.of(logger.atWarn(), deadLetter)
+			.log(actor + " acknowledged the dead letter " + describe(deadLetter) + " (" + deadLetter.reason()
+					+ "); its usage is not billed");
 	}
 
 	/**
@@ -206,8 +213,9 @@ public final class ReportSettler {
 	public void replay(String reportId, String actor) {
 		UsageReport deadLetter = openDeadLetter(reportId, actor, "replayed");
 		settle(deadLetter, Settlement.replayed(actor, null));
-		logger.warn(actor + " replayed the dead letter " + describe(deadLetter) + " (" + deadLetter.reason()
-				+ "); its usage moved into the open hour and is reported with it");
+		ReportLogFields.of(logger.atWarn(), deadLetter)
+			.log(actor + " replayed the dead letter " + describe(deadLetter) + " (" + deadLetter.reason()
+					+ "); its usage moved into the open hour and is reported with it");
 	}
 
 	private UsageReport openDeadLetter(String reportId, String actor, String action) {

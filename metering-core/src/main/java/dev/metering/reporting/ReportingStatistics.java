@@ -26,6 +26,8 @@ public class ReportingStatistics {
 
 	private volatile Cycle lastCycle;
 
+	private volatile Instant lastSuccess;
+
 	ReportingStatistics() {
 		for (ReportState state : ReportState.values()) {
 			if (!state.isPending()) {
@@ -49,6 +51,9 @@ public class ReportingStatistics {
 
 	void cycleEnded(Cycle cycle) {
 		this.lastCycle = cycle;
+		if (cycle.failure() == null && cycle.pending() == 0) {
+			this.lastSuccess = cycle.ended();
+		}
 	}
 
 	/**
@@ -103,6 +108,15 @@ public class ReportingStatistics {
 	 */
 	public Cycle lastCycle() {
 		return this.lastCycle;
+	}
+
+	/**
+	 * Return when the last report cycle ended that left no report pending: AWS settled
+	 * every report it sent, or there was nothing to send.
+	 * @return the end of that cycle, or {@code null} before the first
+	 */
+	public Instant lastSuccess() {
+		return this.lastSuccess;
 	}
 
 	/**

@@ -10,8 +10,8 @@ import dev.metering.core.MeteringOutcome;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import io.github.resilience4j.retry.Retry;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Calls the Metering Service with the attempts and backoff of a Resilience4j
@@ -31,7 +31,7 @@ import org.apache.commons.logging.LogFactory;
  */
 final class ResilientCall {
 
-	private static final Log logger = LogFactory.getLog(ResilientCall.class);
+	private static final Logger logger = LoggerFactory.getLogger(ResilientCall.class);
 
 	private final Retry retry;
 
@@ -41,11 +41,15 @@ final class ResilientCall {
 
 	private final RunErrors errors;
 
-	ResilientCall(Retry retry, RateLimiter rateLimiter, ReportingStatistics statistics, RunErrors errors) {
+	private final RunProgress progress;
+
+	ResilientCall(Retry retry, RateLimiter rateLimiter, ReportingStatistics statistics, RunErrors errors,
+			RunProgress progress) {
 		this.retry = retry;
 		this.rateLimiter = rateLimiter;
 		this.statistics = statistics;
 		this.errors = errors;
+		this.progress = progress;
 	}
 
 	/**
@@ -65,6 +69,7 @@ final class ResilientCall {
 		Exception failure = null;
 		try {
 			while (!attempts.hasPassed()) {
+				this.progress.tick();
 				try {
 					if (!attempts.waitFor(Duration.ofNanos(permit()))) {
 						break;

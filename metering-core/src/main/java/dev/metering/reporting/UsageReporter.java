@@ -22,8 +22,9 @@ import dev.metering.ledger.UsageReport;
 import dev.metering.reporting.ReportingStatistics.Cycle;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.retry.Retry;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.spi.LoggingEventBuilder;
 
 import org.springframework.context.SmartLifecycle;
 
@@ -59,7 +60,7 @@ public class UsageReporter implements SmartLifecycle {
 	/** Stops after the web server's graceful shutdown, before the ledger closes. */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
-	private static final Log logger = LogFactory.getLog(UsageReporter.class);
+	private static final Logger logger = LoggerFactory.getLogger(UsageReporter.class);
 
 	private final ReportOutbox outbox;
 
@@ -72,6 +73,8 @@ public class UsageReporter implements SmartLifecycle {
 	private final ReportingStatistics statistics = new ReportingStatistics();
 
 	private final RunErrors errors = new RunErrors();
+
+	private final RunProgress progress;
 
 	private final ReportSettler settler;
 
@@ -109,7 +112,8 @@ public class UsageReporter implements SmartLifecycle {
 		this.pause = pause;
 		long spread = settings.startSpread().toMillis();
 		this.startDelay = Duration.ofMillis((spread > 0) ? random.nextLong(spread) : 0);
-		ResilientCall calls = new ResilientCall(retry, rateLimiter, this.statistics, this.errors);
+		this.progress = new RunProgress(clock, this.statistics, this.errors);
+		ResilientCall calls = new ResilientCall(retry, rateLimiter, this.statistics, this.errors, this.progress);
 		this.settler = new ReportSettler(outbox, settings, clock, this.statistics, this.errors);
 		this.meterUsage = new MeterUsageSender(outbox, metering, calls, this.settler);
 		this.batchMeterUsage = new BatchMeterUsageSender(outbox, metering, calls, this.settler);
@@ -138,16 +142,19 @@ public class UsageReporter implements SmartLifecycle {
 				.stream()
 				.sorted(Comparator.comparing(UsageReport::hour))
 				.toList();
+			this.progress.started(started, pending.size());
 			this.meterUsage.send(pending.stream().filter((report) -> report.customer() == null).toList(), deadline);
 			this.batchMeterUsage.send(pending.stream().filter((report) -> report.customer() != null).toList(),
 					deadline);
 			int reported = (int) (this.statistics.count(ReportState.REPORTED) - reportedBefore);
-			Cycle cycle = new Cycle(started, this.clock.instant(), reported, this.outbox.pending().size(), null);
+			List<UsageReport> left = this.outbox.pending();
+			Cycle cycle = new Cycle(started, this.clock.instant(), reported, left.size(), null);
 			this.statistics.cycleEnded(cycle);
-			warnAbout(cycle.pending(), shutdown);
+			warnAbout(left, shutdown);
 			return cycle;
 		}
 		finally {
+			this.progress.ended();
 			this.settler.runEnded();
 			this.running.unlock();
 		}
@@ -156,28 +163,37 @@ public class UsageReporter implements SmartLifecycle {
 	/**
 	 * Log the warnings of a run that ended, naming the error codes AWS answered with: one
 	 * for a refusal of the process's credentials or permissions, and one for the reports
-	 * left pending. Expected conditions (throttling, a deadline) log no stack trace.
+	 * left pending, with the fields of the oldest. Expected conditions (throttling, a
+	 * deadline) log no stack trace.
 	 */
-	private void warnAbout(int pending, boolean shutdown) {
+	private void warnAbout(List<UsageReport> left, boolean shutdown) {
+		String errorCodes = this.errors.summary();
 		if (!this.errors.unauthorized().isEmpty()) {
-			logger.warn("AWS Marketplace refused the credentials or permissions of this process ("
-					+ String.join(", ", this.errors.unauthorized()) + "): check the IAM role or credentials the "
-					+ "process runs with. It needs aws-marketplace:MeterUsage (own usage) or "
-					+ "aws-marketplace:BatchMeterUsage (customers' usage), and temporary credentials must be "
-					+ "refreshed before they expire. The usage stays pending in the ledger and is sent once the "
-					+ "cause is fixed");
+			logger.atWarn()
+				.addKeyValue(ReportLogFields.ERROR_CODES, errorCodes)
+				.log("AWS Marketplace refused the credentials or permissions of this process ("
+						+ String.join(", ", this.errors.unauthorized()) + "): check the IAM role or credentials the "
+						+ "process runs with. It needs aws-marketplace:MeterUsage (own usage) or "
+						+ "aws-marketplace:BatchMeterUsage (customers' usage), and temporary credentials must be "
+						+ "refreshed before they expire. The usage stays pending in the ledger and is sent once the "
+						+ "cause is fixed");
 		}
-		if (pending <= 0) {
+		if (left.isEmpty()) {
 			return;
 		}
-		String cause = "AWS Marketplace error codes: " + this.errors.summary();
+		int pending = left.size();
+		String cause = "AWS Marketplace error codes: " + errorCodes;
+		UsageReport oldest = left.stream().min(Comparator.comparing(UsageReport::hour)).orElseThrow();
+		LoggingEventBuilder warning = ReportLogFields.of(logger.atWarn(), oldest)
+			.addKeyValue(ReportLogFields.ERROR_CODES, errorCodes)
+			.addKeyValue("pendingReports", pending);
 		if (shutdown) {
-			logger.warn(pending + " usage reports are left pending in the ledger at shutdown (not confirmed within "
+			warning.log(pending + " usage reports are left pending in the ledger at shutdown (not confirmed within "
 					+ "the shutdown timeout of " + this.settings.shutdownTimeout() + "; " + cause
 					+ "); they go out after the next start");
 		}
 		else {
-			logger.warn(pending + " usage reports are still pending after this run (" + cause
+			warning.log(pending + " usage reports are still pending after this run (" + cause
 					+ "; or the run's time was up); they are sent again at the next run");
 		}
 	}
@@ -263,9 +279,11 @@ public class UsageReporter implements SmartLifecycle {
 		scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
 		this.stopping = new CountDownLatch(1);
 		this.scheduler = scheduler;
-		logger.info("Reporting usage to AWS Marketplace " + this.settings.offset().plus(this.startDelay)
-				+ " after each hour (offset " + this.settings.offset() + " plus a random " + this.startDelay
-				+ " within the start spread of " + this.settings.startSpread() + ")");
+		logger.info(
+				"Reporting usage to AWS Marketplace {} after each hour (offset {} plus a random {} within the "
+						+ "start spread of {})",
+				this.settings.offset().plus(this.startDelay), this.settings.offset(), this.startDelay,
+				this.settings.startSpread());
 		scheduler.execute(this::runAndReschedule);
 	}
 

@@ -48,6 +48,8 @@ final class MeteringFixture implements AutoCloseable {
 
 	final UsageCapture capture;
 
+	final MeteringGateway gateway;
+
 	final UsageReporter reporter;
 
 	MeteringFixture() {
@@ -60,7 +62,7 @@ final class MeteringFixture implements AutoCloseable {
 		this.client = TestClients.client(this.emulator.endpoint(), "AKIDPOD1", Duration.ofSeconds(5));
 		this.ledger = MeteringLedger.inMemory(this.clock, PRODUCT, "pod-1");
 		this.capture = new UsageCapture(this.ledger, Set.of("scans", "pages"), SaasIntegration.LEGACY);
-		MeteringGateway gateway = new MeteringGateway(this.client, PRODUCT);
+		this.gateway = new MeteringGateway(this.client, PRODUCT);
 		Retry retry = Retry.of("marketplaceMetering",
 				RetryConfig.custom()
 					.maxAttempts(2)
@@ -72,7 +74,7 @@ final class MeteringFixture implements AutoCloseable {
 					.limitRefreshPeriod(Duration.ofSeconds(1))
 					.timeoutDuration(Duration.ZERO)
 					.build());
-		this.reporter = new UsageReporter(this.ledger.outbox(), gateway, retry, rateLimiter, this.clock,
+		this.reporter = new UsageReporter(this.ledger.outbox(), this.gateway, retry, rateLimiter, this.clock,
 				ReportingSettings.defaults());
 	}
 

@@ -1,13 +1,19 @@
 package dev.metering.actuate;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageCapture;
+import dev.metering.entitlement.EntitlementCheck;
+import dev.metering.entitlement.EntitlementStatus;
 import dev.metering.ledger.UsageLedger;
 import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Measurement;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
@@ -18,6 +24,9 @@ import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageReque
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.AdditionalAnswers.delegatesTo;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.BDDMockito.willThrow;
 import static org.mockito.Mockito.atLeastOnce;
 import static org.mockito.Mockito.clearInvocations;
 import static org.mockito.Mockito.mock;
@@ -68,6 +77,19 @@ class MeteringMetricsTests {
 	}
 
 	@Test
+	void showsPendingUsagePerDimensionNeverAddingDimensionsTogether() {
+		metrics(null).bindTo(this.registry);
+		this.fixture.capture.record("scans", 3, null, MeteringFixture.SUBSCRIBED);
+		this.fixture.capture.record("pages", 2000, null, null);
+		assertThat(pendingOf("scans")).isEqualTo(3);
+		assertThat(pendingOf("pages")).isEqualTo(2000);
+		this.fixture.clock.advance(Duration.ofHours(1));
+		this.fixture.reporter.report(false);
+		assertThat(pendingOf("scans")).isZero();
+		assertThat(pendingOf("pages")).isZero();
+	}
+
+	@Test
 	void registersADimensionFirstRecordedAfterBinding() {
 		UsageCapture anyDimension = new UsageCapture(this.fixture.ledger, Set.of(), SaasIntegration.LEGACY);
 		new MeteringMetrics(anyDimension, this.fixture.state()).bindTo(this.registry);
@@ -78,7 +100,7 @@ class MeteringMetricsTests {
 
 	@Test
 	void countsReportsByOutcomeAndTimesEachCall() {
-		new MeteringMetrics(this.fixture.capture, this.fixture.state()).bindTo(this.registry);
+		metrics(null).bindTo(this.registry);
 		this.fixture.capture.record("scans", 5, null, MeteringFixture.SUBSCRIBED);
 		this.fixture.capture.record("pages", 2, null, "customer-2");
 		this.fixture.clock.advance(Duration.ofHours(1));
@@ -88,7 +110,7 @@ class MeteringMetricsTests {
 		assertThat(reports("retried")).isZero();
 		assertThat(gauge("marketplace.metering.dead.letters")).isOne();
 		assertThat(pending()).isZero();
-		FunctionTimer calls = this.registry.get("marketplace.metering.calls").functionTimer();
+		FunctionTimer calls = calls("BatchMeterUsage", "success", "none");
 		assertThat(calls.count()).as("one BatchMeterUsage call").isOne();
 		assertThat(calls.totalTime(TimeUnit.NANOSECONDS)).isPositive();
 	}
@@ -122,16 +144,99 @@ class MeteringMetricsTests {
 	}
 
 	@Test
-	void everyMeterHasADescriptionABaseUnitAndLowCardinalityTags() {
-		new MeteringMetrics(this.fixture.capture, this.fixture.state()).bindTo(this.registry);
+	void everyMeterHasADescriptionNoUnitButSecondsAndLowCardinalityTags() {
+		metrics(() -> EntitlementStatus.entitled(this.fixture.clock.instant(), MeteringFixture.PRODUCT, null))
+			.bindTo(this.registry);
 		this.fixture.capture.record("scans", 1, null, MeteringFixture.SUBSCRIBED);
-		assertThat(this.registry.getMeters()).hasSize(2 + 5 + 7 + 1).allSatisfy((meter) -> {
+		this.fixture.clock.advance(Duration.ofHours(1));
+		this.fixture.reporter.report(false);
+		assertThat(this.registry.getMeters()).hasSize(2 + 2 + 6 + 1 + 7 + 1 + 1 + 3).allSatisfy((meter) -> {
 			Meter.Id id = meter.getId();
 			assertThat(id.getName()).startsWith("marketplace.metering.");
 			assertThat(id.getDescription()).isNotBlank();
-			assertThat(id.getBaseUnit()).as(id.getName()).isNotBlank();
-			assertThat(id.getTags()).extracting(Tag::getKey).isSubsetOf("dimension", "outcome");
+			assertThat(id.getBaseUnit()).as(id.getName()).isIn(null, "seconds");
+			assertThat(id.getTags()).extracting(Tag::getKey)
+				.isSubsetOf("dimension", "outcome", "source", "operation", "error", "state");
 		});
+	}
+
+	@Test
+	void showsTheOldestUnreportedHourAndTheTimeLeftBeforeAwsStopsAcceptingIt() {
+		metrics(null).bindTo(this.registry);
+		assertThat(gauge("marketplace.metering.oldest.unreported.hour.timestamp")).isNaN();
+		assertThat(gauge("marketplace.metering.acceptance.window.remaining")).isNaN();
+		this.fixture.capture.record("scans", 2, null, MeteringFixture.SUBSCRIBED);
+		assertThat(gauge("marketplace.metering.oldest.unreported.hour.timestamp"))
+			.isEqualTo(MeteringFixture.HOUR_10.getEpochSecond());
+		assertThat(gauge("marketplace.metering.acceptance.window.remaining")).as("24 h minus 30 min, in seconds")
+			.isEqualTo(Duration.ofMinutes(23 * 60 + 30).toSeconds());
+		this.fixture.clock.advance(Duration.ofHours(1));
+		this.fixture.capture.record("scans", 3, null, null);
+		assertThat(gauge("marketplace.metering.acceptance.window.remaining"))
+			.as("own usage of 11:00 leaves MeterUsage's 6 h window at 17:00, before the customer's 10:00 hour")
+			.isEqualTo(Duration.ofMinutes(5 * 60 + 30).toSeconds());
+		this.fixture.clock.advance(Duration.ofHours(6));
+		assertThat(gauge("marketplace.metering.acceptance.window.remaining")).isEqualTo(-30 * 60);
+	}
+
+	@Test
+	void showsWhenTheLastRunLeftNothingPending() {
+		metrics(null).bindTo(this.registry);
+		assertThat(gauge("marketplace.metering.last.success.timestamp")).isNaN();
+		this.fixture.capture.record("scans", 2, null, null);
+		this.fixture.emulator.faults().throttleRate(1);
+		this.fixture.clock.advance(Duration.ofHours(1));
+		assertThat(this.fixture.reporter.report(false).pending()).isOne();
+		assertThat(gauge("marketplace.metering.last.success.timestamp")).as("usage still pending").isNaN();
+		this.fixture.emulator.faults().throttleRate(0);
+		this.fixture.clock.advance(Duration.ofMinutes(5));
+		this.fixture.reporter.report(false);
+		assertThat(gauge("marketplace.metering.last.success.timestamp"))
+			.isEqualTo(this.fixture.clock.instant().getEpochSecond());
+		assertThat(gauge("marketplace.metering.oldest.unreported.hour.timestamp")).isNaN();
+	}
+
+	@Test
+	void countsCallsByOperationOutcomeAndAwsErrorCode() {
+		metrics(null).bindTo(this.registry);
+		this.fixture.capture.record("scans", 2, null, null);
+		this.fixture.emulator.faults().throttleRate(1);
+		this.fixture.clock.advance(Duration.ofHours(1));
+		this.fixture.reporter.report(false);
+		this.fixture.emulator.faults().throttleRate(0);
+		this.fixture.reporter.report(false);
+		assertThat(calls("MeterUsage", "retryable", "ThrottlingException").count()).as("two attempts").isEqualTo(2);
+		FunctionTimer success = calls("MeterUsage", "success", "none");
+		assertThat(success.count()).isOne();
+		assertThat(success.totalTime(TimeUnit.NANOSECONDS)).isPositive();
+	}
+
+	@Test
+	void showsTheEntitlementStateAsOneGaugePerState() {
+		AtomicReference<EntitlementStatus> status = new AtomicReference<>(
+				EntitlementStatus.notChecked(MeteringFixture.PRODUCT, 1));
+		metrics(status::get).bindTo(this.registry);
+		assertThat(entitlement("not_checked")).isOne();
+		assertThat(entitlement("entitled")).isZero();
+		status.set(EntitlementStatus.entitled(this.fixture.clock.instant(), MeteringFixture.PRODUCT, 1));
+		assertThat(entitlement("not_checked")).isZero();
+		assertThat(entitlement("entitled")).isOne();
+		assertThat(entitlement("not_entitled")).isZero();
+	}
+
+	@Test
+	void countsUsageTheLedgerCouldNeitherWriteNorHold() {
+		UsageLedger failing = mock(UsageLedger.class, delegatesTo(this.fixture.ledger));
+		willThrow(new UncheckedIOException(new IOException("No space left on device"))).given(failing)
+			.record(any(), anyLong());
+		UsageCapture capture = new UsageCapture(failing, Set.of("scans"), SaasIntegration.LEGACY);
+		new MeteringMetrics(capture, this.fixture.state(), null, null, this.fixture.clock).bindTo(this.registry);
+		capture.record("scans", 2, null, null);
+		capture.record("scans", 3, null, null);
+		assertThat(this.registry.get("marketplace.metering.capture.failures")
+			.tag("source", "ledger")
+			.functionCounter()
+			.count()).isEqualTo(2);
 	}
 
 	@Test
@@ -141,6 +246,21 @@ class MeteringMetricsTests {
 		assertThat(this.registry.find("marketplace.metering.reports").meters()).isEmpty();
 		assertThat(this.registry.find("marketplace.metering.calls").meters()).isEmpty();
 		assertThat(this.registry.find("marketplace.metering.usage.pending").gauge()).isNotNull();
+	}
+
+	private MeteringMetrics metrics(EntitlementCheck entitlementCheck) {
+		return new MeteringMetrics(this.fixture.capture, this.fixture.state(entitlementCheck),
+				this.fixture.gateway.getCalls(), null, this.fixture.clock);
+	}
+
+	private FunctionTimer calls(String operation, String outcome, String error) {
+		return this.registry.get("marketplace.metering.calls")
+			.tags("operation", operation, "outcome", outcome, "error", error)
+			.functionTimer();
+	}
+
+	private double entitlement(String state) {
+		return gauge(this.registry.get("marketplace.metering.entitlement").tag("state", state).gauge());
 	}
 
 	private double recorded(String dimension) {
@@ -154,12 +274,24 @@ class MeteringMetricsTests {
 		return this.registry.get("marketplace.metering.reports").tag("outcome", outcome).functionCounter().count();
 	}
 
+	private double pendingOf(String dimension) {
+		return this.registry.get("marketplace.metering.usage.pending").tag("dimension", dimension).gauge().value();
+	}
+
 	private double pending() {
-		return gauge("marketplace.metering.usage.pending");
+		return this.registry.get("marketplace.metering.usage.pending")
+			.gauges()
+			.stream()
+			.mapToDouble(Gauge::value)
+			.sum();
 	}
 
 	private double gauge(String name) {
-		return this.registry.get(name).gauge().value();
+		return gauge(this.registry.get(name).gauge());
+	}
+
+	private static double gauge(Gauge gauge) {
+		return gauge.value();
 	}
 
 }

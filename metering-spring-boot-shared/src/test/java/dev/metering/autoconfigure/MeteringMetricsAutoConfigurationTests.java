@@ -48,7 +48,9 @@ class MeteringMetricsAutoConfigurationTests {
 				.count()).isEqualTo(4);
 			assertThat(registry.get("marketplace.metering.usage.pending").gauge().value()).isEqualTo(4);
 			assertThat(registry.get("marketplace.metering.reports").functionCounters()).hasSize(7);
-			assertThat(registry.get("marketplace.metering.calls").functionTimer().count()).isZero();
+			assertThat(registry.find("marketplace.metering.calls").meters()).as("bound at the first call").isEmpty();
+			assertThat(registry.get("marketplace.metering.oldest.unreported.hour.timestamp").gauge().value())
+				.isEqualTo(context.getBean(UsageLedger.class).summary().oldestUnreportedHour().getEpochSecond());
 		});
 	}
 
