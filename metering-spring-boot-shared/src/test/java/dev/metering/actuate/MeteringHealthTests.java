@@ -57,7 +57,7 @@ class MeteringHealthTests {
 			.containsEntry("timeLeft", "PT1H1S");
 		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(5)).plusSeconds(1));
 		health = health(Duration.ofHours(1));
-		assertThat(health.up()).isFalse();
+		assertThat(health.status()).isEqualTo(MeteringHealth.Status.DOWN);
 		assertThat((List<?>) health.details().get("problems")).singleElement()
 			.asString()
 			.contains("hour 2026-03-01T10:00:00Z", "2026-03-01T16:00:00Z");
@@ -87,31 +87,43 @@ class MeteringHealthTests {
 	}
 
 	@Test
-	void downWithTheReasonWhenAReportWasDeadLettered() {
+	void upWithTheDeadLetterCountAgeAndReasonAsDetails() {
 		this.fixture.capture.record("scans", 2, null, "customer-2");
 		this.fixture.capture.record("scans", 5, null, MeteringFixture.SUBSCRIBED);
 		this.fixture.clock.set(HOUR_10.plus(Duration.ofMinutes(61)));
 		this.fixture.reporter.report(false);
+		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(30)));
 		MeteringHealth.Check health = health(Duration.ofHours(1));
-		assertThat(health.up()).isFalse();
+		assertThat(health.status()).isEqualTo(MeteringHealth.Status.UP);
+		assertThat(health.details()).doesNotContainKey("problems");
 		assertThat(detail(health, "deadLetters")).containsEntry("count", 1)
+			.containsEntry("oldest", "2026-03-01T10:00:00Z")
+			.containsEntry("age", "PT30H")
 			.containsEntry("lastReasons", List.of("2026-03-01T10:00:00Z scans: NOT_ENTITLED CustomerNotSubscribed"));
 		assertThat(health.details().toString()).as("no customer in health details").doesNotContain("customer-");
 	}
 
 	@Test
-	void downWhenNotEntitled() {
-		EntitlementException refusal = new EntitlementException(EntitlementReason.NOT_ENTITLED,
-				"CustomerNotEntitledException", "The buyer is not entitled", null);
-		EntitlementStatus status = EntitlementStatus.failed(refusal, HOUR_10, MeteringFixture.PRODUCT, 1);
-		MeteringHealth.Check health = health(() -> status);
-		assertThat(health.up()).isFalse();
+	void outOfServiceWhenNotEntitled() {
+		MeteringHealth.Check health = health(() -> notEntitled());
+		assertThat(health.status()).isEqualTo(MeteringHealth.Status.OUT_OF_SERVICE);
 		assertThat(detail(health, "entitlement")).containsEntry("state", EntitlementStatus.State.NOT_ENTITLED)
 			.containsEntry("errorCode", "CustomerNotEntitledException")
 			.containsEntry("checkedAt", "2026-03-01T10:00:00Z");
 		assertThat((List<?>) health.details().get("problems")).singleElement()
 			.asString()
 			.contains("not entitled", "CustomerNotEntitledException");
+	}
+
+	@Test
+	void downWhenRevenueIsAtRiskEvenIfNotEntitled() {
+		this.fixture.capture.record("scans", 3, null, null);
+		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(5)).plusSeconds(1));
+		MeteringHealth.Check health = health(() -> notEntitled());
+		assertThat(health.status()).isEqualTo(MeteringHealth.Status.DOWN);
+		assertThat((List<?>) health.details().get("problems")).hasSize(2)
+			.anySatisfy((problem) -> assertThat(problem).asString().contains("leaves AWS's acceptance window"))
+			.anySatisfy((problem) -> assertThat(problem).asString().contains("not entitled"));
 	}
 
 	@Test
@@ -204,6 +216,12 @@ class MeteringHealthTests {
 			.containsEntry("expiresAt", "2026-03-01T16:00:00Z");
 		verify(ledger).summary();
 		verify(ledger, never()).view();
+	}
+
+	private static EntitlementStatus notEntitled() {
+		EntitlementException refusal = new EntitlementException(EntitlementReason.NOT_ENTITLED,
+				"CustomerNotEntitledException", "The buyer is not entitled", null);
+		return EntitlementStatus.failed(refusal, HOUR_10, MeteringFixture.PRODUCT, 1);
 	}
 
 	private MeteringHealth.Check health(Duration expiryWarning) {

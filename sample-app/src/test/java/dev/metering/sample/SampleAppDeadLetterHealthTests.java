@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A dead letter (AWS refused a customer's usage for good) is a billing problem to alert
- * on: it turns the {@code metering} health DOWN, and never the readiness or liveness the
- * platform routes and restarts by.
+ * on and act upon: it shows in the {@code metering} health's details, with its count and
+ * age, and changes neither that status nor the readiness or liveness the platform routes
+ * and restarts by.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "management.server.port=0")
 class SampleAppDeadLetterHealthTests {
@@ -51,15 +52,16 @@ class SampleAppDeadLetterHealthTests {
 	private final RestTemplate rest = SampleHttp.client(0);
 
 	@Test
-	void aDeadLetterTurnsMeteringDownButNeverReadinessOrLiveness() {
+	void aDeadLetterIsADetailOfMeteringAndNeverChangesReadinessOrLiveness() {
 		assertThat(status("/actuator/health/readiness")).isEqualTo(HttpStatus.OK);
 		this.metering.record("scans", 3, Map.of(), UNKNOWN_LICENSE);
 		this.reporter.report(true);
 
 		ResponseEntity<Map> metering = get("/actuator/health/metering");
-		assertThat(metering.getStatusCode()).isEqualTo(HttpStatus.SERVICE_UNAVAILABLE);
-		assertThat(metering.getBody()).containsEntry("status", "DOWN");
-		assertThat(nested(metering.getBody(), "details", "deadLetters")).containsEntry("count", 1);
+		assertThat(metering.getStatusCode()).isEqualTo(HttpStatus.OK);
+		assertThat(metering.getBody()).containsEntry("status", "UP");
+		assertThat(nested(metering.getBody(), "details", "deadLetters")).containsEntry("count", 1)
+			.containsKeys("oldest", "age", "lastReasons");
 		assertThat(get("/actuator/health/readiness").getBody()).containsEntry("status", "UP");
 		assertThat(status("/actuator/health/readiness")).isEqualTo(HttpStatus.OK);
 		assertThat(get("/actuator/health/liveness").getBody()).containsEntry("status", "UP");
