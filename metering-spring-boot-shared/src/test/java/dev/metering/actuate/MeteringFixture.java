@@ -10,6 +10,7 @@ import dev.metering.core.UsageCapture;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.entitlement.EntitlementCheck;
 import dev.metering.ledger.InMemoryUsageLedger;
+import dev.metering.ledger.UsageLedger;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
@@ -50,6 +51,12 @@ final class MeteringFixture implements AutoCloseable {
 
 	final UsageReporter reporter;
 
+	private final MeteringGateway gateway;
+
+	private final Retry retry;
+
+	private final RateLimiter rateLimiter;
+
 	MeteringFixture() {
 		this.emulator = MarketplaceMeteringEmulator.builder()
 			.clock(this.clock)
@@ -60,19 +67,28 @@ final class MeteringFixture implements AutoCloseable {
 		this.client = TestClients.client(this.emulator.endpoint(), "AKIDPOD1", Duration.ofSeconds(5));
 		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "pod-1");
 		this.capture = new UsageCapture(this.ledger, Set.of("scans", "pages"), SaasIntegration.LEGACY);
-		MeteringGateway gateway = new MeteringGateway(this.client, PRODUCT);
-		Retry retry = Retry.of("marketplaceMetering",
+		this.gateway = new MeteringGateway(this.client, PRODUCT);
+		this.retry = Retry.of("marketplaceMetering",
 				RetryConfig.custom()
 					.maxAttempts(2)
 					.intervalFunction(IntervalFunction.of(Duration.ofMillis(1)))
 					.build());
-		RateLimiter rateLimiter = RateLimiter.of("marketplaceMetering",
+		this.rateLimiter = RateLimiter.of("marketplaceMetering",
 				RateLimiterConfig.custom()
 					.limitForPeriod(Integer.MAX_VALUE)
 					.limitRefreshPeriod(Duration.ofSeconds(1))
 					.timeoutDuration(Duration.ZERO)
 					.build());
-		this.reporter = new UsageReporter(this.ledger, gateway, retry, rateLimiter, this.clock,
+		this.reporter = reporter(this.ledger);
+	}
+
+	/**
+	 * Return a new reporter of this fixture's emulator, on another ledger.
+	 * @param ledger the ledger to report from
+	 * @return the reporter
+	 */
+	UsageReporter reporter(UsageLedger ledger) {
+		return new UsageReporter(ledger, this.gateway, this.retry, this.rateLimiter, this.clock,
 				ReportingSettings.defaults());
 	}
 
