@@ -1,5 +1,6 @@
 package dev.metering.actuate;
 
+import java.security.Principal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,7 @@ import dev.metering.ledger.LedgerSummary;
 import dev.metering.ledger.LedgerView;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageReport;
-import dev.metering.reporting.ReportOutcome;
+import dev.metering.reporting.ReportSettler;
 import dev.metering.reporting.ReportingStatistics;
 import dev.metering.reporting.ReportingStatistics.Cycle;
 
@@ -29,6 +30,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -50,8 +52,10 @@ import org.springframework.util.Assert;
  * <li>{@code POST /actuator/metering}: report now, on a thread of its own; the answer
  * comes after at most a bounded wait, with the run's id and state.</li>
  * <li>{@code GET /actuator/metering/{id}}: the progress or result of that run.</li>
+ * <li>{@code POST /actuator/metering/{reportId}/acknowledge} or {@code .../replay}: an
+ * operator's decision about a dead letter, recorded with the principal's name.</li>
  * </ul>
- * Its default access is read-only: the write operation needs
+ * Its default access is read-only: the write operations need
  * {@code management.endpoint.metering.access=unrestricted}.
  *
  * @author metering-spring-boot
@@ -134,7 +138,20 @@ public class MeteringEndpoint implements DisposableBean {
 				this.state.entitlement(),
 				new PendingUsage(summary.pendingQuantity(), summary.pendingReports(), summary.openHours(),
 						summary.oldestUnreportedHour()),
-				reports, statistics.lastCycle(), statistics.counts(), this.runs.recent(), usage);
+				reports, statistics.lastCycle(), outcomes(statistics), this.runs.recent(), usage);
+	}
+
+	/**
+	 * Return the reports settled per state since the start, and the attempts retried
+	 * ({@code RETRIED}).
+	 * @param statistics the reporter's statistics
+	 * @return the counts, in state order
+	 */
+	static Map<String, Long> outcomes(ReportingStatistics statistics) {
+		Map<String, Long> outcomes = new LinkedHashMap<>();
+		statistics.counts().forEach((state, count) -> outcomes.put(state.name(), count));
+		outcomes.put("RETRIED", statistics.retries());
+		return outcomes;
 	}
 
 	/**
@@ -160,6 +177,45 @@ public class MeteringEndpoint implements DisposableBean {
 	@WriteOperation
 	public ReportRun report(@Nullable Boolean includeCurrentHour) {
 		return this.runs.start(Boolean.TRUE.equals(includeCurrentHour));
+	}
+
+	/**
+	 * Acknowledge or replay an open dead letter, for the principal who asks
+	 * ({@code anonymous} without one). Acknowledged, it stays in the ledger and no longer
+	 * counts as an open dead letter: its usage is not billed. Replayed, its quantities
+	 * move into the open hour and are reported with it: replay once the cause is fixed (a
+	 * subscription, a dimension, a tag). Both write the ledger only, so they answer at
+	 * once.
+	 * @param reportId the dead letter's report id
+	 * @param action {@code acknowledge} or {@code replay}
+	 * @param securityContext who asks
+	 * @return the report after the change
+	 */
+	@WriteOperation
+	public DeadLetterDecision deadLetter(@Selector String reportId, @Selector String action,
+			SecurityContext securityContext) {
+		Principal principal = securityContext.getPrincipal();
+		String actor = (principal != null) ? principal.getName() : "anonymous";
+		ReportSettler settler = this.state.reporter().getSettler();
+		try {
+			switch (action) {
+				case "acknowledge" -> settler.acknowledge(reportId, actor);
+				case "replay" -> settler.replay(reportId, actor);
+				default -> throw UsageSelection.invalid("action", action, "must be acknowledge or replay");
+			}
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
+		}
+		UsageDescriptor report = this.state.ledger()
+			.view()
+			.reports()
+			.stream()
+			.filter((candidate) -> candidate.id().equals(reportId))
+			.findFirst()
+			.map(UsageDescriptor::of)
+			.orElse(null);
+		return new DeadLetterDecision(action, actor, report);
 	}
 
 	@Override
@@ -254,7 +310,7 @@ public class MeteringEndpoint implements DisposableBean {
 			return name;
 		}
 
-		private static InvalidEndpointRequestException invalid(String parameter, Object value, String rule) {
+		static InvalidEndpointRequestException invalid(String parameter, Object value, String rule) {
 			String message = "Invalid '" + parameter + "' " + value + ": " + rule;
 			return new InvalidEndpointRequestException(message, message);
 		}
@@ -273,13 +329,14 @@ public class MeteringEndpoint implements DisposableBean {
 	 * @param pending the usage not yet confirmed by AWS
 	 * @param reports the count and quantity of the reports kept, per state
 	 * @param lastReport the last report run, or {@code null} before the first
-	 * @param outcomes the count of reports per outcome since the start
+	 * @param outcomes the count of reports settled per state since the start, and of
+	 * attempts retried ({@code RETRIED})
 	 * @param runs the report runs asked for through this endpoint, the newest first, at
 	 * most {@value ReportRuns#KEPT}
 	 * @param usage the page of usage asked for, or {@code null}
 	 */
 	public record MeteringSummary(String productCode, String mode, EntitlementStatus entitlement, PendingUsage pending,
-			Map<ReportState, LedgerSummary.Totals> reports, Cycle lastReport, Map<ReportOutcome, Long> outcomes,
+			Map<ReportState, LedgerSummary.Totals> reports, Cycle lastReport, Map<String, Long> outcomes,
 			List<ReportRun> runs, UsagePage usage) implements OperationResponseBody {
 
 	}
@@ -352,6 +409,20 @@ public class MeteringEndpoint implements DisposableBean {
 	}
 
 	/**
+	 * What an operator decided about a dead letter.
+	 *
+	 * @param action {@code acknowledge} or {@code replay}
+	 * @param actor who decided
+	 * @param report the report after the change ({@code ACKNOWLEDGED} or
+	 * {@code REPLAYED}, its reason naming the actor), or {@code null} if the ledger no
+	 * longer keeps it
+	 */
+	public record DeadLetterDecision(String action, String actor,
+			UsageDescriptor report) implements OperationResponseBody {
+
+	}
+
+	/**
 	 * Where a report run asked for through the endpoint is.
 	 */
 	public enum RunState {
@@ -377,15 +448,16 @@ public class MeteringEndpoint implements DisposableBean {
 	 * @param requested when it was asked for
 	 * @param started when the reporter started it, once it ended
 	 * @param ended when it ended
-	 * @param outcomes the reports per outcome since it was asked for, live while it runs
-	 * (a scheduled run the reporter ran meanwhile counts too)
+	 * @param outcomes the reports settled per state, and the attempts retried
+	 * ({@code RETRIED}), since it was asked for, live while it runs (a scheduled run the
+	 * reporter ran meanwhile counts too)
 	 * @param pending how many reports are still waiting to be sent, once it ended
 	 * @param failure why it failed, or {@code null}
 	 * @param note what it did to the current hour, when it includes it: later usage of
 	 * that hour moves to the next one
 	 */
 	public record ReportRun(String id, RunState state, boolean includeCurrentHour, Instant requested, Instant started,
-			Instant ended, Map<ReportOutcome, Long> outcomes, Integer pending, String failure,
+			Instant ended, Map<String, Long> outcomes, Integer pending, String failure,
 			String note) implements OperationResponseBody {
 
 	}

@@ -44,7 +44,8 @@ import org.springframework.util.unit.DataSize;
  * <li>otherwise {@link Status#UP UP}, also when the entitlement was not checked yet, a
  * report run failed (the reporter tries again, and the expiry warning catches a lasting
  * failure), or the ledger holds dead letters: those are a detail, with their count and
- * the age of the oldest, for an alert and a runbook, not a reason to take traffic.</li>
+ * the age of the oldest, for an alert and a runbook, not a reason to take traffic. An
+ * acknowledged or replayed dead letter no longer counts.</li>
  * </ul>
  * <p>
  * A check reads the ledger's {@link dev.metering.ledger.UsageLedger#summary() summary};
@@ -95,8 +96,8 @@ public class MeteringHealth {
 	public Check check() {
 		Map<String, Object> details = new LinkedHashMap<>();
 		List<String> problems = new ArrayList<>();
-		details.put("ledger", storage(this.state.ledger().storage(), problems));
 		LedgerSummary summary = this.state.ledger().summary();
+		details.put("ledger", storage(summary.storage(), problems));
 		EntitlementStatus entitlement = this.state.entitlement();
 		String notEntitled = null;
 		if (entitlement != null) {
@@ -205,17 +206,18 @@ public class MeteringHealth {
 	}
 
 	/**
-	 * The dead letters, a detail that changes no status: their count from the summary
-	 * and, only when there are any, the age of the oldest and the last reasons from the
-	 * ledger's view.
+	 * The open dead letters (not acknowledged nor replayed), a detail that changes no
+	 * status: their count and the age of the oldest from the summary and, only when there
+	 * are any, the last reasons from the ledger's view.
 	 */
 	private Map<String, Object> deadLetters(LedgerSummary summary) {
 		Map<String, Object> details = new LinkedHashMap<>();
-		int count = summary.count(ReportState.DEAD_LETTER);
+		int count = summary.deadLetters();
 		details.put("count", count);
 		if (count > 0) {
 			List<UsageReport> deadLetters = inState(ReportState.DEAD_LETTER);
-			Instant oldest = deadLetters.stream().map(UsageReport::hour).min(Instant::compareTo).orElseThrow();
+			Instant oldest = (summary.oldestDeadLetter() != null) ? summary.oldestDeadLetter()
+					: deadLetters.stream().map(UsageReport::hour).min(Instant::compareTo).orElseThrow();
 			details.put("oldest", oldest.toString());
 			details.put("age",
 					Duration.between(oldest, this.clock.instant()).truncatedTo(ChronoUnit.SECONDS).toString());

@@ -7,7 +7,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,7 +17,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-import dev.metering.reporting.ReportOutcome;
 import dev.metering.reporting.ReportingStatistics;
 import dev.metering.reporting.ReportingStatistics.Cycle;
 import dev.metering.reporting.UsageReporter;
@@ -139,7 +138,7 @@ final class ReportRuns implements AutoCloseable {
 
 		private final ReportingStatistics statistics;
 
-		private final Map<ReportOutcome, Long> countsBefore;
+		private final Map<String, Long> countsBefore;
 
 		private final CountDownLatch done = new CountDownLatch(1);
 
@@ -147,14 +146,14 @@ final class ReportRuns implements AutoCloseable {
 
 		private volatile String failure;
 
-		private volatile Map<ReportOutcome, Long> outcomes;
+		private volatile Map<String, Long> outcomes;
 
 		Run(String id, boolean includeCurrentHour, Instant requested, ReportingStatistics statistics) {
 			this.id = id;
 			this.includeCurrentHour = includeCurrentHour;
 			this.requested = requested;
 			this.statistics = statistics;
-			this.countsBefore = statistics.counts();
+			this.countsBefore = MeteringEndpoint.outcomes(statistics);
 		}
 
 		void execute(UsageReporter reporter) {
@@ -201,9 +200,9 @@ final class ReportRuns implements AutoCloseable {
 					note());
 		}
 
-		private Map<ReportOutcome, Long> outcomesSoFar() {
-			Map<ReportOutcome, Long> outcomes = new EnumMap<>(ReportOutcome.class);
-			this.statistics.counts().forEach((outcome, count) -> {
+		private Map<String, Long> outcomesSoFar() {
+			Map<String, Long> outcomes = new LinkedHashMap<>();
+			MeteringEndpoint.outcomes(this.statistics).forEach((outcome, count) -> {
 				long since = count - this.countsBefore.getOrDefault(outcome, 0L);
 				if (since > 0) {
 					outcomes.put(outcome, since);

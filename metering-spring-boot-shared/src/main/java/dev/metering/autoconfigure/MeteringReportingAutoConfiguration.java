@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import dev.metering.core.MeteringGateway;
-import dev.metering.ledger.UsageLedger;
+import dev.metering.ledger.ReportOutbox;
 import dev.metering.reporting.ReportingSettings;
 import dev.metering.reporting.UsageReporter;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
@@ -44,7 +44,7 @@ import org.springframework.util.ClassUtils;
 				"io.github.resilience4j.springboot3.ratelimiter.autoconfigure.RateLimiterAutoConfiguration",
 				"io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration",
 				"io.github.resilience4j.springboot.ratelimiter.autoconfigure.RateLimiterAutoConfiguration" })
-@ConditionalOnBean({ UsageLedger.class, MeteringGateway.class })
+@ConditionalOnBean({ ReportOutbox.class, MeteringGateway.class })
 @ConditionalOnProperty(prefix = "aws.marketplace.metering.reporting", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(MeteringProperties.class)
 public class MeteringReportingAutoConfiguration {
@@ -93,16 +93,15 @@ public class MeteringReportingAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		UsageReporter usageReporter(UsageLedger ledger, MeteringGateway metering, RetryRegistry retries,
+		UsageReporter usageReporter(ReportOutbox outbox, MeteringGateway metering, RetryRegistry retries,
 				RateLimiterRegistry rateLimiters, MeteringProperties properties) {
 			MeteringProperties.Reporting reporting = properties.getReporting();
 			validateStart(reporting.getOffset(), reporting.getStartSpread());
 			ReportingSettings defaults = ReportingSettings.defaults();
 			ReportingSettings settings = new ReportingSettings(reporting.getOffset(), reporting.getRetryInterval(),
-					properties.isReportOnShutdown(), properties.getExpiredUsage(), properties.getReportZeroUsage(),
-					defaults.acceptanceWindow(), defaults.lastSendMargin(), reporting.getShutdownTimeout(),
-					reporting.getStartSpread());
-			return new UsageReporter(ledger, metering, retries.retry(MeteringResilienceDefaults.INSTANCE),
+					properties.isReportOnShutdown(), properties.getExpiredUsage(), defaults.acceptanceWindow(),
+					defaults.lastSendMargin(), reporting.getShutdownTimeout(), reporting.getStartSpread());
+			return new UsageReporter(outbox, metering, retries.retry(MeteringResilienceDefaults.INSTANCE),
 					rateLimiters.rateLimiter(MeteringResilienceDefaults.INSTANCE), Clock.systemUTC(), settings);
 		}
 

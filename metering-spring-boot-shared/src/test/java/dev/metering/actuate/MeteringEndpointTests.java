@@ -1,6 +1,7 @@
 package dev.metering.actuate;
 
 import java.nio.charset.StandardCharsets;
+import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,14 +20,14 @@ import dev.metering.autoconfigure.BootLine;
 import dev.metering.core.ProductType;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.entitlement.EntitlementStatus;
+import dev.metering.ledger.ReportOutbox;
 import dev.metering.ledger.ReportState;
-import dev.metering.ledger.UsageLedger;
-import dev.metering.reporting.ReportOutcome;
 import dev.metering.reporting.UsageReporter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.test.json.BasicJsonTester;
 import org.springframework.boot.test.json.JsonContent;
 
@@ -124,7 +125,7 @@ class MeteringEndpointTests {
 			this.fixture.capture.record("scans", 1, null, "customer-" + i);
 		}
 		this.fixture.clock.advance(Duration.ofHours(1));
-		this.fixture.ledger.seal(this.fixture.clock.instant().truncatedTo(ChronoUnit.HOURS));
+		this.fixture.ledger.outbox().seal(this.fixture.clock.instant().truncatedTo(ChronoUnit.HOURS));
 		for (int i = customers / 2; i < customers; i++) {
 			this.fixture.capture.record("scans", 1, null, "customer-" + i);
 		}
@@ -173,15 +174,15 @@ class MeteringEndpointTests {
 	void aWriteAnswersAtOnceWhileItsRunIsBlockedAndItsProgressIsVisible() throws Exception {
 		CountDownLatch sealing = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
-		UsageLedger ledger = mock(UsageLedger.class, delegatesTo(this.fixture.ledger));
+		ReportOutbox outbox = mock(ReportOutbox.class, delegatesTo(this.fixture.ledger.outbox()));
 		doAnswer((invocation) -> {
 			sealing.countDown();
 			assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
-			return this.fixture.ledger.seal(invocation.getArgument(0));
-		}).when(ledger).seal(any());
-		UsageReporter reporter = this.fixture.reporter(ledger);
+			return this.fixture.ledger.outbox().seal(invocation.getArgument(0));
+		}).when(outbox).seal(any());
+		UsageReporter reporter = this.fixture.reporter(outbox);
 		this.endpoint = new MeteringEndpoint(MeteringFixture.PRODUCT, ProductType.SAAS,
-				new MeteringSources(ledger, reporter, null), this.fixture.clock, Duration.ZERO);
+				new MeteringSources(this.fixture.ledger, reporter, null), this.fixture.clock, Duration.ZERO);
 		this.fixture.capture.record("scans", 5, null, MeteringFixture.SUBSCRIBED);
 		this.fixture.clock.advance(Duration.ofHours(1));
 
@@ -198,7 +199,7 @@ class MeteringEndpointTests {
 		release.countDown();
 		ReportRun done = awaitDone(started);
 		assertThat(done.state()).isEqualTo(RunState.DONE);
-		assertThat(done.outcomes()).containsEntry(ReportOutcome.REPORTED, 1L);
+		assertThat(done.outcomes()).containsEntry("REPORTED", 1L);
 		assertThat(done.pending()).isZero();
 		assertThat(done.started()).isNotNull();
 		assertThat(done.note()).isNull();
@@ -220,6 +221,64 @@ class MeteringEndpointTests {
 		assertThat(endpoint.metering(null, null, null, null, "open").usage().items()).singleElement()
 			.extracting(UsageDescriptor::hour)
 			.isEqualTo(HOUR_10.plus(Duration.ofHours(1)));
+	}
+
+	@Test
+	void aDeadLetterIsAcknowledgedForThePrincipalAndLeavesTheOpenDeadLetters() throws Exception {
+		MeteringEndpoint endpoint = endpoint();
+		this.fixture.capture.record("scans", 2, null, "customer-2");
+		this.fixture.clock.advance(Duration.ofHours(1));
+		awaitDone(endpoint.report(null));
+		String id = endpoint.metering(null, null, null, null, "DEAD_LETTER").usage().items().get(0).id();
+
+		JsonContent<Object> decision = json(endpoint.deadLetter(id, "acknowledge", principal("alice")));
+		assertThat(decision).extractingJsonPathStringValue("$.actor").isEqualTo("alice");
+		assertThat(decision).extractingJsonPathStringValue("$.report.state").isEqualTo("ACKNOWLEDGED");
+		assertThat(decision).extractingJsonPathStringValue("$.report.reason").contains("acknowledged by alice");
+		JsonContent<Object> summary = json(endpoint.metering(null, null, null, null, null));
+		assertThat(summary).extractingJsonPathNumberValue("$.reports.DEAD_LETTER.count").isEqualTo(0);
+		assertThat(summary).extractingJsonPathNumberValue("$.reports.ACKNOWLEDGED.count").isEqualTo(1);
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint.deadLetter(id, "acknowledge", SecurityContext.NONE))
+			.withMessageContaining(id)
+			.withMessageContaining("no open dead letter");
+	}
+
+	@Test
+	void aReplayedDeadLetterIsReportedWithTheOpenHourAndAnAnonymousActorIsNamedSo() {
+		MeteringEndpoint endpoint = endpoint();
+		this.fixture.capture.record("scans", 2, null, "customer-2");
+		this.fixture.clock.advance(Duration.ofHours(1));
+		awaitDone(endpoint.report(null));
+		String id = endpoint.metering(null, null, null, null, "DEAD_LETTER").usage().items().get(0).id();
+
+		MeteringEndpoint.DeadLetterDecision decision = endpoint.deadLetter(id, "replay", SecurityContext.NONE);
+		assertThat(decision.actor()).isEqualTo("anonymous");
+		assertThat(decision.report().state()).isEqualTo("REPLAYED");
+		assertThat(endpoint.metering(null, null, null, "customer-2", "OPEN").usage().items()).singleElement()
+			.satisfies((usage) -> {
+				assertThat(usage.hour()).isEqualTo(HOUR_10.plus(Duration.ofHours(1)));
+				assertThat(usage.quantity()).isEqualTo(2);
+			});
+		assertThatExceptionOfType(InvalidEndpointRequestException.class)
+			.isThrownBy(() -> endpoint.deadLetter(id, "forget", SecurityContext.NONE))
+			.withMessage("Invalid 'action' forget: must be acknowledge or replay");
+	}
+
+	private static SecurityContext principal(String name) {
+		return new SecurityContext() {
+
+			@Override
+			public Principal getPrincipal() {
+				return () -> name;
+			}
+
+			@Override
+			public boolean isUserInRole(String role) {
+				return false;
+			}
+
+		};
 	}
 
 	@Test

@@ -9,8 +9,8 @@ import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageCapture;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.entitlement.EntitlementCheck;
-import dev.metering.ledger.InMemoryUsageLedger;
-import dev.metering.ledger.UsageLedger;
+import dev.metering.ledger.MeteringLedger;
+import dev.metering.ledger.ReportOutbox;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
@@ -45,7 +45,7 @@ final class MeteringFixture implements AutoCloseable {
 
 	final MarketplaceMeteringClient client;
 
-	final InMemoryUsageLedger ledger;
+	final MeteringLedger ledger;
 
 	final UsageCapture capture;
 
@@ -65,7 +65,7 @@ final class MeteringFixture implements AutoCloseable {
 			.build()
 			.start();
 		this.client = TestClients.client(this.emulator.endpoint(), "AKIDPOD1", Duration.ofSeconds(5));
-		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "pod-1");
+		this.ledger = MeteringLedger.inMemory(this.clock, PRODUCT, "pod-1");
 		this.capture = new UsageCapture(this.ledger, Set.of("scans", "pages"), SaasIntegration.LEGACY);
 		this.gateway = new MeteringGateway(this.client, PRODUCT);
 		this.retry = Retry.of("marketplaceMetering",
@@ -79,16 +79,16 @@ final class MeteringFixture implements AutoCloseable {
 					.limitRefreshPeriod(Duration.ofSeconds(1))
 					.timeoutDuration(Duration.ZERO)
 					.build());
-		this.reporter = reporter(this.ledger);
+		this.reporter = reporter(this.ledger.outbox());
 	}
 
 	/**
-	 * Return a new reporter of this fixture's emulator, on another ledger.
-	 * @param ledger the ledger to report from
+	 * Return a new reporter of this fixture's emulator, on another outbox.
+	 * @param outbox the outbox to report from
 	 * @return the reporter
 	 */
-	UsageReporter reporter(UsageLedger ledger) {
-		return new UsageReporter(ledger, this.gateway, this.retry, this.rateLimiter, this.clock,
+	UsageReporter reporter(ReportOutbox outbox) {
+		return new UsageReporter(outbox, this.gateway, this.retry, this.rateLimiter, this.clock,
 				ReportingSettings.defaults());
 	}
 

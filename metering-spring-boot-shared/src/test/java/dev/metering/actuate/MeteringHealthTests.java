@@ -10,6 +10,7 @@ import dev.metering.entitlement.EntitlementException;
 import dev.metering.entitlement.EntitlementReason;
 import dev.metering.entitlement.EntitlementStatus;
 import dev.metering.ledger.UsageLedger;
+import dev.metering.ledger.UsageReport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
@@ -97,10 +98,32 @@ class MeteringHealthTests {
 		assertThat(health.status()).isEqualTo(MeteringHealth.Status.UP);
 		assertThat(health.details()).doesNotContainKey("problems");
 		assertThat(detail(health, "deadLetters")).containsEntry("count", 1)
-			.containsEntry("oldest", "2026-03-01T10:00:00Z")
-			.containsEntry("age", "PT30H")
+			.containsEntry("oldest", "2026-03-01T11:01:00Z")
+			.containsEntry("age", "PT28H59M")
 			.containsEntry("lastReasons", List.of("2026-03-01T10:00:00Z scans: NOT_ENTITLED CustomerNotSubscribed"));
 		assertThat(health.details().toString()).as("no customer in health details").doesNotContain("customer-");
+	}
+
+	@Test
+	void anAcknowledgedDeadLetterNoLongerCountsAndAReplayedOneIsReported() {
+		this.fixture.capture.record("scans", 2, null, "customer-2");
+		this.fixture.capture.record("pages", 3, null, "customer-3");
+		this.fixture.clock.set(HOUR_10.plus(Duration.ofMinutes(61)));
+		this.fixture.reporter.report(false);
+		List<UsageReport> deadLetters = this.fixture.ledger.outbox().deadLetters();
+		assertThat(detail(health(Duration.ofHours(1)), "deadLetters")).containsEntry("count", 2);
+
+		this.fixture.reporter.getSettler().acknowledge(deadLetters.get(0).id(), "alice");
+		MeteringHealth.Check health = health(Duration.ofHours(1));
+		assertThat(health.status()).isEqualTo(MeteringHealth.Status.UP);
+		assertThat(detail(health, "deadLetters")).containsEntry("count", 1);
+		assertThat((List<?>) detail(health, "deadLetters").get("lastReasons")).singleElement()
+			.asString()
+			.contains(deadLetters.get(1).dimension());
+
+		this.fixture.reporter.getSettler().replay(deadLetters.get(1).id(), "alice");
+		assertThat(detail(health(Duration.ofHours(1)), "deadLetters")).containsOnlyKeys("count")
+			.containsEntry("count", 0);
 	}
 
 	@Test
@@ -205,7 +228,7 @@ class MeteringHealthTests {
 		this.fixture.capture.record("scans", 3, null, null);
 		this.fixture.capture.record("scans", 4, null, MeteringFixture.SUBSCRIBED);
 		this.fixture.clock.set(HOUR_10.plus(Duration.ofMinutes(61)));
-		this.fixture.ledger.seal(this.fixture.clock.instant());
+		this.fixture.ledger.outbox().seal(this.fixture.clock.instant());
 		this.fixture.capture.record("pages", 1, null, null);
 		MeteringHealth.Check health = new MeteringHealth(new MeteringSources(ledger, this.fixture.reporter, null),
 				this.fixture.clock, Duration.ofHours(1), DataSize.ofBytes(0))
