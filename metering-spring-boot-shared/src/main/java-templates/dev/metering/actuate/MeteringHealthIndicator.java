@@ -35,7 +35,12 @@ public class MeteringHealthIndicator extends AbstractHealthIndicator {
 	@Override
 	protected void doHealthCheck(Health.Builder builder) {
 		MeteringHealth.Check check = this.health.check();
-		(check.up() ? builder.up() : builder.down()).withDetails(check.details());
+		switch (check.status()) {
+			case DOWN -> builder.down();
+			case OUT_OF_SERVICE -> builder.outOfService();
+			case UP -> builder.up();
+		}
+		builder.withDetails(check.details());
 	}
 
 }

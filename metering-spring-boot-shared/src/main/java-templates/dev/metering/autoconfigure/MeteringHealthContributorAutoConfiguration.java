@@ -20,8 +20,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Auto-configuration of the {@code metering} health contributor. It is in no health group
- * by default: add it to the readiness group with
- * {@code management.endpoint.health.group.readiness.include=readinessState,metering}.
+ * and must stay out of liveness and readiness: a billing problem is shared by every
+ * replica, so alert on it instead of routing or restarting by it.
  * Generated for each Spring Boot line from a template in
  * {@code metering-spring-boot-shared}, since the line's health API has its own package.
  *

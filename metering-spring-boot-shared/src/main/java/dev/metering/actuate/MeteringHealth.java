@@ -30,15 +30,23 @@ import org.springframework.util.unit.DataSize;
  * Health of AWS Marketplace metering, from local state only: the ledger, the reporter's
  * last report and the startup entitlement result. A probe never calls AWS.
  * <p>
- * {@code DOWN} when the ledger cannot write (a full disk, a read-only directory), holds
- * usage in memory that is not durable, or lost usage since it opened; when the ledger
- * directory's free space is below the minimum; when the buyer is not entitled; when the
- * ledger holds a dead-lettered report (until the ledger compacts it, after its
- * retention); when the oldest unreported hour has less than the expiry warning left of
- * AWS's acceptance window; or when usage has kept moving forward because AWS already held
- * other records for it (a lost ledger directory, a second writer) for longer than that
- * window. Otherwise {@code UP}, also when the entitlement was not checked or a report run
- * failed (the reporter tries again, and the expiry warning catches a lasting failure).
+ * The status is a signal to alert on, never to route or restart by (keep {@code metering}
+ * out of the liveness and readiness groups):
+ * <ul>
+ * <li>{@link Status#DOWN DOWN} when revenue is at risk now: the ledger cannot write (a
+ * full disk, a read-only directory), holds usage in memory that is not durable, or lost
+ * usage since it opened; the ledger directory's free space is below the minimum; the
+ * oldest unreported hour has less than the expiry warning left of AWS's acceptance
+ * window; or usage has kept moving forward because AWS already held other records for it
+ * (a lost ledger directory, a second writer) for longer than that window;</li>
+ * <li>{@link Status#OUT_OF_SERVICE OUT_OF_SERVICE} when the product must not run: the
+ * buyer is not entitled;</li>
+ * <li>otherwise {@link Status#UP UP}, also when the entitlement was not checked yet, a
+ * report run failed (the reporter tries again, and the expiry warning catches a lasting
+ * failure), or the ledger holds dead letters: those are a detail, with their count and
+ * the age of the oldest, for an alert and a runbook, not a reason to take traffic. An
+ * acknowledged or replayed dead letter no longer counts.</li>
+ * </ul>
  * <p>
  * A check reads the ledger's {@link dev.metering.ledger.UsageLedger#summary() summary};
  * it copies the ledger's view only to name dead letters and usage moving forward, when
@@ -91,11 +99,13 @@ public class MeteringHealth {
 		LedgerSummary summary = this.state.ledger().summary();
 		details.put("ledger", storage(summary.storage(), problems));
 		EntitlementStatus entitlement = this.state.entitlement();
+		String notEntitled = null;
 		if (entitlement != null) {
-			details.put("entitlement", entitlement(entitlement, problems));
+			details.put("entitlement", entitlement(entitlement));
+			notEntitled = notEntitled(entitlement);
 		}
 		details.put("pending", pending(summary, problems));
-		details.put("deadLetters", deadLetters(summary, problems));
+		details.put("deadLetters", deadLetters(summary));
 		Map<String, Object> movedForward = (summary.count(ReportState.MOVED_FORWARD) > 0) ? movedForward(problems)
 				: Map.of();
 		if (!movedForward.isEmpty()) {
@@ -105,10 +115,14 @@ public class MeteringHealth {
 		if (lastReport != null) {
 			details.put("lastReport", lastReport(lastReport));
 		}
+		Status status = !problems.isEmpty() ? Status.DOWN : (notEntitled != null) ? Status.OUT_OF_SERVICE : Status.UP;
+		if (notEntitled != null) {
+			problems.add(notEntitled);
+		}
 		if (!problems.isEmpty()) {
 			details.put("problems", problems);
 		}
-		return new Check(problems.isEmpty(), details);
+		return new Check(status, details);
 	}
 
 	private Map<String, Object> storage(LedgerStorage storage, List<String> problems) {
@@ -141,7 +155,7 @@ public class MeteringHealth {
 		return details;
 	}
 
-	private Map<String, Object> entitlement(EntitlementStatus status, List<String> problems) {
+	private Map<String, Object> entitlement(EntitlementStatus status) {
 		Map<String, Object> details = new LinkedHashMap<>();
 		details.put("state", status.state());
 		putIfPresent(details, "reason", status.reason());
@@ -154,11 +168,16 @@ public class MeteringHealth {
 						.truncatedTo(ChronoUnit.SECONDS)
 						.toString());
 		}
-		if (status.state() == EntitlementStatus.State.NOT_ENTITLED) {
-			problems.add("not entitled: " + status.reason()
-					+ ((status.errorCode() != null) ? " (" + status.errorCode() + ")" : ""));
-		}
 		return details;
+	}
+
+	@Nullable
+	private static String notEntitled(EntitlementStatus status) {
+		if (status.state() != EntitlementStatus.State.NOT_ENTITLED) {
+			return null;
+		}
+		return "not entitled: " + status.reason()
+				+ ((status.errorCode() != null) ? " (" + status.errorCode() + ")" : "");
 	}
 
 	private Map<String, Object> pending(LedgerSummary summary, List<String> problems) {
@@ -187,22 +206,27 @@ public class MeteringHealth {
 	}
 
 	/**
-	 * The dead letters: their count from the summary and, only when there are any, the
-	 * last reasons from the ledger's view.
+	 * The open dead letters (not acknowledged nor replayed), a detail that changes no
+	 * status: their count and the age of the oldest from the summary and, only when there
+	 * are any, the last reasons from the ledger's view.
 	 */
-	private Map<String, Object> deadLetters(LedgerSummary summary, List<String> problems) {
+	private Map<String, Object> deadLetters(LedgerSummary summary) {
 		Map<String, Object> details = new LinkedHashMap<>();
-		int count = summary.count(ReportState.DEAD_LETTER);
+		int count = summary.deadLetters();
 		details.put("count", count);
 		if (count > 0) {
 			List<UsageReport> deadLetters = inState(ReportState.DEAD_LETTER);
+			Instant oldest = (summary.oldestDeadLetter() != null) ? summary.oldestDeadLetter()
+					: deadLetters.stream().map(UsageReport::hour).min(Instant::compareTo).orElseThrow();
+			details.put("oldest", oldest.toString());
+			details.put("age",
+					Duration.between(oldest, this.clock.instant()).truncatedTo(ChronoUnit.SECONDS).toString());
 			List<String> lastReasons = new ArrayList<>();
 			for (int i = deadLetters.size() - 1; i >= 0 && lastReasons.size() < LAST_REASONS; i--) {
 				UsageReport report = deadLetters.get(i);
 				lastReasons.add(report.hour() + " " + report.dimension() + ": " + report.reason());
 			}
 			details.put("lastReasons", lastReasons);
-			problems.add(count + " usage report(s) refused by AWS for good (dead letters)");
 		}
 		return details;
 	}
@@ -268,12 +292,36 @@ public class MeteringHealth {
 	}
 
 	/**
+	 * The status of metering, in the order of severity of Spring Boot's health.
+	 */
+	public enum Status {
+
+		/** Revenue at risk now: usage not durable, lost, or about to leave its window. */
+		DOWN,
+
+		/** The product must not run: the buyer is not entitled. */
+		OUT_OF_SERVICE,
+
+		/** Nothing at risk now; details may still show dead letters to look at. */
+		UP
+
+	}
+
+	/**
 	 * The result of a check.
 	 *
-	 * @param up whether metering is healthy
+	 * @param status the status
 	 * @param details what the health shows, with {@code problems} when it is not up
 	 */
-	public record Check(boolean up, Map<String, Object> details) {
+	public record Check(Status status, Map<String, Object> details) {
+
+		/**
+		 * Whether metering is up.
+		 * @return {@code true} if the status is {@link Status#UP}
+		 */
+		public boolean up() {
+			return this.status == Status.UP;
+		}
 
 	}
 

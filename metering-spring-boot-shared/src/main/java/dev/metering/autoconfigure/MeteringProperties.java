@@ -26,7 +26,7 @@ import org.springframework.util.unit.DataSize;
 public class MeteringProperties {
 
 	/**
-	 * Product code AWS Marketplace assigned to the product.
+	 * Product code AWS Marketplace assigned to the product. Required.
 	 */
 	private String productCode;
 
@@ -43,7 +43,8 @@ public class MeteringProperties {
 
 	/**
 	 * Endpoint of the Metering Service, to override the regional AWS endpoint (tests,
-	 * emulators).
+	 * emulators). Defaults to the regional AWS endpoint, or the embedded emulator's when
+	 * it is enabled.
 	 */
 	private URI endpoint;
 

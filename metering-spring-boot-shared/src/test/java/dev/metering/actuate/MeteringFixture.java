@@ -10,6 +10,7 @@ import dev.metering.core.UsageCapture;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.entitlement.EntitlementCheck;
 import dev.metering.ledger.MeteringLedger;
+import dev.metering.ledger.ReportOutbox;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
@@ -52,6 +53,10 @@ final class MeteringFixture implements AutoCloseable {
 
 	final UsageReporter reporter;
 
+	private final Retry retry;
+
+	private final RateLimiter rateLimiter;
+
 	MeteringFixture() {
 		this.emulator = MarketplaceMeteringEmulator.builder()
 			.clock(this.clock)
@@ -63,18 +68,27 @@ final class MeteringFixture implements AutoCloseable {
 		this.ledger = MeteringLedger.inMemory(this.clock, PRODUCT, "pod-1");
 		this.capture = new UsageCapture(this.ledger, Set.of("scans", "pages"), SaasIntegration.LEGACY);
 		this.gateway = new MeteringGateway(this.client, PRODUCT);
-		Retry retry = Retry.of("marketplaceMetering",
+		this.retry = Retry.of("marketplaceMetering",
 				RetryConfig.custom()
 					.maxAttempts(2)
 					.intervalFunction(IntervalFunction.of(Duration.ofMillis(1)))
 					.build());
-		RateLimiter rateLimiter = RateLimiter.of("marketplaceMetering",
+		this.rateLimiter = RateLimiter.of("marketplaceMetering",
 				RateLimiterConfig.custom()
 					.limitForPeriod(Integer.MAX_VALUE)
 					.limitRefreshPeriod(Duration.ofSeconds(1))
 					.timeoutDuration(Duration.ZERO)
 					.build());
-		this.reporter = new UsageReporter(this.ledger.outbox(), this.gateway, retry, rateLimiter, this.clock,
+		this.reporter = reporter(this.ledger.outbox());
+	}
+
+	/**
+	 * Return a new reporter of this fixture's emulator, on another outbox.
+	 * @param outbox the outbox to report from
+	 * @return the reporter
+	 */
+	UsageReporter reporter(ReportOutbox outbox) {
+		return new UsageReporter(outbox, this.gateway, this.retry, this.rateLimiter, this.clock,
 				ReportingSettings.defaults());
 	}
 

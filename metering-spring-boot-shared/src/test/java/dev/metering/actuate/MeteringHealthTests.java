@@ -10,6 +10,7 @@ import dev.metering.entitlement.EntitlementException;
 import dev.metering.entitlement.EntitlementReason;
 import dev.metering.entitlement.EntitlementStatus;
 import dev.metering.ledger.UsageLedger;
+import dev.metering.ledger.UsageReport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
@@ -57,7 +58,7 @@ class MeteringHealthTests {
 			.containsEntry("timeLeft", "PT1H1S");
 		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(5)).plusSeconds(1));
 		health = health(Duration.ofHours(1));
-		assertThat(health.up()).isFalse();
+		assertThat(health.status()).isEqualTo(MeteringHealth.Status.DOWN);
 		assertThat((List<?>) health.details().get("problems")).singleElement()
 			.asString()
 			.contains("hour 2026-03-01T10:00:00Z", "2026-03-01T16:00:00Z");
@@ -87,31 +88,65 @@ class MeteringHealthTests {
 	}
 
 	@Test
-	void downWithTheReasonWhenAReportWasDeadLettered() {
+	void upWithTheDeadLetterCountAgeAndReasonAsDetails() {
 		this.fixture.capture.record("scans", 2, null, "customer-2");
 		this.fixture.capture.record("scans", 5, null, MeteringFixture.SUBSCRIBED);
 		this.fixture.clock.set(HOUR_10.plus(Duration.ofMinutes(61)));
 		this.fixture.reporter.report(false);
+		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(30)));
 		MeteringHealth.Check health = health(Duration.ofHours(1));
-		assertThat(health.up()).isFalse();
+		assertThat(health.status()).isEqualTo(MeteringHealth.Status.UP);
+		assertThat(health.details()).doesNotContainKey("problems");
 		assertThat(detail(health, "deadLetters")).containsEntry("count", 1)
+			.containsEntry("oldest", "2026-03-01T11:01:00Z")
+			.containsEntry("age", "PT28H59M")
 			.containsEntry("lastReasons", List.of("2026-03-01T10:00:00Z scans: NOT_ENTITLED CustomerNotSubscribed"));
 		assertThat(health.details().toString()).as("no customer in health details").doesNotContain("customer-");
 	}
 
 	@Test
-	void downWhenNotEntitled() {
-		EntitlementException refusal = new EntitlementException(EntitlementReason.NOT_ENTITLED,
-				"CustomerNotEntitledException", "The buyer is not entitled", null);
-		EntitlementStatus status = EntitlementStatus.failed(refusal, HOUR_10, MeteringFixture.PRODUCT, 1);
-		MeteringHealth.Check health = health(() -> status);
-		assertThat(health.up()).isFalse();
+	void anAcknowledgedDeadLetterNoLongerCountsAndAReplayedOneIsReported() {
+		this.fixture.capture.record("scans", 2, null, "customer-2");
+		this.fixture.capture.record("pages", 3, null, "customer-3");
+		this.fixture.clock.set(HOUR_10.plus(Duration.ofMinutes(61)));
+		this.fixture.reporter.report(false);
+		List<UsageReport> deadLetters = this.fixture.ledger.outbox().deadLetters();
+		assertThat(detail(health(Duration.ofHours(1)), "deadLetters")).containsEntry("count", 2);
+
+		this.fixture.reporter.getSettler().acknowledge(deadLetters.get(0).id(), "alice");
+		MeteringHealth.Check health = health(Duration.ofHours(1));
+		assertThat(health.status()).isEqualTo(MeteringHealth.Status.UP);
+		assertThat(detail(health, "deadLetters")).containsEntry("count", 1);
+		assertThat((List<?>) detail(health, "deadLetters").get("lastReasons")).singleElement()
+			.asString()
+			.contains(deadLetters.get(1).dimension());
+
+		this.fixture.reporter.getSettler().replay(deadLetters.get(1).id(), "alice");
+		assertThat(detail(health(Duration.ofHours(1)), "deadLetters")).containsOnlyKeys("count")
+			.containsEntry("count", 0);
+	}
+
+	@Test
+	void outOfServiceWhenNotEntitled() {
+		MeteringHealth.Check health = health(() -> notEntitled());
+		assertThat(health.status()).isEqualTo(MeteringHealth.Status.OUT_OF_SERVICE);
 		assertThat(detail(health, "entitlement")).containsEntry("state", EntitlementStatus.State.NOT_ENTITLED)
 			.containsEntry("errorCode", "CustomerNotEntitledException")
 			.containsEntry("checkedAt", "2026-03-01T10:00:00Z");
 		assertThat((List<?>) health.details().get("problems")).singleElement()
 			.asString()
 			.contains("not entitled", "CustomerNotEntitledException");
+	}
+
+	@Test
+	void downWhenRevenueIsAtRiskEvenIfNotEntitled() {
+		this.fixture.capture.record("scans", 3, null, null);
+		this.fixture.clock.set(HOUR_10.plus(Duration.ofHours(5)).plusSeconds(1));
+		MeteringHealth.Check health = health(() -> notEntitled());
+		assertThat(health.status()).isEqualTo(MeteringHealth.Status.DOWN);
+		assertThat((List<?>) health.details().get("problems")).hasSize(2)
+			.anySatisfy((problem) -> assertThat(problem).asString().contains("leaves AWS's acceptance window"))
+			.anySatisfy((problem) -> assertThat(problem).asString().contains("not entitled"));
 	}
 
 	@Test
@@ -204,6 +239,12 @@ class MeteringHealthTests {
 			.containsEntry("expiresAt", "2026-03-01T16:00:00Z");
 		verify(ledger).summary();
 		verify(ledger, never()).view();
+	}
+
+	private static EntitlementStatus notEntitled() {
+		EntitlementException refusal = new EntitlementException(EntitlementReason.NOT_ENTITLED,
+				"CustomerNotEntitledException", "The buyer is not entitled", null);
+		return EntitlementStatus.failed(refusal, HOUR_10, MeteringFixture.PRODUCT, 1);
 	}
 
 	private MeteringHealth.Check health(Duration expiryWarning) {

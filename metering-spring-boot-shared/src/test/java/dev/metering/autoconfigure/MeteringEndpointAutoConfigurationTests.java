@@ -7,13 +7,19 @@ import dev.metering.ledger.UsageLedger;
 import dev.metering.reporting.UsageReporter;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.EndpointAccessResolver;
+import org.springframework.boot.actuate.endpoint.EndpointId;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.MergedAnnotations;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,11 +48,37 @@ class MeteringEndpointAutoConfigurationTests {
 	void availableWhenExposedOverTheWeb() {
 		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=metering").run((context) -> {
 			assertThat(context).hasSingleBean(MeteringEndpoint.class);
-			MeteringEndpoint.MeteringDescriptor metering = context.getBean(MeteringEndpoint.class).metering();
+			MeteringEndpoint.MeteringSummary metering = context.getBean(MeteringEndpoint.class)
+				.metering(null, null, null, null, null);
 			assertThat(metering.productCode()).isEqualTo("prod-abc123");
 			assertThat(metering.mode()).isEqualTo("saas");
 			assertThat(metering.entitlement()).as("no entitlement check for saas").isNull();
 		});
+	}
+
+	@Test
+	void itsDefaultAccessIsReadOnly() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=metering")
+			.run((context) -> assertThat(access(context)).isEqualTo(Access.READ_ONLY));
+	}
+
+	@Test
+	void itsWriteOperationsNeedUnrestrictedAccess() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class))
+			.withPropertyValues("management.endpoints.web.exposure.include=metering",
+					"management.endpoint.metering.access=UNRESTRICTED")
+			.run((context) -> assertThat(access(context)).isEqualTo(Access.UNRESTRICTED));
+	}
+
+	/**
+	 * The access Actuator grants the endpoint's operations, as its discoverers ask it.
+	 */
+	private static Access access(ApplicationContext context) {
+		Access defaultAccess = MergedAnnotations.from(MeteringEndpoint.class)
+			.get(Endpoint.class)
+			.getEnum("defaultAccess", Access.class);
+		return context.getBean(EndpointAccessResolver.class).accessFor(EndpointId.of("metering"), defaultAccess);
 	}
 
 	@Test

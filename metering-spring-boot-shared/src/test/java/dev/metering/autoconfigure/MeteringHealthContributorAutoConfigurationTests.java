@@ -73,7 +73,7 @@ class MeteringHealthContributorAutoConfigurationTests {
 	}
 
 	@Test
-	void aBuyerNotEntitledInDegradeModeMakesItDownWithTheReason() {
+	void aBuyerNotEntitledInDegradeModeMakesItOutOfServiceWithTheReason() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ConfigurationPropertiesAutoConfiguration.class,
 					MeteringEmulatorAutoConfiguration.class, MeteringAutoConfiguration.class,
@@ -87,7 +87,7 @@ class MeteringHealthContributorAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				var health = context.getBean(MeteringHealthIndicator.class).health();
-				assertThat(health.getStatus().getCode()).isEqualTo("DOWN");
+				assertThat(health.getStatus().getCode()).isEqualTo("OUT_OF_SERVICE");
 				assertThat(health.getDetails().get("entitlement")).asString()
 					.contains("NOT_ENTITLED")
 					.contains("CustomerNotEntitledException");

@@ -1,6 +1,7 @@
 package dev.metering.sample;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -26,6 +27,7 @@ import org.springframework.util.MultiValueMap;
 import org.springframework.web.client.RestTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The sample app's health, metrics and metering endpoint over HTTP on the management
@@ -81,7 +83,8 @@ class SampleAppActuatorTests {
 		assertThat(measurement("/actuator/metrics/marketplace.metering.usage.recorded?tag=dimension:scans"))
 			.isEqualTo(scansBefore + 2);
 		assertThat(measurement("/actuator/metrics/marketplace.metering.usage.pending")).isGreaterThanOrEqualTo(2);
-		List<Map<String, Object>> pending = list(body(get("/actuator/metering")), "pending");
+		assertThat(body(get("/actuator/metering"))).doesNotContainKey("usage");
+		List<Map<String, Object>> pending = items(body(get("/actuator/metering?state=OPEN&size=500")));
 		assertThat(pending).anySatisfy((usage) -> assertThat(usage).containsEntry("dimension", "scans")
 			.containsEntry("customer", LocalMarketplaceConfiguration.DEMO_ACCOUNT)
 			.containsEntry("license", LocalMarketplaceConfiguration.DEMO_LICENSE)
@@ -89,22 +92,30 @@ class SampleAppActuatorTests {
 
 		ResponseEntity<Map> report = post("/actuator/metering", Map.of("includeCurrentHour", true));
 		assertThat(report.getStatusCode()).isEqualTo(HttpStatus.OK);
-		List<Map<String, Object>> settled = list(body(report), "settled");
+		assertThat(body(report)).containsKeys("id", "state", "requested")
+			.extractingByKey("note")
+			.asString()
+			.contains("usage recorded later in that hour moves to the next hour");
+		String run = "/actuator/metering/" + body(report).get("id");
+		Map<String, Object> done = await().atMost(Duration.ofSeconds(30))
+			.until(() -> body(get(run)), (state) -> !"RUNNING".equals(state.get("state")));
+		assertThat(done).containsEntry("state", "DONE").containsEntry("pending", 0);
 		List<String> accepted = this.emulator.records().stream().map(AcceptedRecord::meteringRecordId).toList();
-		assertThat(settled).isNotEmpty()
-			.allSatisfy((usage) -> assertThat(usage).containsEntry("state", "REPORTED")
-				.extractingByKey("meteringRecordId")
-				.isIn(accepted));
 
-		Map<String, Object> metering = body(get("/actuator/metering"));
+		Map<String, Object> metering = body(get("/actuator/metering?state=REPORTED&size=500"));
 		assertThat(metering).containsEntry("productCode", "sample-doc-scanner").containsEntry("mode", "saas");
-		assertThat(list(metering, "reports"))
-			.anySatisfy((usage) -> assertThat(usage).containsEntry("dimension", "scans")
-				.extractingByKey("meteringRecordId")
-				.isIn(accepted));
+		assertThat(items(metering)).anySatisfy((usage) -> assertThat(usage).containsEntry("dimension", "scans")
+			.extractingByKey("meteringRecordId")
+			.isIn(accepted));
 		assertThat(measurement("/actuator/metrics/marketplace.metering.reports?tag=outcome:reported"))
-			.isGreaterThanOrEqualTo(settled.size());
+			.isGreaterThanOrEqualTo(accepted.size());
 		assertThat(measurement("/actuator/metrics/marketplace.metering.calls")).as("COUNT").isPositive();
+	}
+
+	@Test
+	void aPageOfMoreThan500IsABadRequest() {
+		assertThat(get("/actuator/metering?size=501").getStatusCode()).isEqualTo(HttpStatus.BAD_REQUEST);
+		assertThat(get("/actuator/metering?size=500").getStatusCode()).isEqualTo(HttpStatus.OK);
 	}
 
 	@Test
@@ -119,7 +130,7 @@ class SampleAppActuatorTests {
 	void aReportOfClosedHoursOnlyTakesAnEmptyJsonBody() {
 		ResponseEntity<Map> report = post("/actuator/metering", Map.of());
 		assertThat(report.getStatusCode()).isEqualTo(HttpStatus.OK);
-		assertThat(body(report)).containsKeys("started", "ended", "reported", "pending", "settled");
+		assertThat(body(report)).containsKeys("id", "state", "requested").doesNotContainKey("note");
 	}
 
 	private double measurement(String path) {
@@ -140,6 +151,11 @@ class SampleAppActuatorTests {
 	@SuppressWarnings("unchecked")
 	private static Map<String, Object> component(Map<String, Object> map, String name, String nested) {
 		return (Map<String, Object>) ((Map<String, Object>) map.get(name)).get(nested);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static List<Map<String, Object>> items(Map<String, Object> metering) {
+		return list((Map<String, Object>) metering.get("usage"), "items");
 	}
 
 	@SuppressWarnings("unchecked")
