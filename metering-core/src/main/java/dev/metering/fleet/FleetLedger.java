@@ -17,6 +17,7 @@ import javax.sql.DataSource;
 import dev.metering.ledger.Allocation;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageKey;
+import dev.metering.ledger.UsageLedger;
 import dev.metering.ledger.UsageReport;
 
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -222,21 +223,21 @@ public class FleetLedger {
 
 	/**
 	 * Note that a closed report is being sent.
-	 * @param report the report
+	 * @param reportId the report's id
 	 */
-	public void markSending(UsageReport report) {
+	public void markSending(String reportId) {
 		this.jdbc
 			.sql("update " + this.schema.table("report") + " set state = 'SENDING' where id = ? and state = 'CLOSED'")
-			.param(report.id())
+			.param(reportId)
 			.update();
 	}
 
 	/**
 	 * Settle a report, once: a pending report becomes reported, carried forward, moved
 	 * forward or a dead letter; a dead letter becomes acknowledged or replayed. A report
-	 * carried, moved forward or replayed adds its quantities, per tag set, to the first
-	 * open hour in the same transaction.
-	 * @param report the report
+	 * carried, moved forward or replayed adds its stored quantities, per tag set, to the
+	 * first open hour in the same transaction.
+	 * @param reportId the report's id
 	 * @param state its new state
 	 * @param meteringRecordId the record id AWS answered, for a reported one
 	 * @param reason why, for the record
@@ -244,27 +245,28 @@ public class FleetLedger {
 	 * @return whether the report changed; {@code false} when it was already settled (by
 	 * another reporter, at a handover)
 	 */
-	public boolean settle(UsageReport report, ReportState state, String meteringRecordId, String reason, String actor) {
+	public boolean settle(String reportId, ReportState state, String meteringRecordId, String reason, String actor) {
 		boolean fromDeadLetter = false;
 		Assert.isTrue(!state.isPending(), () -> "'state' must settle a report, was " + state);
 		Instant now = this.databaseClock.instant();
 		return Boolean.TRUE.equals(this.transaction.execute((status) -> {
-			int updated = this.jdbc
+			List<UsageReport> settled = this.jdbc
 				.sql("update " + this.schema.table("report") + " set state = :state, record_id = "
 						+ "coalesce(:recordId, record_id), reason = coalesce(:reason, reason), settled_at = "
 						+ ":now, settled_by = :actor where id = :id and state in ("
-						+ (fromDeadLetter ? "'DEAD_LETTER'" : "'CLOSED', 'SENDING'") + ")")
+						+ (fromDeadLetter ? "'DEAD_LETTER'" : "'CLOSED', 'SENDING'") + ") returning " + COLUMNS)
 				.param("state", state.name())
 				.param("recordId", meteringRecordId)
 				.param("reason", reason)
 				.param("now", Timestamps.of(now))
 				.param("actor", actor)
-				.param("id", report.id())
-				.update();
-			if (updated == 1 && moves(state)) {
-				carry(carriesOf(report), firstOpenHour(now));
+				.param("id", reportId)
+				.query(FleetLedger::report)
+				.list();
+			if (!settled.isEmpty() && moves(state)) {
+				carry(carriesOf(settled.get(0)), firstOpenHour(now));
 			}
-			return updated == 1;
+			return !settled.isEmpty();
 		}));
 	}
 
@@ -292,6 +294,53 @@ public class FleetLedger {
 		Instant hour = now.truncatedTo(ChronoUnit.HOURS);
 		return (closedThrough != null && !closedThrough.isBefore(hour)) ? closedThrough.plus(1, ChronoUnit.HOURS)
 				: hour;
+	}
+
+	/**
+	 * Read the fleet's state: the leader, the hours pending, each replica's last publish
+	 * and the dead letters.
+	 * @return the status
+	 */
+	public FleetStatus status() {
+		Instant now = this.databaseClock.instant();
+		FleetStatus[] status = new FleetStatus[1];
+		this.jdbc
+			.sql("select leader, lease_until, last_report, closed_through from " + this.schema.table("fleet")
+					+ " where id = 1")
+			.query((rs) -> {
+				status[0] = new FleetStatus(now, rs.getString("leader"), Timestamps.read(rs, "lease_until"),
+						Timestamps.read(rs, "last_report"), Timestamps.read(rs, "closed_through"), List.of(), List.of(),
+						0, null);
+			});
+		List<FleetStatus.PendingHour> pending = this.jdbc
+			.sql("select hour, count(*) as reports, sum(quantity) as quantity from " + this.schema.table("report")
+					+ " where state in ('CLOSED', 'SENDING') group by hour order by hour")
+			.query((rs, row) -> new FleetStatus.PendingHour(Timestamps.read(rs, "hour"), rs.getInt("reports"),
+					rs.getLong("quantity")))
+			.list();
+		List<FleetStatus.Replica> replicas = this.jdbc
+			.sql("select replica_id, reporting_identity, last_publish, clock_skew_millis from "
+					+ this.schema.table("replica") + " order by replica_id")
+			.query((rs, row) -> new FleetStatus.Replica(rs.getString("replica_id"), rs.getString("reporting_identity"),
+					Timestamps.read(rs, "last_publish"), rs.getLong("clock_skew_millis")))
+			.list();
+		Object[] deadLetters = this.jdbc
+			.sql("select count(*), min(settled_at) from " + this.schema.table("report")
+					+ " where state = 'DEAD_LETTER'")
+			.query((rs, row) -> new Object[] { rs.getInt(1), Timestamps.read(rs, "min") })
+			.single();
+		FleetStatus fleet = status[0];
+		return new FleetStatus(now, fleet.leader(), fleet.leaseUntil(), fleet.lastReport(), fleet.closedThrough(),
+				pending, replicas, (int) deadLetters[0], (Instant) deadLetters[1]);
+	}
+
+	/**
+	 * Return this shared ledger as the {@code UsageReporter} reads a ledger: its seal,
+	 * pending reports and changes of state, and nothing else.
+	 * @return the reporter's view
+	 */
+	public UsageLedger forReporter() {
+		return new FleetReportingLedger(this);
 	}
 
 	private static Instant min(Instant first, Instant second) {

@@ -111,7 +111,7 @@ class FleetLeaseTests {
 		this.databaseClock.advance(Duration.ofHours(1));
 		FleetLedger leaderOne = fleet();
 		UsageReport report = leaderOne.seal(this.databaseClock.instant()).get(0);
-		leaderOne.markSending(report);
+		leaderOne.markSending(report.id());
 		// the leader is killed while the request is out: its outcome is unknown
 
 		FleetLedger leaderTwo = fleet();

@@ -205,9 +205,10 @@ class FleetLedgerTests {
 		moveBothClocks(Duration.ofHours(1));
 		UsageReport report = this.fleet.seal(this.clock.instant()).get(0);
 
-		assertThat(this.fleet.settle(report, ReportState.MOVED_FORWARD, null, "DuplicateRecord", "test")).isTrue();
-		assertThat(this.fleet.settle(report, ReportState.MOVED_FORWARD, null, "DuplicateRecord", "test")).isFalse();
-		assertThat(this.fleet.settle(report, ReportState.REPORTED, "rec-1", null, "test")).isFalse();
+		assertThat(this.fleet.settle(report.id(), ReportState.MOVED_FORWARD, null, "DuplicateRecord", "test")).isTrue();
+		assertThat(this.fleet.settle(report.id(), ReportState.MOVED_FORWARD, null, "DuplicateRecord", "test"))
+			.isFalse();
+		assertThat(this.fleet.settle(report.id(), ReportState.REPORTED, "rec-1", null, "test")).isFalse();
 		moveBothClocks(Duration.ofHours(1));
 
 		assertThat(this.fleet.seal(this.clock.instant())).singleElement().satisfies((moved) -> {
