@@ -50,6 +50,8 @@ public class FleetLedger {
 	private static final String COLUMNS = "id, hour, dimension, customer, license, quantity, allocations, "
 			+ "client_token, state, record_id, reason";
 
+	private final DataSource dataSource;
+
 	private final JdbcClient jdbc;
 
 	private final NamedParameterJdbcTemplate batch;
@@ -76,6 +78,7 @@ public class FleetLedger {
 	public FleetLedger(DataSource dataSource, FleetSchema schema, Clock databaseClock, Duration grace,
 			String productCode) {
 		Assert.isTrue(grace != null && !grace.isNegative(), () -> "'grace' must not be negative, was " + grace);
+		this.dataSource = dataSource;
 		this.jdbc = JdbcClient.create(dataSource);
 		this.batch = new NamedParameterJdbcTemplate(dataSource);
 		this.transaction = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
@@ -332,6 +335,30 @@ public class FleetLedger {
 		FleetStatus fleet = status[0];
 		return new FleetStatus(now, fleet.leader(), fleet.leaseUntil(), fleet.lastReport(), fleet.closedThrough(),
 				pending, replicas, (int) deadLetters[0], (Instant) deadLetters[1]);
+	}
+
+	/**
+	 * Return the database of this shared ledger.
+	 * @return the data source
+	 */
+	public DataSource getDataSource() {
+		return this.dataSource;
+	}
+
+	/**
+	 * Return the tables of this shared ledger.
+	 * @return the schema
+	 */
+	public FleetSchema getSchema() {
+		return this.schema;
+	}
+
+	/**
+	 * Return the clock hours close by.
+	 * @return the database's clock
+	 */
+	public Clock getDatabaseClock() {
+		return this.databaseClock;
 	}
 
 	/**

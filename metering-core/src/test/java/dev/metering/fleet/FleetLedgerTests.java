@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -274,6 +275,64 @@ class FleetLedgerTests {
 			.single();
 		// the test's replica clock is a fixed instant in 2026-03, far from the database's
 		assertThat(Math.abs(skew)).isGreaterThan(0);
+	}
+
+	@Test
+	void theReplicasOwnUsageIsLeftToItsOwnReporter() {
+		UsageLedger local = ledger();
+		local.record(UsageKey.of("scans", "cust-1", Map.of()), 6);
+		local.record(UsageKey.of("scans"), 1);
+		this.clock.advance(Duration.ofHours(1));
+		local.seal(this.clock.instant());
+
+		assertThat(new OwnUsageLedger(local).pendingReports()).extracting(UsageReport::customer)
+			.containsExactly((String) null);
+		assertThat(local.pendingReports()).hasSize(2);
+	}
+
+	@Test
+	void theHealthIsDownWhenThisReplicaHasNotPublishedForThreeIntervals() {
+		FleetPublisher publisher = publisher(ledger(), "replica-1");
+		publisher.flush();
+		FleetMonitor monitor = new FleetMonitor(this.fleet, publisher, FLUSH, Duration.ofSeconds(15),
+				Duration.ofHours(2), this.clock);
+		List<String> problems = new ArrayList<>();
+
+		this.clock.advance(FLUSH.multipliedBy(3));
+		monitor.check(problems);
+		assertThat(problems).isEmpty();
+
+		this.clock.advance(Duration.ofMillis(1));
+		monitor.check(problems);
+		assertThat(problems).singleElement().asString().contains("has not published");
+	}
+
+	@Test
+	void theHealthIsDownWhenNoLeaderReportsPendingHours() {
+		UsageLedger local = ledger();
+		local.record(UsageKey.of("scans", "cust-1", Map.of()), 6);
+		FleetPublisher publisher = publisher(local, "replica-1");
+		publisher.flush();
+		moveBothClocks(Duration.ofHours(1));
+		this.fleet.seal(this.clock.instant());
+		publisher.flush();
+		FleetMonitor monitor = new FleetMonitor(this.fleet, publisher, FLUSH, Duration.ofSeconds(15),
+				Duration.ofHours(2), this.clock);
+		FleetLease lease = new FleetLease(dataSource(), this.schema, this.databaseClock, "replica-1",
+				Duration.ofSeconds(15));
+		lease.acquire();
+		lease.reported();
+		List<String> problems = new ArrayList<>();
+		monitor.check(problems);
+		assertThat(problems).isEmpty();
+
+		this.databaseClock.advance(Duration.ofSeconds(46));
+		Map<String, Object> details = monitor.check(problems);
+
+		assertThat(problems).singleElement().asString().contains("no replica has reported");
+		assertThat(details).containsEntry("leader", "replica-1").containsEntry("pendingHours", 1);
+		assertThat(this.fleet.status().pendingHours()).singleElement()
+			.isEqualTo(new FleetStatus.PendingHour(HOUR, 1, 6));
 	}
 
 	private void moveBothClocks(Duration duration) {

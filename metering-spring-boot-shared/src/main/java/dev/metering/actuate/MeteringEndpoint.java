@@ -13,6 +13,8 @@ import java.util.stream.Stream;
 
 import dev.metering.core.ProductType;
 import dev.metering.entitlement.EntitlementStatus;
+import dev.metering.fleet.FleetMonitor;
+import dev.metering.fleet.FleetStatus;
 import dev.metering.ledger.LedgerView;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageReport;
@@ -47,6 +49,9 @@ public class MeteringEndpoint {
 
 	private final MeteringSources state;
 
+	@Nullable
+	private final FleetMonitor fleet;
+
 	/**
 	 * Create a new endpoint.
 	 * @param productCode the product code
@@ -54,10 +59,23 @@ public class MeteringEndpoint {
 	 * @param state what metering holds locally; its reporter is required
 	 */
 	public MeteringEndpoint(String productCode, ProductType productType, MeteringSources state) {
+		this(productCode, productType, state, null);
+	}
+
+	/**
+	 * Create a new endpoint of a replica of a fleet.
+	 * @param productCode the product code
+	 * @param productType how the product is delivered
+	 * @param state what metering holds locally; its reporter is required
+	 * @param fleet the fleet's monitor, or {@code null} outside fleet mode
+	 */
+	public MeteringEndpoint(String productCode, ProductType productType, MeteringSources state,
+			@Nullable FleetMonitor fleet) {
 		Assert.notNull(state.reporter(), "'state' must have a reporter");
 		this.productCode = productCode;
 		this.productType = productType;
 		this.state = state;
+		this.fleet = fleet;
 	}
 
 	/**
@@ -83,7 +101,7 @@ public class MeteringEndpoint {
 				this.state.entitlement(), Stream.concat(sealed, open).toList(), recent(view, ReportState.REPORTED),
 				recent(view, ReportState.CARRIED_FORWARD),
 				inState(view, ReportState.DEAD_LETTER).map(UsageDescriptor::of).toList(), statistics.lastCycle(),
-				statistics.counts());
+				statistics.counts(), (this.fleet != null) ? this.fleet.status() : null);
 	}
 
 	/**
@@ -146,11 +164,13 @@ public class MeteringEndpoint {
 	 * @param deadLetters the reports AWS refused for good, with the reason
 	 * @param lastReport the last report run, or {@code null} before the first
 	 * @param outcomes the count of reports per outcome since the start
+	 * @param fleet in fleet mode, the shared ledger: the pending hours, the leader, each
+	 * replica's last publish and the dead letters; else {@code null}
 	 */
 	public record MeteringDescriptor(String productCode, String mode, EntitlementStatus entitlement,
 			List<UsageDescriptor> pending, List<UsageDescriptor> reports, List<UsageDescriptor> carriedForward,
-			List<UsageDescriptor> deadLetters, Cycle lastReport,
-			Map<ReportOutcome, Long> outcomes) implements OperationResponseBody {
+			List<UsageDescriptor> deadLetters, Cycle lastReport, Map<ReportOutcome, Long> outcomes,
+			FleetStatus fleet) implements OperationResponseBody {
 
 	}
 
