@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
+import dev.metering.emulator.AcceptedRecord;
+import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.fleet.FleetLedger;
 import dev.metering.fleet.FleetMonitor;
 import dev.metering.fleet.FleetPublisher;
@@ -85,6 +87,27 @@ class MeteringFleetAutoConfigurationTests {
 			assertThat(context.getBean(FleetPublisher.class).getReplicaId())
 				.isEqualTo(ReplicaIds.of(this.directory.resolve("ledger")));
 		});
+	}
+
+	@Test
+	void theLocalReporterSendsOnlyTheReplicasOwnUsage() {
+		fleet().withConfiguration(AutoConfigurations.of(MeteringEmulatorAutoConfiguration.class))
+			.withPropertyValues("aws.marketplace.metering.emulator.enabled=true",
+					"aws.marketplace.metering.saas.integration=legacy", "aws.marketplace.metering.dimensions=scans")
+			.withBean(DataSource.class, postgres::getPostgresDatabase)
+			.run((context) -> {
+				UsageLedger ledger = context.getBean(UsageLedger.class);
+				ledger.record(UsageKey.of("scans"), 2);
+				ledger.record(UsageKey.of("scans", "cust-1", java.util.Map.of()), 3);
+
+				context.getBean(UsageReporter.class).report(true);
+
+				assertThat(context.getBean(MarketplaceMeteringEmulator.class).records())
+					.extracting(AcceptedRecord::operation, AcceptedRecord::quantity)
+					.containsExactly(org.assertj.core.groups.Tuple.tuple("MeterUsage", 2L));
+				context.getBean(FleetPublisher.class).flush();
+				assertThat(contributions(this.prefix)).isEqualTo(3);
+			});
 	}
 
 	@Test
