@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The reporter's lease against a real PostgreSQL, on a database clock the tests move.
@@ -99,6 +100,24 @@ class FleetLeaseTests {
 		assertThat(twoRuns).hasValue(0);
 		assertThat(one.isLeading()).isTrue();
 		assertThat(two.isLeading()).isFalse();
+	}
+
+	@Test
+	void aStartedReporterLeadsAndItsStopHandsOver() {
+		AtomicInteger runs = new AtomicInteger();
+		FleetReporter one = new FleetReporter(lease("replica-1"), runs::incrementAndGet, Duration.ofSeconds(5));
+		one.start();
+		try {
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(runs).hasPositiveValue());
+			assertThat(one.isLeading()).isTrue();
+			assertThat(lease("replica-2").acquire()).isFalse();
+		}
+		finally {
+			one.stop();
+		}
+
+		assertThat(one.isRunning()).isFalse();
+		assertThat(lease("replica-2").acquire()).isTrue();
 	}
 
 	@Test
