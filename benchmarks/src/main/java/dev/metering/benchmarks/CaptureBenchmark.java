@@ -7,9 +7,8 @@ import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import dev.metering.ledger.FileUsageLedger;
-import dev.metering.ledger.InMemoryUsageLedger;
 import dev.metering.ledger.LedgerView;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.UsageLedger;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -154,7 +153,7 @@ public abstract class CaptureBenchmark {
 
 		@Setup(Level.Trial)
 		public void open() {
-			this.ledger = new InMemoryUsageLedger(CaptureContext.CLOCK, CaptureContext.PRODUCT, "benchmark");
+			this.ledger = MeteringLedger.inMemory(CaptureContext.CLOCK, CaptureContext.PRODUCT, "benchmark");
 			this.context = new CaptureContext(this.ledger);
 		}
 
@@ -175,14 +174,14 @@ public abstract class CaptureBenchmark {
 
 		Path directory;
 
-		FileUsageLedger ledger;
+		MeteringLedger ledger;
 
 		CaptureContext context;
 
 		@Setup(Level.Trial)
 		public void open() throws IOException {
 			this.directory = Files.createTempDirectory("metering-benchmark-ledger");
-			this.ledger = FileUsageLedger.builder(this.directory.resolve("ledger"))
+			this.ledger = MeteringLedger.file(this.directory.resolve("ledger"))
 				.clock(CaptureContext.CLOCK)
 				.productCode(CaptureContext.PRODUCT)
 				.reportingIdentity("benchmark")

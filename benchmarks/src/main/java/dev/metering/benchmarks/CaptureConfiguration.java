@@ -1,6 +1,5 @@
 package dev.metering.benchmarks;
 
-import dev.metering.aop.MeteredMethodCache;
 import dev.metering.aop.MeteredUsageAspect;
 import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringOperations;
@@ -37,13 +36,8 @@ class CaptureConfiguration {
 	}
 
 	@Bean
-	MeteredMethodCache meteredMethodCache(UsageCapture capture) {
-		return new MeteredMethodCache(capture);
-	}
-
-	@Bean
-	MeteredUsageAspect meteredUsageAspect(MeteredMethodCache methods) {
-		return new MeteredUsageAspect(methods);
+	MeteredUsageAspect meteredUsageAspect(UsageCapture capture) {
+		return new MeteredUsageAspect(capture);
 	}
 
 	@Bean

@@ -20,10 +20,8 @@ import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.fleet.FleetLedger;
 import dev.metering.fleet.FleetPublisher;
 import dev.metering.fleet.FleetSchema;
-import dev.metering.ledger.FileUsageLedger;
-import dev.metering.ledger.InMemoryUsageLedger;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.UsageKey;
-import dev.metering.ledger.UsageLedger;
 import dev.metering.reporting.ReportingSettings;
 import dev.metering.reporting.ReportingStatistics.Cycle;
 import dev.metering.reporting.UsageReporter;
@@ -134,7 +132,7 @@ public class FleetBenchmark {
 
 		private Path directory;
 
-		private FileUsageLedger ledger;
+		private MeteringLedger ledger;
 
 		private FleetPublisher publisher;
 
@@ -143,13 +141,13 @@ public class FleetBenchmark {
 		@Setup(Level.Trial)
 		public void setUp(Database database) throws IOException {
 			this.directory = Files.createTempDirectory("fleet-benchmark");
-			this.ledger = FileUsageLedger.builder(this.directory)
+			this.ledger = MeteringLedger.file(this.directory)
 				.clock(Clock.fixed(HOUR.plusSeconds(1800), ZoneOffset.UTC))
 				.productCode(PRODUCT)
 				.reportingIdentity("replica")
 				.build();
 			if (this.ledgerType.equals("jdbc")) {
-				this.publisher = new FleetPublisher(this.ledger, database.dataSource(),
+				this.publisher = new FleetPublisher(this.ledger, this.ledger.outbox(), database.dataSource(),
 						newSchema(database.dataSource()), "replica", "replica", Clock.systemUTC(),
 						Duration.ofSeconds(5));
 				this.publisher.start();
@@ -187,16 +185,16 @@ public class FleetBenchmark {
 
 		private final UsageKey[] keys = customerKeys(KEYS, "scans");
 
-		private UsageLedger ledger;
+		private MeteringLedger ledger;
 
 		private FleetPublisher publisher;
 
 		@Setup(Level.Trial)
 		public void setUp(Database database) {
-			this.ledger = new InMemoryUsageLedger(Clock.fixed(HOUR.plusSeconds(1800), ZoneOffset.UTC), PRODUCT,
+			this.ledger = MeteringLedger.inMemory(Clock.fixed(HOUR.plusSeconds(1800), ZoneOffset.UTC), PRODUCT,
 					"replica");
-			this.publisher = new FleetPublisher(this.ledger, database.dataSource(), newSchema(database.dataSource()),
-					"replica", "replica", Clock.systemUTC(), Duration.ofSeconds(5));
+			this.publisher = new FleetPublisher(this.ledger, this.ledger.outbox(), database.dataSource(),
+					newSchema(database.dataSource()), "replica", "replica", Clock.systemUTC(), Duration.ofSeconds(5));
 		}
 
 		@Setup(Level.Invocation)
@@ -246,12 +244,12 @@ public class FleetBenchmark {
 			FleetSchema schema = newSchema(database.dataSource());
 			UsageKey[] keys = customerKeys(KEYS, "scans", "pages", "bytes");
 			for (int replica = 0; replica < 3; replica++) {
-				UsageLedger ledger = new InMemoryUsageLedger(clock, PRODUCT, "replica-" + replica);
+				MeteringLedger ledger = MeteringLedger.inMemory(clock, PRODUCT, "replica-" + replica);
 				for (UsageKey key : keys) {
 					ledger.record(key, 1 + replica);
 				}
-				new FleetPublisher(ledger, database.dataSource(), schema, "replica-" + replica, "replica-" + replica,
-						clock, Duration.ofSeconds(5))
+				new FleetPublisher(ledger, ledger.outbox(), database.dataSource(), schema, "replica-" + replica,
+						"replica-" + replica, clock, Duration.ofSeconds(5))
 					.flush();
 			}
 			clock.set(HOUR.plus(Duration.ofMinutes(62)));
@@ -269,7 +267,7 @@ public class FleetBenchmark {
 					.apiCallTimeout(Duration.ofSeconds(10)))
 				.build();
 			this.fleet = new FleetLedger(database.dataSource(), schema, clock, Duration.ofMinutes(1), PRODUCT);
-			this.reporter = new UsageReporter(this.fleet.forReporter(), new MeteringGateway(this.client, PRODUCT),
+			this.reporter = new UsageReporter(this.fleet.outbox(), new MeteringGateway(this.client, PRODUCT),
 					ReportingBenchmark.retry(), ReportingBenchmark.raisedRateLimiter(), clock,
 					ReportingSettings.defaults());
 		}

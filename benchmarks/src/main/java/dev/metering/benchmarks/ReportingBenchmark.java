@@ -20,9 +20,7 @@ import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageCapture;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
-import dev.metering.ledger.FileUsageLedger;
-import dev.metering.ledger.InMemoryUsageLedger;
-import dev.metering.ledger.UsageLedger;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.UsageKey;
 import dev.metering.reporting.ReportingSettings;
 import dev.metering.reporting.ReportingStatistics.Cycle;
@@ -118,7 +116,7 @@ public class ReportingBenchmark {
 
 	private Path ledgerDirectory;
 
-	private UsageLedger ledger;
+	private MeteringLedger ledger;
 
 	private UsageReporter reporter;
 
@@ -151,7 +149,7 @@ public class ReportingBenchmark {
 		MeteringGateway gateway = new MeteringGateway(this.client, PRODUCT);
 		MeteringTemplate template = new MeteringTemplate(gateway,
 				new UsageCapture(this.ledger, Set.copyOf(DIMENSIONS), SaasIntegration.LEGACY));
-		this.reporter = new UsageReporter(this.ledger, gateway, retry(), raisedRateLimiter(), this.clock,
+		this.reporter = new UsageReporter(this.ledger.outbox(), gateway, retry(), raisedRateLimiter(), this.clock,
 				ReportingSettings.defaults());
 		this.expectedTotal = 0;
 		for (int customer = 0; customer < CUSTOMERS; customer++) {
@@ -187,7 +185,7 @@ public class ReportingBenchmark {
 				+ RECORDS + " (rejected: " + this.emulator.counters().rejected() + ")");
 		Assert.state(total == this.expectedTotal,
 				() -> "The emulator accepted a total of " + total + ", not " + this.expectedTotal);
-		Assert.state(this.ledger.pendingReports().isEmpty(), "Reports are still pending");
+		Assert.state(this.ledger.outbox().pending().isEmpty(), "Reports are still pending");
 		double seconds = this.wallNanos / 1e9;
 		System.out.printf(
 				"%n  report: %d records in %d requests, %.0f ms wall, %.0f records/s, %.0f requests/s; "
@@ -204,12 +202,12 @@ public class ReportingBenchmark {
 		}
 	}
 
-	private UsageLedger newLedger() throws IOException {
+	private MeteringLedger newLedger() throws IOException {
 		if ("memory".equals(this.ledgerType)) {
-			return new InMemoryUsageLedger(this.clock, PRODUCT, "seller");
+			return MeteringLedger.inMemory(this.clock, PRODUCT, "seller");
 		}
 		this.ledgerDirectory = Files.createTempDirectory("metering-benchmark-ledger");
-		return FileUsageLedger.builder(this.ledgerDirectory.resolve("ledger"))
+		return MeteringLedger.file(this.ledgerDirectory.resolve("ledger"))
 			.clock(this.clock)
 			.productCode(PRODUCT)
 			.reportingIdentity("seller")

@@ -2,11 +2,11 @@ package dev.metering.actuate;
 
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 
 import dev.metering.core.UsageCapture;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageLedger;
-import dev.metering.reporting.ReportOutcome;
 import dev.metering.reporting.ReportingStatistics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
@@ -76,11 +76,11 @@ public class MeteringMetrics implements MeterBinder {
 			.description("Usage recorded and not yet confirmed by AWS")
 			.baseUnit(UNITS)
 			.register(registry);
-		Gauge.builder(PREFIX + "usage.held", ledger, (held) -> held.storage().heldUnits())
+		Gauge.builder(PREFIX + "usage.held", ledger, (held) -> held.summary().storage().heldUnits())
 			.description("Usage held in memory, not durable, because the ledger cannot write")
 			.baseUnit(UNITS)
 			.register(registry);
-		FunctionCounter.builder(PREFIX + "usage.lost", ledger, (lost) -> lost.storage().lostUnits())
+		FunctionCounter.builder(PREFIX + "usage.lost", ledger, (lost) -> lost.summary().storage().lostUnits())
 			.description("Usage that could not be recorded: the ledger could neither write nor hold it")
 			.baseUnit(UNITS)
 			.register(registry);
@@ -108,17 +108,24 @@ public class MeteringMetrics implements MeterBinder {
 	}
 
 	private static void bindReporting(MeterRegistry registry, ReportingStatistics statistics) {
-		for (ReportOutcome outcome : ReportOutcome.values()) {
-			FunctionCounter.builder(PREFIX + "reports", statistics, (reporting) -> reporting.count(outcome))
-				.description("Usage reports sent to AWS, by outcome")
-				.baseUnit(RECORDS)
-				.tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
-				.register(registry);
+		for (ReportState state : statistics.counts().keySet()) {
+			bindReports(registry, statistics, state.name().toLowerCase(Locale.ROOT),
+					(reporting) -> reporting.count(state));
 		}
+		bindReports(registry, statistics, "retried", ReportingStatistics::retries);
 		FunctionTimer
 			.builder(PREFIX + "calls", statistics, ReportingStatistics::calls, ReportingStatistics::callNanos,
 					TimeUnit.NANOSECONDS)
 			.description("Duration of each call to the AWS Marketplace Metering Service")
+			.register(registry);
+	}
+
+	private static void bindReports(MeterRegistry registry, ReportingStatistics statistics, String outcome,
+			ToDoubleFunction<ReportingStatistics> count) {
+		FunctionCounter.builder(PREFIX + "reports", statistics, count)
+			.description("Usage reports settled, by the state they were settled into, and attempts retried")
+			.baseUnit(RECORDS)
+			.tag("outcome", outcome)
 			.register(registry);
 	}
 

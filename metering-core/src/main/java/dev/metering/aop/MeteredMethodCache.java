@@ -12,13 +12,13 @@ import org.springframework.util.Assert;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * What to record for each metered method, built once per method and target class and
- * shared by {@link MeteredUsageStartupValidator}, which fills it at startup, and
- * {@link MeteredUsageAspect}, which reads it on every call.
+ * What to record for each metered method, built once per method and target class and by
+ * the {@link MeteredUsageAspect}: filled at startup by its
+ * {@link MeteredUsageStartupValidator}, read on every call.
  *
  * @author metering-spring-boot
  */
-public class MeteredMethodCache {
+final class MeteredMethodCache {
 
 	private final Map<AnnotatedElementKey, MeteredMethod> methods = new ConcurrentHashMap<>();
 
@@ -31,7 +31,7 @@ public class MeteredMethodCache {
 	 * @param capture the capture whose rules constant dimensions, tags and customers are
 	 * validated with, and usage is recorded through
 	 */
-	public MeteredMethodCache(UsageCapture capture) {
+	MeteredMethodCache(UsageCapture capture) {
 		Assert.notNull(capture, "'capture' must not be null");
 		this.factory = new MeteredMethodFactory(capture);
 	}
@@ -42,7 +42,7 @@ public class MeteredMethodCache {
 	 * @throws InvalidMeteredUsageException if a {@code @MeteredUsage} of the class cannot
 	 * be applied
 	 */
-	public void prepare(Class<?> userClass) {
+	void prepare(Class<?> userClass) {
 		if (!AnnotationUtils.isCandidateClass(userClass, MeteredMethodFactory.ANNOTATION_TYPES)) {
 			return;
 		}
@@ -56,7 +56,7 @@ public class MeteredMethodCache {
 	 * Return the number of methods cached.
 	 * @return the number of methods
 	 */
-	public int size() {
+	int size() {
 		return this.methods.size();
 	}
 

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
+import dev.metering.core.UsageCapture;
 import dev.metering.core.UsageNotRecordedException;
 import org.aopalliance.aop.Advice;
 import org.aopalliance.intercept.MethodInterceptor;
@@ -19,6 +20,9 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.aop.Pointcut;
 import org.springframework.aop.PointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.core.Ordered;
 import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
@@ -26,12 +30,14 @@ import org.springframework.util.ClassUtils;
 /**
  * Records the usage of the methods a {@link dev.metering.annotation.MeteredUsage
  *
- * @MeteredUsage} applies to, after each call, through the
- * {@link dev.metering.core.UsageCapture} of the {@link MeteredMethodCache}: an advisor
- * that the application's auto-proxy creator applies, as it applies
- * {@code @Transactional}. The annotation is found on the method, on the methods it
- * implements or overrides, and on their types (see
- * {@link dev.metering.annotation.MeteredUsage}).
+ * @MeteredUsage} applies to, after each call, through the {@link UsageCapture}: an
+ * advisor that the application's auto-proxy creator applies, as it applies
+ * {@code @Transactional}. It is one bean, as Micrometer's {@code CountedAspect} is: once
+ * all singletons are created it also checks every {@code @MeteredUsage} of the
+ * application's beans, and fails startup with an {@link InvalidMeteredUsageException}
+ * naming the class, the method, the dimension and the rule when one cannot be applied.
+ * The annotation is found on the method, on the methods it implements or overrides, and
+ * on their types (see {@link dev.metering.annotation.MeteredUsage}).
  * <p>
  * What the method returns decides when the call is billed, by its type at run time: a
  * {@link CompletionStage} when it completes, a reactive type that Spring's
@@ -58,7 +64,8 @@ import org.springframework.util.ClassUtils;
  * call.
  * @author metering-spring-boot
  */
-public class MeteredUsageAspect implements PointcutAdvisor, MethodInterceptor, Ordered {
+public class MeteredUsageAspect
+		implements PointcutAdvisor, MethodInterceptor, Ordered, SmartInitializingSingleton, BeanFactoryAware {
 
 	/**
 	 * The default order: outside of {@code @Retry} and {@code @Transactional}.
@@ -72,6 +79,8 @@ public class MeteredUsageAspect implements PointcutAdvisor, MethodInterceptor, O
 
 	private final MeteredMethodCache methods;
 
+	private final MeteredUsageStartupValidator validator;
+
 	private final Pointcut pointcut;
 
 	private final ReactiveCompletion reactive = REACTOR_PRESENT ? new ReactiveCompletion() : null;
@@ -84,12 +93,18 @@ public class MeteredUsageAspect implements PointcutAdvisor, MethodInterceptor, O
 
 	/**
 	 * Create a new aspect.
-	 * @param methods the cache of metered methods, shared with the
-	 * {@link MeteredUsageStartupValidator}
+	 * @param capture the capture usage is recorded through, and whose rules constant
+	 * dimensions, tags and customers are checked with; used from the first call or check
+	 * on, so it may be a lazy proxy
 	 */
-	public MeteredUsageAspect(MeteredMethodCache methods) {
+	public MeteredUsageAspect(UsageCapture capture) {
+		this(new MeteredMethodCache(capture));
+	}
+
+	MeteredUsageAspect(MeteredMethodCache methods) {
 		Assert.notNull(methods, "'methods' must not be null");
 		this.methods = methods;
+		this.validator = new MeteredUsageStartupValidator(methods);
 		this.pointcut = new StaticMethodMatcherPointcut() {
 
 			@Override
@@ -98,6 +113,24 @@ public class MeteredUsageAspect implements PointcutAdvisor, MethodInterceptor, O
 			}
 
 		};
+	}
+
+	MeteredMethodCache methods() {
+		return this.methods;
+	}
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.validator.setBeanFactory(beanFactory);
+	}
+
+	/**
+	 * Check every {@code @MeteredUsage} of the application's beans.
+	 * @throws InvalidMeteredUsageException if one cannot be applied
+	 */
+	@Override
+	public void afterSingletonsInstantiated() {
+		this.validator.afterSingletonsInstantiated();
 	}
 
 	@Override

@@ -15,16 +15,16 @@ import org.springframework.util.ClassUtils;
  * Validates every {@link dev.metering.annotation.MeteredUsage @MeteredUsage} of the
  * application's beans once all singletons are created, before the application serves:
  * builds what to record for each metered method into the {@link MeteredMethodCache} the
- * {@link MeteredUsageAspect} reads, and fails startup with an
- * {@link InvalidMeteredUsageException} naming the class, the method, the dimension and
- * the rule when one cannot be applied.
+ * {@link MeteredUsageAspect} reads (for the aspect, which is the bean), and fails startup
+ * with an {@link InvalidMeteredUsageException} naming the class, the method, the
+ * dimension and the rule when one cannot be applied.
  * <p>
  * Working over the bean definitions rather than as a {@code BeanPostProcessor} covers
  * lazy and prototype beans too and creates no bean early.
  *
  * @author metering-spring-boot
  */
-public class MeteredUsageStartupValidator implements SmartInitializingSingleton, BeanFactoryAware {
+final class MeteredUsageStartupValidator implements SmartInitializingSingleton, BeanFactoryAware {
 
 	private static final Log logger = LogFactory.getLog(MeteredUsageStartupValidator.class);
 
@@ -37,7 +37,7 @@ public class MeteredUsageStartupValidator implements SmartInitializingSingleton,
 	 * @param methods the cache of metered methods, shared with the
 	 * {@link MeteredUsageAspect}
 	 */
-	public MeteredUsageStartupValidator(MeteredMethodCache methods) {
+	MeteredUsageStartupValidator(MeteredMethodCache methods) {
 		Assert.notNull(methods, "'methods' must not be null");
 		this.methods = methods;
 	}

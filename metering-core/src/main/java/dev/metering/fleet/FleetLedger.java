@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -17,8 +18,11 @@ import javax.sql.DataSource;
 import dev.metering.ledger.Allocation;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageKey;
-import dev.metering.ledger.UsageLedger;
+import dev.metering.ledger.ReportOutbox;
+import dev.metering.ledger.Settlement;
 import dev.metering.ledger.UsageReport;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -47,8 +51,10 @@ public class FleetLedger {
 	/** The replica id under which the fleet holds the usage it moved forward itself. */
 	static final String CARRY = "~carry";
 
+	private static final Log logger = LogFactory.getLog(FleetLedger.class);
+
 	private static final String COLUMNS = "id, hour, dimension, customer, license, quantity, allocations, "
-			+ "client_token, state, record_id, reason";
+			+ "client_token, state, record_id, reason, settled_at";
 
 	private final DataSource dataSource;
 
@@ -65,6 +71,8 @@ public class FleetLedger {
 	private final Duration grace;
 
 	private final FleetReportAssembler assembler;
+
+	private final ReportOutbox outbox = new Outbox();
 
 	/**
 	 * Create the shared ledger.
@@ -155,7 +163,7 @@ public class FleetLedger {
 		}
 		String sql = "insert into " + this.schema.table("report") + " (" + COLUMNS + ", sealed_at) values (:id, "
 				+ ":hour, :dimension, :customer, :license, :quantity, :allocations, :clientToken, :state, null, "
-				+ ":reason, :now)";
+				+ ":reason, :settledAt, :now)";
 		SqlParameterSource[] rows = reports.stream()
 			.map((report) -> new MapSqlParameterSource().addValue("id", report.id())
 				.addValue("hour", Timestamps.of(report.hour()))
@@ -167,6 +175,7 @@ public class FleetLedger {
 				.addValue("clientToken", report.clientToken())
 				.addValue("state", report.state().name())
 				.addValue("reason", report.reason())
+				.addValue("settledAt", report.state().isPending() ? null : Timestamps.of(now))
 				.addValue("now", Timestamps.of(now)))
 			.toArray(SqlParameterSource[]::new);
 		this.batch.batchUpdate(sql, rows);
@@ -221,14 +230,15 @@ public class FleetLedger {
 		return new UsageReport(rs.getString("id"), Timestamps.read(rs, "hour"), rs.getString("dimension"),
 				rs.getString("customer"), rs.getString("license"), rs.getLong("quantity"),
 				FleetCodec.allocations(rs.getString("allocations")), rs.getString("client_token"),
-				ReportState.valueOf(rs.getString("state")), rs.getString("record_id"), rs.getString("reason"));
+				ReportState.valueOf(rs.getString("state")), rs.getString("record_id"), rs.getString("reason"),
+				Timestamps.read(rs, "settled_at"));
 	}
 
 	/**
 	 * Note that a closed report is being sent.
 	 * @param reportId the report's id
 	 */
-	public void markSending(String reportId) {
+	void markSending(String reportId) {
 		this.jdbc
 			.sql("update " + this.schema.table("report") + " set state = 'SENDING' where id = ? and state = 'CLOSED'")
 			.param(reportId)
@@ -236,33 +246,47 @@ public class FleetLedger {
 	}
 
 	/**
-	 * Settle a report, once: a pending report becomes reported, carried forward, moved
-	 * forward or a dead letter; a dead letter becomes acknowledged or replayed. A report
-	 * carried, moved forward or replayed adds its stored quantities, per tag set, to the
-	 * first open hour in the same transaction.
-	 * @param reportId the report's id
-	 * @param state its new state
-	 * @param meteringRecordId the record id AWS answered, for a reported one
-	 * @param reason why, for the record
-	 * @param actor who settled it
-	 * @return whether the report changed; {@code false} when it was already settled (by
-	 * another reporter, at a handover)
+	 * Return the dead letters no operator acknowledged or replayed yet, oldest hour
+	 * first.
+	 * @return the open dead letters
 	 */
-	public boolean settle(String reportId, ReportState state, String meteringRecordId, String reason, String actor) {
-		boolean fromDeadLetter = false;
-		Assert.isTrue(!state.isPending(), () -> "'state' must settle a report, was " + state);
+	public List<UsageReport> deadLetters() {
+		return this.jdbc
+			.sql("select " + COLUMNS + " from " + this.schema.table("report")
+					+ " where state = 'DEAD_LETTER' order by hour, id")
+			.query(FleetLedger::report)
+			.list();
+	}
+
+	/**
+	 * Settle a report, once: a pending report becomes reported, carried forward, moved
+	 * forward or a dead letter; a dead letter becomes acknowledged or replayed (its
+	 * reason then says by whom). A report carried, moved forward or replayed adds its
+	 * stored quantities, per tag set, to the first open hour in the same transaction.
+	 * @param reportId the report's id
+	 * @param settlement how it ended
+	 * @return whether the report changed; {@code false} when it was settled already (by
+	 * another reporter, at a handover) or is no open dead letter
+	 */
+	boolean apply(String reportId, Settlement settlement) {
+		ReportState state = settlement.state();
+		boolean operator = state == ReportState.ACKNOWLEDGED || state == ReportState.REPLAYED;
+		String reason = operator ? "reason || :suffix" : "coalesce(:reason, reason)";
+		String suffix = operator ? "; " + state.name().toLowerCase(Locale.ROOT) + " by " + settlement.actor()
+				+ ((settlement.reason() != null) ? ": " + settlement.reason() : "") : null;
 		Instant now = this.databaseClock.instant();
 		return Boolean.TRUE.equals(this.transaction.execute((status) -> {
 			List<UsageReport> settled = this.jdbc
 				.sql("update " + this.schema.table("report") + " set state = :state, record_id = "
-						+ "coalesce(:recordId, record_id), reason = coalesce(:reason, reason), settled_at = "
-						+ ":now, settled_by = :actor where id = :id and state in ("
-						+ (fromDeadLetter ? "'DEAD_LETTER'" : "'CLOSED', 'SENDING'") + ") returning " + COLUMNS)
+						+ "coalesce(:recordId, record_id), reason = " + reason + ", settled_at = :now, settled_by = "
+						+ ":actor where id = :id and state in (" + (operator ? "'DEAD_LETTER'" : "'CLOSED', 'SENDING'")
+						+ ") returning " + COLUMNS)
 				.param("state", state.name())
-				.param("recordId", meteringRecordId)
-				.param("reason", reason)
+				.param("recordId", settlement.meteringRecordId())
+				.param("reason", settlement.reason())
+				.param("suffix", suffix)
 				.param("now", Timestamps.of(now))
-				.param("actor", actor)
+				.param("actor", (settlement.actor() != null) ? settlement.actor() : "reporter")
 				.param("id", reportId)
 				.query(FleetLedger::report)
 				.list();
@@ -274,7 +298,8 @@ public class FleetLedger {
 	}
 
 	private static boolean moves(ReportState state) {
-		return state == ReportState.CARRIED_FORWARD || state == ReportState.MOVED_FORWARD;
+		return state == ReportState.CARRIED_FORWARD || state == ReportState.MOVED_FORWARD
+				|| state == ReportState.REPLAYED;
 	}
 
 	private static Map<UsageKey, Long> carriesOf(UsageReport report) {
@@ -362,16 +387,50 @@ public class FleetLedger {
 	}
 
 	/**
-	 * Return this shared ledger as the {@code UsageReporter} reads a ledger: its seal,
-	 * pending reports and changes of state, and nothing else.
-	 * @return the reporter's view
+	 * Return the reporter's face of this shared ledger.
+	 * @return the outbox
 	 */
-	public UsageLedger forReporter() {
-		return new FleetReportingLedger(this);
+	public ReportOutbox outbox() {
+		return this.outbox;
 	}
 
 	private static Instant min(Instant first, Instant second) {
 		return first.isBefore(second) ? first : second;
+	}
+
+	/**
+	 * The shared ledger as the reporter sees it. A report that another reporter settled
+	 * already (at a handover) is left as it is.
+	 */
+	private final class Outbox implements ReportOutbox {
+
+		@Override
+		public List<UsageReport> seal(Instant before) {
+			return FleetLedger.this.seal(before);
+		}
+
+		@Override
+		public List<UsageReport> pending() {
+			return FleetLedger.this.pending();
+		}
+
+		@Override
+		public List<UsageReport> deadLetters() {
+			return FleetLedger.this.deadLetters();
+		}
+
+		@Override
+		public void markSending(UsageReport report) {
+			FleetLedger.this.markSending(report.id());
+		}
+
+		@Override
+		public void settle(UsageReport report, Settlement settlement) {
+			if (!apply(report.id(), settlement) && logger.isDebugEnabled()) {
+				logger.debug("Report " + report.id() + " was settled already; " + settlement.state() + " not applied");
+			}
+		}
+
 	}
 
 }

@@ -16,6 +16,8 @@ import javax.sql.DataSource;
 
 import dev.metering.ledger.Allocation;
 import dev.metering.ledger.LedgerView;
+import dev.metering.ledger.ReportOutbox;
+import dev.metering.ledger.Settlement;
 import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.ledger.UsageReport;
@@ -51,6 +53,8 @@ public class FleetPublisher implements SmartLifecycle {
 
 	private final UsageLedger ledger;
 
+	private final ReportOutbox outbox;
+
 	private final Contributions contributions;
 
 	private final String replicaId;
@@ -74,6 +78,7 @@ public class FleetPublisher implements SmartLifecycle {
 	/**
 	 * Create a publisher.
 	 * @param ledger the replica's local ledger
+	 * @param outbox the local ledger's outbox, where the published reports are settled
 	 * @param dataSource the shared ledger's database
 	 * @param schema the shared ledger's tables
 	 * @param replicaId the replica's id, stable across restarts (see {@link ReplicaIds})
@@ -81,9 +86,10 @@ public class FleetPublisher implements SmartLifecycle {
 	 * @param clock the replica's clock
 	 * @param flushInterval how often to publish
 	 */
-	public FleetPublisher(UsageLedger ledger, DataSource dataSource, FleetSchema schema, String replicaId,
-			String reportingIdentity, Clock clock, Duration flushInterval) {
+	public FleetPublisher(UsageLedger ledger, ReportOutbox outbox, DataSource dataSource, FleetSchema schema,
+			String replicaId, String reportingIdentity, Clock clock, Duration flushInterval) {
 		this.ledger = ledger;
+		this.outbox = outbox;
 		this.contributions = new Contributions(dataSource, schema);
 		this.replicaId = replicaId;
 		this.reportingIdentity = reportingIdentity;
@@ -129,7 +135,7 @@ public class FleetPublisher implements SmartLifecycle {
 		this.published.keySet().retainAll(totals.keySet());
 		this.published.putAll(changed);
 		for (UsageReport report : sealed) {
-			this.ledger.markReported(report.id(), "fleet:" + this.replicaId);
+			this.outbox.settle(report, Settlement.reported("fleet:" + this.replicaId));
 		}
 		return changed.size();
 	}

@@ -3,9 +3,9 @@ package dev.metering.ledger;
 import java.nio.file.Path;
 
 /**
- * Thrown when a {@link FileUsageLedger} opens on a directory whose volume has too little
- * free space for the ledger to start: it needs room for its current and next segment, and
- * its space reserve.
+ * Thrown when a durable {@link MeteringLedger} opens on a directory whose volume has too
+ * little free space for the ledger to start: it needs room for its current and next
+ * segment, and its space reserve.
  *
  * @author metering-spring-boot
  */

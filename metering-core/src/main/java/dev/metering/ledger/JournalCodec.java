@@ -20,8 +20,10 @@ import java.util.TreeMap;
  * <p>
  * Format versions: version 1 (before licenses) has record types 1..3 and keys without a
  * license; version 2 has record types 4..6, whose reports and keys hold the license, and
- * keys whose payload ends with the license. Version 2 is written; both are read, version
- * 1 with no license, so a ledger written before licenses recovers in the legacy shape.
+ * keys whose payload ends with the license; version 3 has record types 7..9, whose
+ * reports end with the time they were settled. Version 3 is written; all are read,
+ * version 1 with no license, so a ledger written before licenses recovers in the legacy
+ * shape, and versions 1 and 2 with no settling time.
  *
  * @author metering-spring-boot
  */
@@ -33,11 +35,19 @@ final class JournalCodec {
 
 	private static final byte SNAPSHOT_V1 = 3;
 
-	private static final byte SEALED = 4;
+	private static final byte SEALED_V2 = 4;
 
-	private static final byte TRANSITIONED = 5;
+	private static final byte TRANSITIONED_V2 = 5;
 
-	private static final byte SNAPSHOT = 6;
+	private static final byte SNAPSHOT_V2 = 6;
+
+	private static final byte SEALED = 7;
+
+	private static final byte TRANSITIONED = 8;
+
+	private static final byte SNAPSHOT = 9;
+
+	private static final long NOT_SETTLED = Long.MIN_VALUE;
 
 	private static final int NOT_SEALED = Integer.MIN_VALUE;
 
@@ -78,15 +88,16 @@ final class JournalCodec {
 	static Object decode(byte[] payload) throws IOException {
 		DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload));
 		byte type = in.readByte();
-		boolean licensed = type >= SEALED;
+		int version = (type - 1) / 3 + 1;
+		boolean licensed = version >= 2;
 		switch (type) {
-			case SEALED_V1, SEALED:
-				return new LedgerEvent.Sealed(in.readInt(), readReports(in, licensed), readCarries(in, licensed));
-			case TRANSITIONED_V1, TRANSITIONED:
-				return new LedgerEvent.Transitioned(readReports(in, licensed).get(0), readCarries(in, licensed));
-			case SNAPSHOT_V1, SNAPSHOT:
+			case SEALED_V1, SEALED_V2, SEALED:
+				return new LedgerEvent.Sealed(in.readInt(), readReports(in, version), readCarries(in, licensed));
+			case TRANSITIONED_V1, TRANSITIONED_V2, TRANSITIONED:
+				return new LedgerEvent.Transitioned(readReports(in, version).get(0), readCarries(in, licensed));
+			case SNAPSHOT_V1, SNAPSHOT_V2, SNAPSHOT:
 				int openFrom = in.readInt();
-				return new Snapshot((openFrom != NOT_SEALED) ? openFrom : null, readReports(in, licensed),
+				return new Snapshot((openFrom != NOT_SEALED) ? openFrom : null, readReports(in, version),
 						readCarries(in, licensed));
 			default:
 				throw new IOException("Unknown journal record type " + type);
@@ -142,10 +153,12 @@ final class JournalCodec {
 			out.writeByte(report.state().ordinal());
 			writeString(out, report.meteringRecordId());
 			writeString(out, report.reason());
+			out.writeLong((report.settledAt() != null) ? report.settledAt().toEpochMilli() : NOT_SETTLED);
 		}
 	}
 
-	private static List<UsageReport> readReports(DataInputStream in, boolean licensed) throws IOException {
+	private static List<UsageReport> readReports(DataInputStream in, int version) throws IOException {
+		boolean licensed = version >= 2;
 		int count = in.readInt();
 		List<UsageReport> reports = new ArrayList<>(count);
 		for (int i = 0; i < count; i++) {
@@ -160,9 +173,14 @@ final class JournalCodec {
 			for (int a = 0; a < allocationCount; a++) {
 				allocations.add(new Allocation(readTags(in), in.readLong()));
 			}
+			String clientToken = readString(in);
+			ReportState state = ReportState.values()[in.readByte()];
+			String meteringRecordId = readString(in);
+			String reason = readString(in);
+			long settledAt = (version >= 3) ? in.readLong() : NOT_SETTLED;
 			reports.add(new UsageReport(id, hour, dimension, customer, license, quantity,
-					Collections.unmodifiableList(allocations), readString(in), ReportState.values()[in.readByte()],
-					readString(in), readString(in)));
+					Collections.unmodifiableList(allocations), clientToken, state, meteringRecordId, reason,
+					(settledAt != NOT_SETTLED) ? Instant.ofEpochMilli(settledAt) : null));
 		}
 		return reports;
 	}

@@ -3,8 +3,8 @@ package dev.metering.ledger;
 import java.nio.file.Path;
 
 /**
- * Thrown when a {@link FileUsageLedger} is opened on a directory that another ledger
- * holds: two ledgers on one directory would seal and report the same usage twice.
+ * Thrown when a durable {@link MeteringLedger} is opened on a directory that another
+ * ledger holds: two ledgers on one directory would seal and report the same usage twice.
  *
  * @author metering-spring-boot
  */

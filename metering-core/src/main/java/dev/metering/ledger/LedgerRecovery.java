@@ -31,7 +31,7 @@ import org.apache.commons.logging.LogFactory;
  */
 final class LedgerRecovery {
 
-	private static final Log logger = LogFactory.getLog(FileUsageLedger.class);
+	private static final Log logger = LogFactory.getLog(FilePersistence.class);
 
 	private static final Pattern SEGMENT = Pattern.compile("segment-(\\d+)\\.log");
 

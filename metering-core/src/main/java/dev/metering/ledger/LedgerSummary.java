@@ -2,7 +2,10 @@ package dev.metering.ledger;
 
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.Map;
+
+import org.springframework.util.Assert;
 
 /**
  * What a {@link UsageLedger} holds, in totals: cheap to read, for health and metrics,
@@ -15,10 +18,17 @@ import java.util.Map;
  * @param oldestCustomerHour the oldest hour with unreported usage of customers
  * (BatchMeterUsage), open or pending, or {@code null}
  * @param reports the reports kept, per state
+ * @param pendingByDimension the usage recorded and not yet confirmed by AWS (open, or in
+ * a pending report), per dimension
+ * @param oldestDeadLetter when the oldest open dead letter (not acknowledged or replayed)
+ * was settled, or {@code null} if there is none
+ * @param storage whether the ledger can make usage durable, and what it holds in memory
+ * or lost meanwhile
  * @author metering-spring-boot
  */
 public record LedgerSummary(long openQuantity, int openHours, Instant oldestOwnHour, Instant oldestCustomerHour,
-		Map<ReportState, Totals> reports) {
+		Map<ReportState, Totals> reports, Map<String, Long> pendingByDimension, Instant oldestDeadLetter,
+		LedgerStorage storage) {
 
 	/**
 	 * A summary of a ledger, checking its arguments.
@@ -28,6 +38,10 @@ public record LedgerSummary(long openQuantity, int openHours, Instant oldestOwnH
 	 * @param oldestCustomerHour the oldest unreported hour of customers' usage, or
 	 * {@code null}
 	 * @param reports the reports kept, per state; missing states have none
+	 * @param pendingByDimension the unconfirmed usage per dimension
+	 * @param oldestDeadLetter when the oldest open dead letter was settled, or
+	 * {@code null}
+	 * @param storage the storage state
 	 */
 	public LedgerSummary {
 		EnumMap<ReportState, Totals> all = new EnumMap<>(ReportState.class);
@@ -35,20 +49,35 @@ public record LedgerSummary(long openQuantity, int openHours, Instant oldestOwnH
 			all.put(state, reports.getOrDefault(state, Totals.NONE));
 		}
 		reports = Map.copyOf(all);
+		pendingByDimension = Map.copyOf(pendingByDimension);
+		Assert.notNull(storage, "'storage' must not be null");
 	}
 
 	/**
-	 * Summarize a view the long way: every report is read. The summary of a ledger that
-	 * keeps no totals of its own.
+	 * Return the number of open dead letters: refused for good, and neither acknowledged
+	 * nor replayed by an operator.
+	 * @return the number of reports in {@link ReportState#DEAD_LETTER}
+	 */
+	public int deadLetters() {
+		return count(ReportState.DEAD_LETTER);
+	}
+
+	/**
+	 * Summarize a view the long way, every report read: what a ledger's own summary must
+	 * equal while nothing changes.
 	 * @param view the view
+	 * @param storage the ledger's storage state
 	 * @return the summary
 	 */
-	public static LedgerSummary of(LedgerView view) {
+	static LedgerSummary of(LedgerView view, LedgerStorage storage) {
 		long openQuantity = 0;
 		Instant oldestOwn = null;
 		Instant oldestCustomer = null;
+		Instant oldestDeadLetter = null;
+		Map<String, Long> pendingByDimension = new HashMap<>();
 		for (LedgerView.OpenUsage open : view.openUsage()) {
 			openQuantity += open.quantity();
+			pendingByDimension.merge(open.key().dimension(), open.quantity(), Long::sum);
 			if (open.key().customer() != null) {
 				oldestCustomer = earliest(oldestCustomer, open.hour());
 			}
@@ -60,6 +89,7 @@ public record LedgerSummary(long openQuantity, int openHours, Instant oldestOwnH
 		for (UsageReport report : view.reports()) {
 			reports.merge(report.state(), new Totals(1, report.quantity()), Totals::plus);
 			if (report.state().isPending()) {
+				pendingByDimension.merge(report.dimension(), report.quantity(), Long::sum);
 				if (report.customer() != null) {
 					oldestCustomer = earliest(oldestCustomer, report.hour());
 				}
@@ -67,9 +97,14 @@ public record LedgerSummary(long openQuantity, int openHours, Instant oldestOwnH
 					oldestOwn = earliest(oldestOwn, report.hour());
 				}
 			}
+			else if (report.state() == ReportState.DEAD_LETTER) {
+				oldestDeadLetter = earliest(oldestDeadLetter,
+						(report.settledAt() != null) ? report.settledAt() : report.hour());
+			}
 		}
 		int openHours = (int) view.openUsage().stream().map(LedgerView.OpenUsage::hour).distinct().count();
-		return new LedgerSummary(openQuantity, openHours, oldestOwn, oldestCustomer, reports);
+		return new LedgerSummary(openQuantity, openHours, oldestOwn, oldestCustomer, reports, pendingByDimension,
+				oldestDeadLetter, storage);
 	}
 
 	/**

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * What a {@link FileUsageLedger} found when it opened its directory.
+ * What a durable {@link MeteringLedger} found when it opened its directory.
  *
  * @param recoveredEntries the usage counters of open hours read back from the segments
  * @param recoveredReports the reports read back from the state journal

@@ -31,7 +31,11 @@ final class ReportBook {
 
 	private final TreeMap<Instant, Integer> pendingCustomerHours = new TreeMap<>();
 
-	private volatile Tally tally = new Tally(Map.of(), null, null);
+	private final TreeMap<Instant, Integer> deadLetterTimes = new TreeMap<>();
+
+	private final Map<String, Long> pendingByDimension = new HashMap<>();
+
+	private volatile Tally tally = new Tally(Map.of(), null, null, Map.of(), null);
 
 	void put(UsageReport report) {
 		UsageReport previous = this.reports.put(report.id(), report);
@@ -65,13 +69,31 @@ final class ReportBook {
 		if (report.state().isPending()) {
 			TreeMap<Instant, Integer> hours = (report.customer() != null) ? this.pendingCustomerHours
 					: this.pendingOwnHours;
-			hours.merge(report.hour(), sign, (a, b) -> (a + b != 0) ? a + b : null);
+			hours.merge(report.hour(), sign, ReportBook::sumOrNull);
+			this.pendingByDimension.merge(report.dimension(), sign * report.quantity(),
+					(a, b) -> (a + b != 0) ? a + b : null);
 		}
+		else if (report.state() == ReportState.DEAD_LETTER) {
+			this.deadLetterTimes.merge(deadLetteredAt(report), sign, ReportBook::sumOrNull);
+		}
+	}
+
+	/**
+	 * Return when a dead letter was settled; for one journaled before that time was kept,
+	 * its hour.
+	 */
+	private static Instant deadLetteredAt(UsageReport report) {
+		return (report.settledAt() != null) ? report.settledAt() : report.hour();
+	}
+
+	private static Integer sumOrNull(Integer a, Integer b) {
+		return (a + b != 0) ? a + b : null;
 	}
 
 	private void publish() {
 		this.tally = new Tally(new EnumMap<>(this.totals), firstKey(this.pendingOwnHours),
-				firstKey(this.pendingCustomerHours));
+				firstKey(this.pendingCustomerHours), Map.copyOf(this.pendingByDimension),
+				firstKey(this.deadLetterTimes));
 	}
 
 	private static Instant firstKey(TreeMap<Instant, Integer> hours) {
@@ -94,22 +116,40 @@ final class ReportBook {
 	}
 
 	/**
-	 * Return a pending report in a new state, without storing it.
+	 * Return a report in a new state, without storing it.
 	 * @param reportId the report id
-	 * @param state the new state
-	 * @param meteringRecordId the record id, for {@link ReportState#REPORTED}
-	 * @param reason the reason, for the other final states
+	 * @param settlement the new state, with its record id or reason
+	 * @param now the time of the change
 	 * @return the report in its new state
+	 * @throws IllegalStateException if there is no such report or it cannot move so
+	 */
+	UsageReport transition(String reportId, Settlement settlement, Instant now) {
+		UsageReport report = get(reportId);
+		ReportState state = settlement.state();
+		if (!report.state().canMoveTo(state)) {
+			throw new IllegalStateException("Report '" + reportId + "' is " + report.state() + " and cannot move to "
+					+ state + ((state == ReportState.ACKNOWLEDGED || state == ReportState.REPLAYED)
+							? ": only a dead letter can be acknowledged or replayed" : ""));
+		}
+		return new UsageReport(report.id(), report.hour(), report.dimension(), report.customer(), report.license(),
+				report.quantity(), report.allocations(), report.clientToken(), state, settlement.meteringRecordId(),
+				settlement.reasonAfter(report.reason()), now);
+	}
+
+	/**
+	 * Return a pending report as being sent, without storing it.
+	 * @param reportId the report id
+	 * @return the report in state {@link ReportState#SENDING}
 	 * @throws IllegalStateException if there is no such report or it is not pending
 	 */
-	UsageReport transition(String reportId, ReportState state, String meteringRecordId, String reason) {
+	UsageReport sending(String reportId) {
 		UsageReport report = get(reportId);
 		if (!report.state().isPending()) {
 			throw new IllegalStateException(
-					"Report '" + reportId + "' is " + report.state() + " (final) and cannot move to " + state);
+					"Report '" + reportId + "' is " + report.state() + " (final) and cannot move to SENDING");
 		}
 		return new UsageReport(report.id(), report.hour(), report.dimension(), report.customer(), report.license(),
-				report.quantity(), report.allocations(), report.clientToken(), state, meteringRecordId, reason);
+				report.quantity(), report.allocations(), report.clientToken(), ReportState.SENDING, null, null);
 	}
 
 	UsageReport get(String reportId) {
@@ -128,8 +168,12 @@ final class ReportBook {
 	 * {@code null}
 	 * @param oldestCustomerHour the oldest hour of a pending report of customers' usage,
 	 * or {@code null}
+	 * @param pendingByDimension the quantity of pending reports per dimension
+	 * @param oldestDeadLetter when the oldest open dead letter was settled, or
+	 * {@code null}
 	 */
-	record Tally(Map<ReportState, LedgerSummary.Totals> reports, Instant oldestOwnHour, Instant oldestCustomerHour) {
+	record Tally(Map<ReportState, LedgerSummary.Totals> reports, Instant oldestOwnHour, Instant oldestCustomerHour,
+			Map<String, Long> pendingByDimension, Instant oldestDeadLetter) {
 
 	}
 

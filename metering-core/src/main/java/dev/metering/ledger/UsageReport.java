@@ -18,11 +18,34 @@ import java.util.List;
  * @param clientToken the deterministic idempotency token of the request
  * @param state where the report is in its life
  * @param meteringRecordId the record id AWS answered, once {@link ReportState#REPORTED}
- * @param reason why the report was carried forward or dead-lettered, otherwise
- * {@code null}
+ * @param reason why the report was carried forward, moved forward or dead-lettered (and
+ * who acknowledged or replayed it), otherwise {@code null}
+ * @param settledAt when the report reached its final state, or {@code null} while pending
  * @author metering-spring-boot
  */
 public record UsageReport(String id, Instant hour, String dimension, String customer, String license, long quantity,
-		List<Allocation> allocations, String clientToken, ReportState state, String meteringRecordId, String reason) {
+		List<Allocation> allocations, String clientToken, ReportState state, String meteringRecordId, String reason,
+		Instant settledAt) {
+
+	/**
+	 * A report not settled yet, or settled at an unknown time.
+	 * @param id the ledger's id of the report
+	 * @param hour the start of the hour
+	 * @param dimension the dimension name
+	 * @param customer the customer, or {@code null}
+	 * @param license the customer's license ARN, or {@code null}
+	 * @param quantity the total quantity
+	 * @param allocations the quantity per allocation tag set
+	 * @param clientToken the idempotency token of the request
+	 * @param state where the report is in its life
+	 * @param meteringRecordId the record id AWS answered, or {@code null}
+	 * @param reason why the report ended so, or {@code null}
+	 */
+	public UsageReport(String id, Instant hour, String dimension, String customer, String license, long quantity,
+			List<Allocation> allocations, String clientToken, ReportState state, String meteringRecordId,
+			String reason) {
+		this(id, hour, dimension, customer, license, quantity, allocations, clientToken, state, meteringRecordId,
+				reason, null);
+	}
 
 }

@@ -12,7 +12,7 @@ import dev.metering.core.MeteringException;
 import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringOutcome;
 import dev.metering.core.MeteringRequestValidator;
-import dev.metering.ledger.UsageLedger;
+import dev.metering.ledger.ReportOutbox;
 import dev.metering.ledger.UsageReport;
 import dev.metering.limits.MeteringLimits;
 import org.apache.commons.logging.Log;
@@ -41,19 +41,19 @@ final class BatchMeterUsageSender {
 	/** Below the 1 MB limit by room for the product code the gateway adds. */
 	static final long MAX_BYTES = MeteringLimits.BATCH_METER_USAGE_BODY_LIMIT - 512;
 
-	private final UsageLedger ledger;
+	private final ReportOutbox outbox;
 
 	private final MeteringGateway metering;
 
 	private final ResilientCall calls;
 
-	private final ReportSettler outcomes;
+	private final ReportSettler settler;
 
-	BatchMeterUsageSender(UsageLedger ledger, MeteringGateway metering, ResilientCall calls, ReportSettler outcomes) {
-		this.ledger = ledger;
+	BatchMeterUsageSender(ReportOutbox outbox, MeteringGateway metering, ResilientCall calls, ReportSettler settler) {
+		this.outbox = outbox;
 		this.metering = metering;
 		this.calls = calls;
-		this.outcomes = outcomes;
+		this.settler = settler;
 	}
 
 	/**
@@ -68,7 +68,7 @@ final class BatchMeterUsageSender {
 			if (deadline.hasPassed()) {
 				return;
 			}
-			if (!this.outcomes.mayStart(report)) {
+			if (!this.settler.mayStart(report)) {
 				continue;
 			}
 			Pending pending = new Pending(report, fitting(report));
@@ -89,10 +89,10 @@ final class BatchMeterUsageSender {
 			return;
 		}
 		Instant retryUntil = batch.stream()
-			.map((pending) -> this.outcomes.acceptedUntil(pending.report()))
+			.map((pending) -> this.settler.acceptedUntil(pending.report()))
 			.min(Instant::compareTo)
 			.orElseThrow();
-		batch.forEach((pending) -> this.ledger.markSending(pending.report().id()));
+		batch.forEach((pending) -> this.outbox.markSending(pending.report()));
 		List<Pending> remaining = new ArrayList<>(batch);
 		Attempt<Void> attempt = this.calls.call(() -> {
 			BatchMeterUsageResponse response = this.metering.batchMeterUsage(request(remaining));
@@ -120,16 +120,16 @@ final class BatchMeterUsageSender {
 				remaining.forEach((pending) -> sendBatch(List.of(pending), deadline));
 				return;
 			}
-			remaining.forEach((pending) -> this.outcomes.refused(pending.report(), failure));
+			remaining.forEach((pending) -> this.settler.refused(pending.report(), failure));
 		}
 	}
 
 	private void apply(UsageReport report, UsageRecordResult result) {
 		if (result.status() == UsageRecordResultStatus.SUCCESS) {
-			this.outcomes.reported(report, result.meteringRecordId());
+			this.settler.reported(report, result.meteringRecordId());
 		}
 		else {
-			this.outcomes.refused(report, result.statusAsString());
+			this.settler.refused(report, result.statusAsString());
 		}
 	}
 

@@ -3,7 +3,7 @@ package dev.metering.reporting;
 import java.util.List;
 
 import dev.metering.core.MeteringGateway;
-import dev.metering.ledger.UsageLedger;
+import dev.metering.ledger.ReportOutbox;
 import dev.metering.ledger.UsageReport;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRequest;
 import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageResponse;
@@ -17,19 +17,19 @@ import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRespo
  */
 final class MeterUsageSender {
 
-	private final UsageLedger ledger;
+	private final ReportOutbox outbox;
 
 	private final MeteringGateway metering;
 
 	private final ResilientCall calls;
 
-	private final ReportSettler outcomes;
+	private final ReportSettler settler;
 
-	MeterUsageSender(UsageLedger ledger, MeteringGateway metering, ResilientCall calls, ReportSettler outcomes) {
-		this.ledger = ledger;
+	MeterUsageSender(ReportOutbox outbox, MeteringGateway metering, ResilientCall calls, ReportSettler settler) {
+		this.outbox = outbox;
 		this.metering = metering;
 		this.calls = calls;
-		this.outcomes = outcomes;
+		this.settler = settler;
 	}
 
 	/**
@@ -43,7 +43,7 @@ final class MeterUsageSender {
 			if (deadline.hasPassed()) {
 				return;
 			}
-			if (this.outcomes.mayStart(report)) {
+			if (this.settler.mayStart(report)) {
 				send(report, deadline);
 			}
 		}
@@ -51,14 +51,14 @@ final class MeterUsageSender {
 
 	private void send(UsageReport report, Deadline deadline) {
 		MeterUsageRequest request = UsageRequests.meterUsage(report);
-		this.ledger.markSending(report.id());
+		this.outbox.markSending(report);
 		Attempt<MeterUsageResponse> attempt = this.calls.call(() -> this.metering.meterUsage(request), deadline,
-				this.outcomes.acceptedUntil(report));
+				this.settler.acceptedUntil(report));
 		if (attempt instanceof Attempt.Answered<MeterUsageResponse> answered) {
-			this.outcomes.reported(report, answered.value().meteringRecordId());
+			this.settler.reported(report, answered.value().meteringRecordId());
 		}
 		else if (attempt instanceof Attempt.Refused<MeterUsageResponse> refused) {
-			this.outcomes.refused(report, refused.failure());
+			this.settler.refused(report, refused.failure());
 		}
 	}
 

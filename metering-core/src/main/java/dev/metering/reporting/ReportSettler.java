@@ -9,14 +9,19 @@ import dev.metering.core.MeteringErrors;
 import dev.metering.core.MeteringException;
 import dev.metering.core.MeteringOutcome;
 import dev.metering.ledger.ReportState;
-import dev.metering.ledger.UsageLedger;
+import dev.metering.ledger.ReportOutbox;
+import dev.metering.ledger.Settlement;
 import dev.metering.ledger.UsageReport;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.util.Assert;
+
 /**
- * Applies the answer for each record to the ledger, one outcome for each kind of answer,
- * and counts it.
+ * The one writer of outcomes into the ledger: it settles each report the reporter sent,
+ * one {@link Settlement} for each kind of answer, and counts it; and it carries out an
+ * operator's {@link #acknowledge acknowledgement} or {@link #replay replay} of a dead
+ * letter. Senders only mark reports as being sent.
  * <p>
  * {@code DuplicateRequestException} and {@code DuplicateRecord} mean that AWS already
  * holds another quantity for the key and hour. The ledger never sends two quantities for
@@ -27,14 +32,14 @@ import org.apache.commons.logging.LogFactory;
  *
  * @author metering-spring-boot
  */
-final class ReportSettler {
+public final class ReportSettler {
 
 	private static final Log logger = LogFactory.getLog(ReportSettler.class);
 
 	private static final Set<String> FOREIGN_RECORD = Set.of(MeteringErrors.DUPLICATE_REQUEST,
 			MeteringErrors.DUPLICATE_RECORD);
 
-	private final UsageLedger ledger;
+	private final ReportOutbox outbox;
 
 	private final ExpiredUsage expiredUsage;
 
@@ -54,9 +59,9 @@ final class ReportSettler {
 
 	private UsageReport firstMovedThisRun;
 
-	ReportSettler(UsageLedger ledger, ReportingSettings settings, Clock clock, ReportingStatistics statistics,
+	ReportSettler(ReportOutbox outbox, ReportingSettings settings, Clock clock, ReportingStatistics statistics,
 			RunErrors errors) {
-		this.ledger = ledger;
+		this.outbox = outbox;
 		this.expiredUsage = settings.expiredUsage();
 		this.acceptanceWindow = settings.acceptanceWindow();
 		this.lastSendMargin = settings.lastSendMargin();
@@ -95,8 +100,7 @@ final class ReportSettler {
 	}
 
 	void reported(UsageReport report, String meteringRecordId) {
-		this.ledger.markReported(report.id(), meteringRecordId);
-		this.statistics.increment(ReportOutcome.REPORTED);
+		settle(report, Settlement.reported(meteringRecordId));
 	}
 
 	void refused(UsageReport report, MeteringException failure) {
@@ -130,9 +134,8 @@ final class ReportSettler {
 			logger.debug("AWS Marketplace already holds another record for " + describe(report) + " (" + errorCode
 					+ "); moving it into the open hour");
 		}
-		this.ledger.moveForward(report.id(), errorCode + ": AWS already holds another record for this key and "
-				+ "hour, one this ledger did not send; the quantity moved into the next open hour");
-		this.statistics.increment(ReportOutcome.MOVED_FORWARD);
+		settle(report, Settlement.movedForward(errorCode + ": AWS already holds another record for this key and "
+				+ "hour, one this ledger did not send; the quantity moved into the next open hour"));
 		if (this.movedThisRun++ == 0) {
 			this.firstMovedThisRun = report;
 		}
@@ -162,8 +165,7 @@ final class ReportSettler {
 	private void expired(UsageReport report, String reason) {
 		if (this.expiredUsage == ExpiredUsage.CARRY_FORWARD) {
 			logger.warn("Carrying " + describe(report) + " forward into the open hour: " + reason);
-			this.ledger.carryForward(report.id(), reason);
-			this.statistics.increment(ReportOutcome.CARRIED_FORWARD);
+			settle(report, Settlement.carriedForward(reason));
 		}
 		else {
 			deadLetter(report, "EXPIRED " + reason);
@@ -173,8 +175,55 @@ final class ReportSettler {
 	private void deadLetter(UsageReport report, String reason) {
 		logger.error("AWS Marketplace refused " + describe(report) + " for good (" + reason
 				+ "); it is kept as a dead letter and will not be sent again");
-		this.ledger.deadLetter(report.id(), reason);
-		this.statistics.increment(ReportOutcome.DEAD_LETTERED);
+		settle(report, Settlement.deadLettered(reason));
+	}
+
+	/**
+	 * Acknowledge an open dead letter for an operator: it stays in the ledger with who
+	 * acknowledged it, and no longer counts as an open dead letter (nor turns the health
+	 * down). Its usage is not billed.
+	 * @param reportId the id of the dead letter
+	 * @param actor who asks, for the record
+	 * @throws IllegalArgumentException if there is no open dead letter with that id, or
+	 * the actor is empty
+	 */
+	public void acknowledge(String reportId, String actor) {
+		UsageReport deadLetter = openDeadLetter(reportId, actor, "acknowledged");
+		settle(deadLetter, Settlement.acknowledged(actor, null));
+		logger.warn(actor + " acknowledged the dead letter " + describe(deadLetter) + " (" + deadLetter.reason()
+				+ "); its usage is not billed");
+	}
+
+	/**
+	 * Replay an open dead letter for an operator: its quantities, per tag set, move into
+	 * the open hour in the same step, and are reported with that hour. Replay a dead
+	 * letter once its cause is fixed (a subscription, a dimension, a tag).
+	 * @param reportId the id of the dead letter
+	 * @param actor who asks, for the record
+	 * @throws IllegalArgumentException if there is no open dead letter with that id, or
+	 * the actor is empty
+	 */
+	public void replay(String reportId, String actor) {
+		UsageReport deadLetter = openDeadLetter(reportId, actor, "replayed");
+		settle(deadLetter, Settlement.replayed(actor, null));
+		logger.warn(actor + " replayed the dead letter " + describe(deadLetter) + " (" + deadLetter.reason()
+				+ "); its usage moved into the open hour and is reported with it");
+	}
+
+	private UsageReport openDeadLetter(String reportId, String actor, String action) {
+		Assert.hasText(actor, () -> "'actor' must name who asks for the dead letter '" + reportId + "' to be " + action
+				+ ", was '" + actor + "'");
+		return this.outbox.deadLetters()
+			.stream()
+			.filter((report) -> report.id().equals(reportId))
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException("'reportId' " + reportId + " names no open dead letter: "
+					+ "only a dead letter not yet acknowledged or replayed can be " + action));
+	}
+
+	private void settle(UsageReport report, Settlement settlement) {
+		this.outbox.settle(report, settlement);
+		this.statistics.settled(settlement.state());
 	}
 
 	private static String describe(UsageReport report) {

@@ -1,7 +1,6 @@
 package dev.metering.reporting;
 
 import java.time.Duration;
-import java.util.Set;
 
 /**
  * How the {@link UsageReporter} runs.
@@ -12,7 +11,6 @@ import java.util.Set;
  * @param reportOnShutdown whether a graceful shutdown also seals and reports the current
  * partial hour
  * @param expiredUsage what to do with usage AWS no longer accepts
- * @param zeroUsageDimensions dimensions reported with quantity 0 for hours without usage
  * @param acceptanceWindow how far in the past MeterUsage accepts an hour; BatchMeterUsage
  * follows {@link AcceptanceWindow#batchMeterUsageClosesAt}
  * @param lastSendMargin how long before the end of the acceptance window a first attempt
@@ -25,8 +23,8 @@ import java.util.Set;
  * @author metering-spring-boot
  */
 public record ReportingSettings(Duration offset, Duration retryInterval, boolean reportOnShutdown,
-		ExpiredUsage expiredUsage, Set<String> zeroUsageDimensions, Duration acceptanceWindow, Duration lastSendMargin,
-		Duration shutdownTimeout, Duration startSpread) {
+		ExpiredUsage expiredUsage, Duration acceptanceWindow, Duration lastSendMargin, Duration shutdownTimeout,
+		Duration startSpread) {
 
 	/**
 	 * How far in the past MeterUsage accepts usage: six hours (see
@@ -41,7 +39,7 @@ public record ReportingSettings(Duration offset, Duration retryInterval, boolean
 	 */
 	public static ReportingSettings defaults() {
 		return new ReportingSettings(Duration.ofMinutes(1), Duration.ofMinutes(1), true, ExpiredUsage.CARRY_FORWARD,
-				Set.of(), AWS_ACCEPTANCE_WINDOW, Duration.ofMinutes(15), Duration.ofSeconds(30), Duration.ZERO);
+				AWS_ACCEPTANCE_WINDOW, Duration.ofMinutes(15), Duration.ofSeconds(30), Duration.ZERO);
 	}
 
 }

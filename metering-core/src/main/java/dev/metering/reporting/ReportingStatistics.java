@@ -1,20 +1,24 @@
 package dev.metering.reporting;
 
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.metering.ledger.ReportState;
+
 /**
- * What the reporter has done: records per outcome, and the last report cycle. Read by
- * health, metrics and the actuator endpoint; never by the reporter itself.
+ * What the reporter has done: records settled per {@link ReportState}, attempts retried,
+ * and the last report cycle. Read by health, metrics and the actuator endpoint; never by
+ * the reporter itself.
  *
  * @author metering-spring-boot
  */
 public class ReportingStatistics {
 
-	private final Map<ReportOutcome, LongAdder> records = new ConcurrentHashMap<>();
+	private final Map<ReportState, LongAdder> settled = new EnumMap<>(ReportState.class);
+
+	private final LongAdder retries = new LongAdder();
 
 	private final LongAdder calls = new LongAdder();
 
@@ -22,8 +26,20 @@ public class ReportingStatistics {
 
 	private volatile Cycle lastCycle;
 
-	void increment(ReportOutcome outcome) {
-		this.records.computeIfAbsent(outcome, (key) -> new LongAdder()).increment();
+	ReportingStatistics() {
+		for (ReportState state : ReportState.values()) {
+			if (!state.isPending()) {
+				this.settled.put(state, new LongAdder());
+			}
+		}
+	}
+
+	void settled(ReportState state) {
+		this.settled.get(state).increment();
+	}
+
+	void retried() {
+		this.retries.increment();
 	}
 
 	void called(long nanos) {
@@ -36,23 +52,33 @@ public class ReportingStatistics {
 	}
 
 	/**
-	 * Return how many records ended with the given outcome.
-	 * @param outcome the outcome
-	 * @return the count
+	 * Return how many records the reporter settled into the given state.
+	 * @param state the state
+	 * @return the count, 0 for a pending state
 	 */
-	public long count(ReportOutcome outcome) {
-		LongAdder count = this.records.get(outcome);
+	public long count(ReportState state) {
+		LongAdder count = this.settled.get(state);
 		return (count != null) ? count.sum() : 0;
 	}
 
 	/**
-	 * Return the count of records per outcome.
-	 * @return the counts, in outcome order
+	 * Return the count of records settled per state, in state order, for every state a
+	 * report can be settled into.
+	 * @return the counts
 	 */
-	public Map<ReportOutcome, Long> counts() {
-		Map<ReportOutcome, Long> counts = new TreeMap<>();
-		this.records.forEach((outcome, count) -> counts.put(outcome, count.sum()));
+	public Map<ReportState, Long> counts() {
+		Map<ReportState, Long> counts = new EnumMap<>(ReportState.class);
+		this.settled.forEach((state, count) -> counts.put(state, count.sum()));
 		return counts;
+	}
+
+	/**
+	 * Return how many attempts failed and were retried (throttling, 5xx, I/O, unprocessed
+	 * records, refused credentials).
+	 * @return the count of retries
+	 */
+	public long retries() {
+		return this.retries.sum();
 	}
 
 	/**

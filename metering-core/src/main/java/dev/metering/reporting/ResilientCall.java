@@ -114,11 +114,11 @@ final class ResilientCall {
 		catch (MeteringException ex) {
 			this.errors.seen(ex);
 			if (ex.getOutcome() == MeteringOutcome.RETRYABLE) {
-				this.statistics.increment(ReportOutcome.RETRIED);
+				this.statistics.retried();
 				throw ex;
 			}
 			if (ex.getOutcome() == MeteringOutcome.UNAUTHORIZED) {
-				this.statistics.increment(ReportOutcome.RETRIED);
+				this.statistics.retried();
 				return new Attempt.Unanswered<>(ex);
 			}
 			return new Attempt.Refused<>(ex);

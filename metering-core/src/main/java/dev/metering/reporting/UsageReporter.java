@@ -16,8 +16,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 
 import dev.metering.core.MeteringGateway;
-import dev.metering.ledger.UsageKey;
-import dev.metering.ledger.UsageLedger;
+import dev.metering.ledger.ReportOutbox;
+import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageReport;
 import dev.metering.reporting.ReportingStatistics.Cycle;
 import io.github.resilience4j.ratelimiter.RateLimiter;
@@ -28,7 +28,8 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Reports the usage in the {@link UsageLedger} to AWS, hour by hour.
+ * Reports the usage in the ledger to AWS, hour by hour, through the ledger's
+ * {@link ReportOutbox} and the {@link MeteringGateway}.
  * <p>
  * It owns one named scheduler thread. Shortly after each hour boundary (the
  * {@link ReportingSettings#offset() offset}) it seals the hours that ended and sends
@@ -60,7 +61,7 @@ public class UsageReporter implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(UsageReporter.class);
 
-	private final UsageLedger ledger;
+	private final ReportOutbox outbox;
 
 	private final Clock clock;
 
@@ -72,7 +73,7 @@ public class UsageReporter implements SmartLifecycle {
 
 	private final RunErrors errors = new RunErrors();
 
-	private final ReportSettler outcomes;
+	private final ReportSettler settler;
 
 	private final MeterUsageSender meterUsage;
 
@@ -88,30 +89,30 @@ public class UsageReporter implements SmartLifecycle {
 
 	/**
 	 * Create a new reporter.
-	 * @param ledger the ledger to report from
+	 * @param outbox the ledger's outbox to report from
 	 * @param metering the gateway to the Metering Service
 	 * @param retry the retry of each call
 	 * @param rateLimiter the rate limit of all calls
 	 * @param clock the clock that decides which hours have ended
 	 * @param settings how to run
 	 */
-	public UsageReporter(UsageLedger ledger, MeteringGateway metering, Retry retry, RateLimiter rateLimiter,
+	public UsageReporter(ReportOutbox outbox, MeteringGateway metering, Retry retry, RateLimiter rateLimiter,
 			Clock clock, ReportingSettings settings) {
-		this(ledger, metering, retry, rateLimiter, clock, settings, Pause.REAL_TIME, new Random());
+		this(outbox, metering, retry, rateLimiter, clock, settings, Pause.REAL_TIME, new Random());
 	}
 
-	UsageReporter(UsageLedger ledger, MeteringGateway metering, Retry retry, RateLimiter rateLimiter, Clock clock,
+	UsageReporter(ReportOutbox outbox, MeteringGateway metering, Retry retry, RateLimiter rateLimiter, Clock clock,
 			ReportingSettings settings, Pause pause, RandomGenerator random) {
-		this.ledger = ledger;
+		this.outbox = outbox;
 		this.clock = clock;
 		this.settings = settings;
 		this.pause = pause;
 		long spread = settings.startSpread().toMillis();
 		this.startDelay = Duration.ofMillis((spread > 0) ? random.nextLong(spread) : 0);
 		ResilientCall calls = new ResilientCall(retry, rateLimiter, this.statistics, this.errors);
-		this.outcomes = new ReportSettler(ledger, settings, clock, this.statistics, this.errors);
-		this.meterUsage = new MeterUsageSender(ledger, metering, calls, this.outcomes);
-		this.batchMeterUsage = new BatchMeterUsageSender(ledger, metering, calls, this.outcomes);
+		this.settler = new ReportSettler(outbox, settings, clock, this.statistics, this.errors);
+		this.meterUsage = new MeterUsageSender(outbox, metering, calls, this.settler);
+		this.batchMeterUsage = new BatchMeterUsageSender(outbox, metering, calls, this.settler);
 	}
 
 	/**
@@ -131,24 +132,23 @@ public class UsageReporter implements SmartLifecycle {
 		try {
 			this.errors.clear();
 			Instant started = this.clock.instant();
-			long reportedBefore = this.statistics.count(ReportOutcome.REPORTED);
-			this.settings.zeroUsageDimensions().forEach((dimension) -> this.ledger.record(UsageKey.of(dimension), 0));
-			this.ledger.seal(includeCurrentHour ? started : started.truncatedTo(ChronoUnit.HOURS));
-			List<UsageReport> pending = this.ledger.pendingReports()
+			long reportedBefore = this.statistics.count(ReportState.REPORTED);
+			this.outbox.seal(includeCurrentHour ? started : started.truncatedTo(ChronoUnit.HOURS));
+			List<UsageReport> pending = this.outbox.pending()
 				.stream()
 				.sorted(Comparator.comparing(UsageReport::hour))
 				.toList();
 			this.meterUsage.send(pending.stream().filter((report) -> report.customer() == null).toList(), deadline);
 			this.batchMeterUsage.send(pending.stream().filter((report) -> report.customer() != null).toList(),
 					deadline);
-			int reported = (int) (this.statistics.count(ReportOutcome.REPORTED) - reportedBefore);
-			Cycle cycle = new Cycle(started, this.clock.instant(), reported, this.ledger.pendingReports().size(), null);
+			int reported = (int) (this.statistics.count(ReportState.REPORTED) - reportedBefore);
+			Cycle cycle = new Cycle(started, this.clock.instant(), reported, this.outbox.pending().size(), null);
 			this.statistics.cycleEnded(cycle);
 			warnAbout(cycle.pending(), shutdown);
 			return cycle;
 		}
 		finally {
-			this.outcomes.runEnded();
+			this.settler.runEnded();
 			this.running.unlock();
 		}
 	}
@@ -188,6 +188,15 @@ public class UsageReporter implements SmartLifecycle {
 	 */
 	public ReportingStatistics getStatistics() {
 		return this.statistics;
+	}
+
+	/**
+	 * Return the settler, through which an operator acknowledges or replays a dead
+	 * letter.
+	 * @return the settler
+	 */
+	public ReportSettler getSettler() {
+		return this.settler;
 	}
 
 	/**
@@ -302,7 +311,7 @@ public class UsageReporter implements SmartLifecycle {
 				}
 			}
 			else {
-				int pending = this.ledger.pendingReports().size();
+				int pending = this.outbox.pending().size();
 				if (pending > 0) {
 					logger.warn(pending + " usage reports are left pending in the ledger at shutdown (the run in "
 							+ "flight did not end within the shutdown timeout of " + timeout

@@ -37,8 +37,8 @@ class MeteredUsageAspectOrderTests {
 	void defaultOrderIsOutsideRetryAndTransactions() {
 		assertThat(MeteredUsageAspect.DEFAULT_ORDER).isLessThan(RetryingAspect.ORDER)
 			.isLessThan(Ordered.LOWEST_PRECEDENCE);
-		assertThat(new MeteredUsageAspect(new MeteredMethodCache(new UsageCapture(new SummingUsageLedger(), Set.of())))
-			.getOrder()).isEqualTo(Ordered.LOWEST_PRECEDENCE - 100);
+		assertThat(new MeteredUsageAspect(new UsageCapture(new SummingUsageLedger(), Set.of())).getOrder())
+			.isEqualTo(Ordered.LOWEST_PRECEDENCE - 100);
 	}
 
 	@Test
@@ -110,8 +110,8 @@ class MeteredUsageAspectOrderTests {
 	static class InnermostAspectConfiguration {
 
 		@Bean
-		MeteredUsageAspect meteredUsageAspect(MeteredMethodCache meteredMethodCache) {
-			MeteredUsageAspect aspect = new MeteredUsageAspect(meteredMethodCache);
+		MeteredUsageAspect meteredUsageAspect(UsageCapture usageCapture) {
+			MeteredUsageAspect aspect = new MeteredUsageAspect(usageCapture);
 			aspect.setOrder(Ordered.LOWEST_PRECEDENCE);
 			return aspect;
 		}

@@ -93,7 +93,7 @@ class MeteredUsageCustomerTests {
 
 		@Bean
 		MeteredUsageAspect meteredUsageAspect(UsageCapture usageCapture) {
-			return new MeteredUsageAspect(new MeteredMethodCache(usageCapture));
+			return new MeteredUsageAspect(usageCapture);
 		}
 
 	}

@@ -125,19 +125,9 @@ class MeteredUsageInterfaceTests {
 		}
 
 		@Bean
-		MeteredMethodCache meteredMethodCache(SummingUsageLedger usageLedger) {
-			return new MeteredMethodCache(
+		MeteredUsageAspect meteredUsageAspect(SummingUsageLedger usageLedger) {
+			return new MeteredUsageAspect(
 					new UsageCapture(usageLedger, Set.of("scans", "calls"), SaasIntegration.LEGACY));
-		}
-
-		@Bean
-		MeteredUsageAspect meteredUsageAspect(MeteredMethodCache meteredMethodCache) {
-			return new MeteredUsageAspect(meteredMethodCache);
-		}
-
-		@Bean
-		MeteredUsageStartupValidator meteredUsageStartupValidator(MeteredMethodCache meteredMethodCache) {
-			return new MeteredUsageStartupValidator(meteredMethodCache);
 		}
 
 	}

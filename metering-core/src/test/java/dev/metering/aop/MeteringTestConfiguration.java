@@ -30,18 +30,8 @@ class MeteringTestConfiguration {
 	}
 
 	@Bean
-	MeteredMethodCache meteredMethodCache(UsageCapture usageCapture) {
-		return new MeteredMethodCache(usageCapture);
-	}
-
-	@Bean
-	MeteredUsageAspect meteredUsageAspect(MeteredMethodCache meteredMethodCache) {
-		return new MeteredUsageAspect(meteredMethodCache);
-	}
-
-	@Bean
-	MeteredUsageStartupValidator meteredUsageStartupValidator(MeteredMethodCache meteredMethodCache) {
-		return new MeteredUsageStartupValidator(meteredMethodCache);
+	MeteredUsageAspect meteredUsageAspect(UsageCapture usageCapture) {
+		return new MeteredUsageAspect(usageCapture);
 	}
 
 }

@@ -1,16 +1,14 @@
 package dev.metering.aop;
 
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 
+import dev.metering.ledger.LedgerSummary;
 import dev.metering.ledger.LedgerView;
 import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageLedger;
-import dev.metering.ledger.UsageReport;
 
 /**
  * Thread-safe {@link UsageLedger} test double that sums recorded quantities per key and
@@ -61,42 +59,12 @@ public class SummingUsageLedger implements UsageLedger {
 	}
 
 	@Override
-	public List<UsageReport> seal(Instant before) {
-		throw new UnsupportedOperationException();
-	}
-
-	@Override
-	public List<UsageReport> pendingReports() {
-		throw new UnsupportedOperationException();
-	}
-
-	@Override
-	public void markSending(String reportId) {
-		throw new UnsupportedOperationException();
-	}
-
-	@Override
-	public void markReported(String reportId, String meteringRecordId) {
-		throw new UnsupportedOperationException();
-	}
-
-	@Override
-	public void carryForward(String reportId, String reason) {
-		throw new UnsupportedOperationException();
-	}
-
-	@Override
-	public void moveForward(String reportId, String reason) {
-		throw new UnsupportedOperationException();
-	}
-
-	@Override
-	public void deadLetter(String reportId, String reason) {
-		throw new UnsupportedOperationException();
-	}
-
-	@Override
 	public LedgerView view() {
+		throw new UnsupportedOperationException();
+	}
+
+	@Override
+	public LedgerSummary summary() {
 		throw new UnsupportedOperationException();
 	}
 

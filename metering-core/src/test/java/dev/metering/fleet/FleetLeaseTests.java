@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.metering.ledger.InMemoryUsageLedger;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageReport;
@@ -122,10 +122,10 @@ class FleetLeaseTests {
 
 	@Test
 	void theNextLeaderResendsAReportOfUnknownOutcomeIdentically() {
-		InMemoryUsageLedger local = new InMemoryUsageLedger(this.databaseClock, "prod-fleet", "pod");
+		MeteringLedger local = MeteringLedger.inMemory(this.databaseClock, "prod-fleet", "pod");
 		local.record(UsageKey.of("scans", "cust-1", Map.of("team", "ops")), 5);
-		new FleetPublisher(local, database.dataSource(), this.schema, "replica-1", "pod-1", this.databaseClock,
-				Duration.ofSeconds(5))
+		new FleetPublisher(local, local.outbox(), database.dataSource(), this.schema, "replica-1", "pod-1",
+				this.databaseClock, Duration.ofSeconds(5))
 			.flush();
 		this.databaseClock.advance(Duration.ofHours(1));
 		FleetLedger leaderOne = fleet();

@@ -11,10 +11,10 @@ import java.util.TreeMap;
 
 import javax.sql.DataSource;
 
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.Allocation;
-import dev.metering.ledger.FileUsageLedger;
-import dev.metering.ledger.InMemoryUsageLedger;
 import dev.metering.ledger.ReportState;
+import dev.metering.ledger.Settlement;
 import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.ledger.UsageReport;
@@ -72,8 +72,8 @@ class FleetLedgerTests {
 
 	@Test
 	void reportsOneRecordPerCustomerHourWithTheReplicasSum() {
-		UsageLedger one = ledger();
-		UsageLedger two = ledger();
+		MeteringLedger one = ledger();
+		MeteringLedger two = ledger();
 		one.record(UsageKey.of("scans", "cust-1", Map.of()), 3);
 		two.record(UsageKey.of("scans", "cust-1", Map.of()), 5);
 		two.record(UsageKey.of("scans", "cust-2", Map.of("team", "ops")), 7);
@@ -94,7 +94,7 @@ class FleetLedgerTests {
 
 	@Test
 	void aReplayedFlushCountsOnce() {
-		UsageLedger local = ledger();
+		MeteringLedger local = ledger();
 		local.record(UsageKey.of("scans", "cust-1", Map.of()), 4);
 		FleetPublisher publisher = publisher(local, "replica-1");
 		publisher.flush();
@@ -110,7 +110,7 @@ class FleetLedgerTests {
 
 	@Test
 	void theGracePeriodHoldsTheHourOpen() {
-		UsageLedger local = ledger();
+		MeteringLedger local = ledger();
 		local.record(UsageKey.of("scans", "cust-1", Map.of()), 2);
 		publisher(local, "replica-1").flush();
 		this.databaseClock.set(HOUR.plus(Duration.ofHours(1)).plus(GRACE).minusMillis(1));
@@ -125,7 +125,7 @@ class FleetLedgerTests {
 
 	@Test
 	void theHourClosesOnTheDatabaseClockNotTheReplicas() {
-		UsageLedger local = ledger();
+		MeteringLedger local = ledger();
 		local.record(UsageKey.of("scans", "cust-1", Map.of()), 2);
 		publisher(local, "replica-1").flush();
 		this.clock.set(HOUR.plus(Duration.ofHours(3)));
@@ -135,7 +135,7 @@ class FleetLedgerTests {
 
 	@Test
 	void aContributionAfterTheCloseMovesIntoTheNextHour() {
-		UsageLedger local = ledger();
+		MeteringLedger local = ledger();
 		FleetPublisher publisher = publisher(local, "replica-1");
 		UsageKey key = UsageKey.of("scans", "cust-1", Map.of());
 		local.record(key, 3);
@@ -161,16 +161,16 @@ class FleetLedgerTests {
 
 	@Test
 	void aLocallySealedHourIsPublishedThenSettledLocally() {
-		UsageLedger local = ledger();
+		MeteringLedger local = ledger();
 		local.record(UsageKey.of("scans", "cust-1", Map.of()), 6);
 		local.record(UsageKey.of("scans"), 1);
 		this.clock.advance(Duration.ofHours(1));
-		local.seal(this.clock.instant());
+		local.outbox().seal(this.clock.instant());
 		FleetPublisher publisher = publisher(local, "replica-1");
 
 		publisher.flush();
 
-		assertThat(local.pendingReports()).extracting(UsageReport::customer).containsExactly((String) null);
+		assertThat(local.outbox().pending()).extracting(UsageReport::customer).containsExactly((String) null);
 		this.databaseClock.set(this.clock.instant().plus(GRACE));
 		assertThat(this.fleet.seal(this.clock.instant())).singleElement()
 			.extracting(UsageReport::quantity)
@@ -180,14 +180,14 @@ class FleetLedgerTests {
 	@Test
 	void aReplicaRestartedOnItsDirectoryPublishesWhatItHadNot(@TempDir Path directory) throws IOException {
 		String replicaId = ReplicaIds.of(directory);
-		try (FileUsageLedger local = fileLedger(directory)) {
+		try (MeteringLedger local = fileLedger(directory)) {
 			FleetPublisher publisher = publisher(local, replicaId);
 			local.record(UsageKey.of("scans", "cust-1", Map.of()), 4);
 			publisher.flush();
 			local.record(UsageKey.of("scans", "cust-1", Map.of()), 5);
 			// killed before the next flush
 		}
-		try (FileUsageLedger local = fileLedger(directory)) {
+		try (MeteringLedger local = fileLedger(directory)) {
 			assertThat(ReplicaIds.of(directory)).isEqualTo(replicaId);
 			publisher(local, ReplicaIds.of(directory)).flush();
 		}
@@ -200,16 +200,15 @@ class FleetLedgerTests {
 
 	@Test
 	void aReportSettlesOnceAndAMovedQuantityMovesOnce() {
-		UsageLedger local = ledger();
+		MeteringLedger local = ledger();
 		local.record(UsageKey.of("scans", "cust-1", Map.of()), 4);
 		publisher(local, "replica-1").flush();
 		moveBothClocks(Duration.ofHours(1));
 		UsageReport report = this.fleet.seal(this.clock.instant()).get(0);
 
-		assertThat(this.fleet.settle(report.id(), ReportState.MOVED_FORWARD, null, "DuplicateRecord", "test")).isTrue();
-		assertThat(this.fleet.settle(report.id(), ReportState.MOVED_FORWARD, null, "DuplicateRecord", "test"))
-			.isFalse();
-		assertThat(this.fleet.settle(report.id(), ReportState.REPORTED, "rec-1", null, "test")).isFalse();
+		assertThat(this.fleet.apply(report.id(), Settlement.movedForward("DuplicateRecord"))).isTrue();
+		assertThat(this.fleet.apply(report.id(), Settlement.movedForward("DuplicateRecord"))).isFalse();
+		assertThat(this.fleet.apply(report.id(), Settlement.reported("rec-1"))).isFalse();
 		moveBothClocks(Duration.ofHours(1));
 
 		assertThat(this.fleet.seal(this.clock.instant())).singleElement().satisfies((moved) -> {
@@ -221,8 +220,8 @@ class FleetLedgerTests {
 
 	@Test
 	void legacyUsageBesideLicenseUsageOfOneAccountInOneHourIsNeverSent() {
-		UsageLedger one = ledger();
-		UsageLedger two = ledger();
+		MeteringLedger one = ledger();
+		MeteringLedger two = ledger();
 		one.record(UsageKey.of("scans", "111122223333", "arn:aws:license-manager::111122223333:license:l-1", Map.of()),
 				1);
 		two.record(UsageKey.of("scans", "111122223333", Map.of()), 2);
@@ -241,7 +240,7 @@ class FleetLedgerTests {
 
 	@Test
 	void anHourOverTheQuantityLimitCarriesTheExcessIntoTheNextHour() {
-		UsageLedger local = ledger();
+		MeteringLedger local = ledger();
 		UsageKey key = UsageKey.of("scans", "cust-1", Map.of());
 		local.record(key, Integer.MAX_VALUE);
 		local.record(key, 10);
@@ -279,15 +278,15 @@ class FleetLedgerTests {
 
 	@Test
 	void theReplicasOwnUsageIsLeftToItsOwnReporter() {
-		UsageLedger local = ledger();
+		MeteringLedger local = ledger();
 		local.record(UsageKey.of("scans", "cust-1", Map.of()), 6);
 		local.record(UsageKey.of("scans"), 1);
 		this.clock.advance(Duration.ofHours(1));
-		local.seal(this.clock.instant());
+		local.outbox().seal(this.clock.instant());
 
-		assertThat(new OwnUsageLedger(local).pendingReports()).extracting(UsageReport::customer)
+		assertThat(new OwnUsageOutbox(local.outbox()).pending()).extracting(UsageReport::customer)
 			.containsExactly((String) null);
-		assertThat(local.pendingReports()).hasSize(2);
+		assertThat(local.outbox().pending()).hasSize(2);
 	}
 
 	@Test
@@ -309,7 +308,7 @@ class FleetLedgerTests {
 
 	@Test
 	void theHealthIsDownWhenNoLeaderReportsPendingHours() {
-		UsageLedger local = ledger();
+		MeteringLedger local = ledger();
 		local.record(UsageKey.of("scans", "cust-1", Map.of()), 6);
 		FleetPublisher publisher = publisher(local, "replica-1");
 		publisher.flush();
@@ -340,20 +339,17 @@ class FleetLedgerTests {
 		this.databaseClock.set(this.clock.instant());
 	}
 
-	private UsageLedger ledger() {
-		return new InMemoryUsageLedger(this.clock, PRODUCT, "pod");
+	private MeteringLedger ledger() {
+		return MeteringLedger.inMemory(this.clock, PRODUCT, "pod");
 	}
 
-	private FileUsageLedger fileLedger(Path directory) {
-		return FileUsageLedger.builder(directory)
-			.clock(this.clock)
-			.productCode(PRODUCT)
-			.reportingIdentity("pod")
-			.build();
+	private MeteringLedger fileLedger(Path directory) {
+		return MeteringLedger.file(directory).clock(this.clock).productCode(PRODUCT).reportingIdentity("pod").build();
 	}
 
-	private FleetPublisher publisher(UsageLedger ledger, String replicaId) {
-		return new FleetPublisher(ledger, dataSource(), this.schema, replicaId, "pod-" + replicaId, this.clock, FLUSH);
+	private FleetPublisher publisher(MeteringLedger ledger, String replicaId) {
+		return new FleetPublisher(ledger, ledger.outbox(), dataSource(), this.schema, replicaId, "pod-" + replicaId,
+				this.clock, FLUSH);
 	}
 
 	private static DataSource dataSource() {

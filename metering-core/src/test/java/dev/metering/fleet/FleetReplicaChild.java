@@ -24,7 +24,7 @@ import dev.metering.core.MarketplaceCustomer;
 import dev.metering.core.MeteringGateway;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageCapture;
-import dev.metering.ledger.FileUsageLedger;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.reporting.ReportingSettings;
 import dev.metering.reporting.UsageReporter;
 import dev.metering.test.TestClients;
@@ -78,18 +78,18 @@ public final class FleetReplicaChild {
 		Path directory = Path.of(args[3]);
 		Clock clock = new Simulated(Instant.parse(args[4]), Long.parseLong(args[5]), Long.parseLong(args[6]));
 		String replicaId = ReplicaIds.of(directory);
-		FileUsageLedger ledger = FileUsageLedger.builder(directory)
+		MeteringLedger ledger = MeteringLedger.file(directory)
 			.clock(clock)
 			.productCode(PRODUCT)
 			.reportingIdentity(replicaId)
 			.build();
 		UsageCapture licenses = new UsageCapture(ledger, Set.of(), SaasIntegration.LICENSE);
 		UsageCapture legacy = new UsageCapture(ledger, Set.of(), SaasIntegration.LEGACY);
-		FleetPublisher publisher = new FleetPublisher(ledger, dataSource, schema, replicaId, replicaId, clock,
-				Duration.ofMillis(100));
+		FleetPublisher publisher = new FleetPublisher(ledger, ledger.outbox(), dataSource, schema, replicaId, replicaId,
+				clock, Duration.ofMillis(100));
 		FleetLedger fleet = new FleetLedger(dataSource, schema, clock, GRACE, PRODUCT);
 		MeteringGateway gateway = new MeteringGateway(TestClients.licenseClient(endpoint), PRODUCT);
-		UsageReporter usageReporter = new UsageReporter(fleet.forReporter(), gateway, retry(), unlimited(), clock,
+		UsageReporter usageReporter = new UsageReporter(fleet.outbox(), gateway, retry(), unlimited(), clock,
 				ReportingSettings.defaults());
 		FleetReporter reporter = new FleetReporter(new FleetLease(dataSource, schema, clock, replicaId, LEASE), () -> {
 			int pending = fleet.pending().size();
@@ -112,7 +112,7 @@ public final class FleetReplicaChild {
 		scheduler.scheduleWithFixedDelay(() -> {
 			try {
 				// the local reporter's seal of ended hours, as in a replica
-				ledger.seal(clock.instant().truncatedTo(ChronoUnit.HOURS));
+				ledger.outbox().seal(clock.instant().truncatedTo(ChronoUnit.HOURS));
 				publisher.flush();
 				print("FLUSHED");
 			}

@@ -17,7 +17,7 @@ import dev.metering.core.UsageCapture;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.Faults;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
-import dev.metering.ledger.InMemoryUsageLedger;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageReport;
 import dev.metering.reporting.ReportingSettings;
@@ -161,7 +161,7 @@ class FleetReportingTests {
 
 	private static final class Replica {
 
-		final InMemoryUsageLedger ledger;
+		final MeteringLedger ledger;
 
 		final UsageCapture licenses;
 
@@ -174,11 +174,11 @@ class FleetReportingTests {
 		final FleetReporter reporter;
 
 		Replica(String id, MutableClock clock, FleetSchema schema, MeteringGateway gateway) {
-			this.ledger = new InMemoryUsageLedger(clock, PRODUCT, id);
+			this.ledger = MeteringLedger.inMemory(clock, PRODUCT, id);
 			this.licenses = new UsageCapture(this.ledger, Set.of(), SaasIntegration.LICENSE);
 			this.legacy = new UsageCapture(this.ledger, Set.of(), SaasIntegration.LEGACY);
-			this.publisher = new FleetPublisher(this.ledger, database.dataSource(), schema, id, id, clock,
-					Duration.ofSeconds(5));
+			this.publisher = new FleetPublisher(this.ledger, this.ledger.outbox(), database.dataSource(), schema, id,
+					id, clock, Duration.ofSeconds(5));
 			FleetLedger fleet = new FleetLedger(database.dataSource(), schema, clock, GRACE, PRODUCT);
 			Retry retry = Retry.of("marketplaceMetering",
 					RetryConfig.custom()
@@ -191,7 +191,7 @@ class FleetReportingTests {
 						.limitRefreshPeriod(Duration.ofSeconds(1))
 						.timeoutDuration(Duration.ZERO)
 						.build());
-			UsageReporter usageReporter = new UsageReporter(fleet.forReporter(), gateway, retry, unlimited, clock,
+			UsageReporter usageReporter = new UsageReporter(fleet.outbox(), gateway, retry, unlimited, clock,
 					ReportingSettings.defaults());
 			this.lease = new FleetLease(database.dataSource(), schema, clock, id, LEASE);
 			this.reporter = new FleetReporter(this.lease, () -> usageReporter.report(false), Duration.ofSeconds(5));

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeUnit;
 import dev.metering.test.MutableClock;
 
 /**
- * The child JVM of {@link FileUsageLedgerCrashTests}: records one unit at a time into a
- * {@link FileUsageLedger} until it is killed, printing the running count of acknowledged
+ * The child JVM of {@link FileLedgerCrashTests}: records one unit at a time into a
+ * {@link MeteringLedger} until it is killed, printing the running count of acknowledged
  * records (each printed after its {@code record()} returned). With sealing on, another
  * thread advances the clock an hour and seals in a loop, printing {@code SEALING} before
  * each seal.
@@ -52,7 +52,7 @@ public final class CrashingRecorder {
 			return thread;
 		}).schedule(() -> Runtime.getRuntime().halt(3), SELF_DESTRUCT.toSeconds(), TimeUnit.SECONDS);
 		MutableClock clock = new MutableClock(Instant.parse("2026-01-01T10:00:00Z"));
-		FileUsageLedger ledger = FileUsageLedger.builder(directory)
+		MeteringLedger ledger = MeteringLedger.file(directory)
 			.clock(clock)
 			.productCode("prod-1")
 			.reportingIdentity("pod-a")
@@ -61,7 +61,7 @@ public final class CrashingRecorder {
 		new CrashingRecorder().run(ledger, clock, writers, seal);
 	}
 
-	private void run(FileUsageLedger ledger, MutableClock clock, int writers, boolean seal) {
+	private void run(MeteringLedger ledger, MutableClock clock, int writers, boolean seal) {
 		for (int w = 0; w < writers; w++) {
 			UsageKey[] keys = new UsageKey[KEYS_PER_WRITER];
 			for (int k = 0; k < keys.length; k++) {
@@ -79,7 +79,7 @@ public final class CrashingRecorder {
 				while (true) {
 					clock.advance(Duration.ofHours(1));
 					print(SEALING);
-					ledger.seal(clock.instant().truncatedTo(ChronoUnit.HOURS));
+					ledger.outbox().seal(clock.instant().truncatedTo(ChronoUnit.HOURS));
 				}
 			}, "sealer").start();
 		}

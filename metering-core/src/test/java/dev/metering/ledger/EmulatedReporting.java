@@ -52,7 +52,7 @@ final class EmulatedReporting implements AutoCloseable {
 	 * @param ledger the ledger
 	 * @return the reporter, not started
 	 */
-	UsageReporter reporter(UsageLedger ledger) {
+	UsageReporter reporter(MeteringLedger ledger) {
 		MeteringGateway gateway = new MeteringGateway(this.client, PRODUCT);
 		MeteringTemplate template = new MeteringTemplate(gateway, new UsageCapture(ledger, Set.of()));
 		Retry retry = Retry.of("marketplaceMetering",
@@ -66,7 +66,8 @@ final class EmulatedReporting implements AutoCloseable {
 					.limitRefreshPeriod(Duration.ofSeconds(1))
 					.timeoutDuration(Duration.ZERO)
 					.build());
-		return new UsageReporter(ledger, gateway, retry, rateLimiter, this.clock, ReportingSettings.defaults());
+		return new UsageReporter(ledger.outbox(), gateway, retry, rateLimiter, this.clock,
+				ReportingSettings.defaults());
 	}
 
 	/**

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An interrupted thread never closes the {@link FileUsageLedger} for the others, and
- * keeps its interrupt status (GUIDE R9).
+ * An interrupted thread never closes the {@link MeteringLedger} for the others, and keeps
+ * its interrupt status (GUIDE R9).
  */
 class LedgerInterruptTests {
 
@@ -34,15 +34,15 @@ class LedgerInterruptTests {
 
 	private final FaultyIo io = new FaultyIo();
 
-	private FileUsageLedger ledger;
+	private MeteringLedger ledger;
 
 	@AfterEach
 	void close() throws IOException {
 		this.ledger.close();
 	}
 
-	private FileUsageLedger open() {
-		this.ledger = FileUsageLedger.builder(this.temp.resolve("ledger"))
+	private MeteringLedger open() {
+		this.ledger = MeteringLedger.file(this.temp.resolve("ledger"))
 			.clock(this.clock)
 			.productCode("prod-1")
 			.reportingIdentity("pod-a")
@@ -58,7 +58,7 @@ class LedgerInterruptTests {
 
 	@Test
 	void aRecordOnAnInterruptedThreadIsTakenAndThe1000NewKeysAfterItAreExact() throws Exception {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		AtomicBoolean stillInterrupted = new AtomicBoolean();
 		Thread interrupted = new Thread(() -> {
 			Thread.currentThread().interrupt();
@@ -68,22 +68,22 @@ class LedgerInterruptTests {
 		interrupted.start();
 		interrupted.join();
 		assertThat(stillInterrupted).isTrue();
-		assertThat(ledger.storage().isSafe()).as("written, not held: no file was closed").isTrue();
+		assertThat(ledger.summary().storage().isSafe()).as("written, not held: no file was closed").isTrue();
 		Concurrently.run(4, (thread) -> {
 			for (int i = thread; i < KEYS; i += 4) {
 				ledger.record(key(i), i + 1);
 			}
 		});
-		assertThat(allocationsOf(ledger.seal(TEN.plus(Duration.ofHours(1))))).isEqualTo(expected());
+		assertThat(allocationsOf(ledger.outbox().seal(TEN.plus(Duration.ofHours(1))))).isEqualTo(expected());
 		ledger.close();
-		FileUsageLedger reopened = open();
+		MeteringLedger reopened = open();
 		assertThat(reopened.recovery().isClean()).isTrue();
-		assertThat(allocationsOf(reopened.pendingReports())).isEqualTo(expected());
+		assertThat(allocationsOf(reopened.outbox().pending())).isEqualTo(expected());
 	}
 
 	@Test
 	void anInterruptInTheMiddleOfAKeySegmentOrJournalWriteLosesNothingAndClosesNothing() throws Exception {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		this.io.interruptAt("keys", 3).interruptAt("segment", 1);
 		AtomicInteger stillInterrupted = new AtomicInteger();
 		Concurrently.run(4, (thread) -> {
@@ -98,15 +98,15 @@ class LedgerInterruptTests {
 		assertThat(stillInterrupted).hasValueBetween(1, 2);
 		ledger.record(key(-1), 7);
 		this.io.interruptAt("state", 1);
-		List<UsageReport> sealed = ledger.seal(TEN.plus(Duration.ofHours(1)));
+		List<UsageReport> sealed = ledger.outbox().seal(TEN.plus(Duration.ofHours(1)));
 		assertThat(this.io.interrupts()).isEqualTo(3);
 		assertThat(Thread.currentThread().isInterrupted()).as("the sealing thread keeps its interrupt").isTrue();
 		assertThat(allocationsOf(sealed)).isEqualTo(expected());
 		ledger.close();
-		FileUsageLedger reopened = open();
+		MeteringLedger reopened = open();
 		assertThat(Thread.interrupted()).as("the opening thread keeps its interrupt").isTrue();
 		assertThat(reopened.recovery().isClean()).isTrue();
-		assertThat(allocationsOf(reopened.pendingReports())).isEqualTo(expected());
+		assertThat(allocationsOf(reopened.outbox().pending())).isEqualTo(expected());
 	}
 
 	private static Map<String, Long> expected() {

@@ -64,7 +64,7 @@ class LedgerReporterInterruptTests {
 	@Test
 	void aReportInterruptedWhileWritingItsJournalGoesOnAndTheShutdownReportSendsEverything(CapturedOutput output)
 			throws Exception {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		recordTwoHours(ledger);
 		UsageReporter reporter = this.reporting.reporter(ledger);
 		this.io.interruptAt("state", 1);
@@ -81,7 +81,7 @@ class LedgerReporterInterruptTests {
 
 	@Test
 	void stopRightAfterStartInterruptsNothing(CapturedOutput output) throws Exception {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		recordTwoHours(ledger);
 		UsageReporter reporter = this.reporting.reporter(ledger);
 		reporter.start();
@@ -89,16 +89,16 @@ class LedgerReporterInterruptTests {
 		assertEverythingBilledAndARestartFindsNothingDamaged(ledger, output);
 	}
 
-	private void assertEverythingBilledAndARestartFindsNothingDamaged(FileUsageLedger ledger, CapturedOutput output)
+	private void assertEverythingBilledAndARestartFindsNothingDamaged(MeteringLedger ledger, CapturedOutput output)
 			throws Exception {
 		assertThat(this.reporting.billed()).isEqualTo(this.recorded);
-		assertThat(ledger.pendingReports()).isEmpty();
-		assertThat(ledger.storage().isSafe()).isTrue();
+		assertThat(ledger.outbox().pending()).isEmpty();
+		assertThat(ledger.summary().storage().isSafe()).isTrue();
 		ledger.close();
 		assertThat(output).doesNotContain("Could not write").doesNotContain("ClosedByInterruptException");
-		FileUsageLedger reopened = open();
+		MeteringLedger reopened = open();
 		assertThat(reopened.recovery().isClean()).isTrue();
-		assertThat(reopened.pendingReports()).isEmpty();
+		assertThat(reopened.outbox().pending()).isEmpty();
 		assertThat(reopened.view().openUsage()).isEmpty();
 	}
 
@@ -106,7 +106,7 @@ class LedgerReporterInterruptTests {
 	 * Record usage in hour 9 (which the scheduled run reports) and in hour 10 (which the
 	 * shutdown report reports).
 	 */
-	private void recordTwoHours(FileUsageLedger ledger) {
+	private void recordTwoHours(MeteringLedger ledger) {
 		for (int hour = 0; hour < 2; hour++) {
 			for (int i = 0; i < 50; i++) {
 				String key = hour + "-" + i;
@@ -117,8 +117,8 @@ class LedgerReporterInterruptTests {
 		}
 	}
 
-	private FileUsageLedger open() {
-		FileUsageLedger ledger = FileUsageLedger.builder(this.temp.resolve("ledger"))
+	private MeteringLedger open() {
+		MeteringLedger ledger = MeteringLedger.file(this.temp.resolve("ledger"))
 			.clock(this.clock)
 			.productCode(EmulatedReporting.PRODUCT)
 			.reportingIdentity("pod-a")

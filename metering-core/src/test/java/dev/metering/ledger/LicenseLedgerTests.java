@@ -43,8 +43,8 @@ class LicenseLedgerTests {
 
 	private final MutableClock clock = new MutableClock(TEN.plusSeconds(600));
 
-	private FileUsageLedger open() {
-		return FileUsageLedger.builder(this.temp.resolve("ledger"))
+	private MeteringLedger open() {
+		return MeteringLedger.file(this.temp.resolve("ledger"))
 			.clock(this.clock)
 			.productCode("prod-1")
 			.reportingIdentity("seller")
@@ -53,11 +53,11 @@ class LicenseLedgerTests {
 
 	@Test
 	void twoLicensesOfOneAccountInOneHourAreTwoReportsWithTheirOwnTokens() throws IOException {
-		try (FileUsageLedger ledger = open()) {
+		try (MeteringLedger ledger = open()) {
 			ledger.record(A, 2);
 			ledger.record(B, 3);
 			ledger.record(A, 4);
-			List<UsageReport> reports = ledger.seal(ELEVEN);
+			List<UsageReport> reports = ledger.outbox().seal(ELEVEN);
 			assertThat(reports).extracting(UsageReport::customer, UsageReport::license, UsageReport::quantity)
 				.containsExactly(tuple(ACCOUNT, LICENSE_A, 6L), tuple(ACCOUNT, LICENSE_B, 3L));
 			assertThat(reports.get(0).clientToken()).isNotEqualTo(reports.get(1).clientToken());
@@ -66,18 +66,18 @@ class LicenseLedgerTests {
 
 	@Test
 	void legacyUsageOfAnAccountBesideItsLicenseUsageInOneHourIsKeptNeverSent() throws IOException {
-		try (FileUsageLedger ledger = open()) {
+		try (MeteringLedger ledger = open()) {
 			ledger.record(A, 2);
 			ledger.record(UsageKey.of("scans", ACCOUNT, Map.of()), 5);
 			ledger.record(UsageKey.of("scans", "cust-1", Map.of()), 1);
-			List<UsageReport> reports = ledger.seal(ELEVEN);
+			List<UsageReport> reports = ledger.outbox().seal(ELEVEN);
 			assertThat(reports).extracting(UsageReport::customer, UsageReport::license, UsageReport::state)
 				.containsExactlyInAnyOrder(tuple(ACCOUNT, LICENSE_A, ReportState.CLOSED),
 						tuple(ACCOUNT, null, ReportState.DEAD_LETTER), tuple("cust-1", null, ReportState.CLOSED));
-			assertThat(ledger.pendingReports()).extracting(UsageReport::customer)
+			assertThat(ledger.outbox().pending()).extracting(UsageReport::customer)
 				.containsExactlyInAnyOrder(ACCOUNT, "cust-1")
 				.hasSize(2);
-			assertThat(ledger.pendingReports()).allSatisfy(
+			assertThat(ledger.outbox().pending()).allSatisfy(
 					(report) -> assertThat(report.license() != null || !report.customer().equals(ACCOUNT)).isTrue());
 		}
 	}
@@ -85,37 +85,37 @@ class LicenseLedgerTests {
 	@Test
 	void licensesSurviveARestartInOpenUsageReportsAndCarries() throws IOException {
 		LedgerView before;
-		try (FileUsageLedger ledger = open()) {
+		try (MeteringLedger ledger = open()) {
 			ledger.record(A, 2);
 			ledger.record(B, 3);
-			List<UsageReport> reports = ledger.seal(ELEVEN);
+			List<UsageReport> reports = ledger.outbox().seal(ELEVEN);
 			this.clock.set(ELEVEN.plusSeconds(5));
-			ledger.carryForward(reports.get(1).id(), "TimestampOutOfBoundsException");
+			ledger.outbox().settle(reports.get(1), Settlement.carriedForward("TimestampOutOfBoundsException"));
 			ledger.record(A, 7);
 			before = ledger.view();
 		}
-		try (FileUsageLedger reopened = open()) {
+		try (MeteringLedger reopened = open()) {
 			assertThat(reopened.view()).isEqualTo(before);
 			assertThat(reopened.view().openUsage())
 				.extracting(LedgerView.OpenUsage::key, LedgerView.OpenUsage::quantity)
 				.containsExactlyInAnyOrder(tuple(A, 7L), tuple(B, 3L));
-			assertThat(reopened.pendingReports()).extracting(UsageReport::license).containsExactly(LICENSE_A);
+			assertThat(reopened.outbox().pending()).extracting(UsageReport::license).containsExactly(LICENSE_A);
 		}
 	}
 
 	@Test
 	void theAuditLogNamesTheLicense() throws IOException {
-		try (FileUsageLedger ledger = FileUsageLedger.builder(this.temp.resolve("ledger"))
+		try (MeteringLedger ledger = MeteringLedger.file(this.temp.resolve("ledger"))
 			.clock(this.clock)
 			.productCode("prod-1")
 			.reportingIdentity("seller")
 			.retention(Duration.ZERO)
 			.build()) {
 			ledger.record(A, 2);
-			UsageReport report = ledger.seal(ELEVEN).get(0);
-			ledger.markReported(report.id(), "rec-1");
+			UsageReport report = ledger.outbox().seal(ELEVEN).get(0);
+			ledger.outbox().settle(report, Settlement.reported("rec-1"));
 			this.clock.set(ELEVEN.plus(Duration.ofHours(2)));
-			ledger.seal(this.clock.instant());
+			ledger.outbox().seal(this.clock.instant());
 		}
 		assertThat(Files.readString(this.temp.resolve("ledger").resolve("audit.log")))
 			.contains("\tscans\t" + ACCOUNT + "\t" + LICENSE_A + "\t2\tREPORTED\trec-1\n");

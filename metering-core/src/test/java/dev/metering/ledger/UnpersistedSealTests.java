@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 
 import dev.metering.test.MutableClock;
 import org.junit.jupiter.api.Test;
@@ -30,53 +31,34 @@ class UnpersistedSealTests {
 
 	private final MutableClock clock = new MutableClock(TEN.plusSeconds(600));
 
-	private final JournalFailingOnce ledger = new JournalFailingOnce(this.clock);
+	private final MeteringLedger ledger = new MeteringLedger(this.clock, "prod-1", "pod-a", 0, Set.of(),
+			new JournalFailingOnce());
 
 	@Test
 	void aSealThatCannotBePersistedLeavesItsHoursOpenWithTheirUsage() {
 		this.ledger.record(SCANS, 3);
 		this.clock.set(ELEVEN.plusSeconds(5));
 		this.ledger.record(SCANS, 4);
-		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> this.ledger.seal(TWELVE));
+		assertThatExceptionOfType(UncheckedIOException.class).isThrownBy(() -> this.ledger.outbox().seal(TWELVE));
 		assertThat(this.ledger.view().sealedBefore()).isNull();
 		assertThat(this.ledger.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, TEN, 3),
 				new LedgerView.OpenUsage(SCANS, ELEVEN, 4));
 		this.ledger.record(SCANS, 1);
-		assertThat(this.ledger.seal(TWELVE)).extracting(UsageReport::hour, UsageReport::quantity)
+		assertThat(this.ledger.outbox().seal(TWELVE)).extracting(UsageReport::hour, UsageReport::quantity)
 			.containsExactly(tuple(TEN, 3L), tuple(ELEVEN, 5L));
-		assertThat(this.ledger.pendingReports()).hasSize(2);
+		assertThat(this.ledger.outbox().pending()).hasSize(2);
 	}
 
-	private static final class JournalFailingOnce extends AbstractUsageLedger {
+	private static final class JournalFailingOnce implements LedgerPersistence {
 
 		private boolean failed;
 
-		JournalFailingOnce(MutableClock clock) {
-			super(clock, "prod-1", "pod-a", 0);
-		}
-
 		@Override
-		void persist(LedgerEvent event) {
+		public void persist(LedgerEvent event) {
 			if (!this.failed) {
 				this.failed = true;
 				throw new UncheckedIOException(new IOException("No space left on device"));
 			}
-		}
-
-		@Override
-		void keyDefined(KeyRef key) {
-		}
-
-		@Override
-		void append(KeyRef key, int hour, long quantity) {
-		}
-
-		@Override
-		void sealed() {
-		}
-
-		@Override
-		void closeResources() {
 		}
 
 	}

@@ -10,8 +10,8 @@ import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageCapture;
-import dev.metering.ledger.InMemoryUsageLedger;
 import dev.metering.ledger.LedgerView;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageReport;
@@ -47,7 +47,7 @@ class AcceptanceWindowReportingTests {
 
 	private MarketplaceMeteringClient client;
 
-	private InMemoryUsageLedger ledger;
+	private MeteringLedger ledger;
 
 	private MeteringTemplate template;
 
@@ -57,10 +57,10 @@ class AcceptanceWindowReportingTests {
 		this.clock = new MutableClock(now);
 		this.server = new CapturingMeteringServer();
 		this.client = TestClients.licenseClient(this.server.endpoint());
-		this.ledger = new InMemoryUsageLedger(this.clock, "prod-saas", "seller");
+		this.ledger = MeteringLedger.inMemory(this.clock, "prod-saas", "seller");
 		MeteringGateway gateway = new MeteringGateway(this.client, "prod-saas");
 		this.template = new MeteringTemplate(gateway, new UsageCapture(this.ledger, Set.of(), SaasIntegration.LICENSE));
-		this.reporter = new UsageReporter(this.ledger, gateway, ReportingFixture.fastRetry(3),
+		this.reporter = new UsageReporter(this.ledger.outbox(), gateway, ReportingFixture.fastRetry(3),
 				ReportingFixture.unlimited(), this.clock, ReportingSettings.defaults());
 	}
 

@@ -16,10 +16,10 @@ import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageCapture;
-import dev.metering.ledger.FileUsageLedger;
-import dev.metering.ledger.LedgerView;
-import dev.metering.ledger.UsageKey;
-import dev.metering.ledger.UsageLedger;
+import dev.metering.ledger.MeteringLedger;
+import dev.metering.ledger.ReportOutbox;
+import dev.metering.ledger.ReportState;
+import dev.metering.ledger.Settlement;
 import dev.metering.ledger.UsageReport;
 import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringClient;
 import software.amazon.awssdk.services.marketplacemetering.model.BatchMeterUsageRequest;
@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRespo
 
 /**
  * The JVM that {@link ForeignRecordCrashTests} kills with {@code kill -9}: it records
- * {@link #OWN_USAGE} and {@link #CUSTOMER_USAGE} into a {@link FileUsageLedger}, then
+ * {@link #OWN_USAGE} and {@link #CUSTOMER_USAGE} into a {@link MeteringLedger}, then
  * reports the current hour, for which AWS already holds other records. It stops for good
  * at one point of one operation's report, prints {@code PAUSED} and waits for the kill:
  * <ul>
@@ -63,7 +63,7 @@ public final class ForeignRecordCrashChild {
 		Clock clock = Clock.fixed(Instant.parse(args[2]), ZoneOffset.UTC);
 		boolean journaled = "journaled".equals(args[3]);
 		boolean batch = "BatchMeterUsage".equals(args[4]);
-		FileUsageLedger ledger = ledger(Path.of(args[1]), clock);
+		MeteringLedger ledger = ledger(Path.of(args[1]), clock);
 		MarketplaceMeteringClient client = ReporterCrashChild.client(endpoint);
 		MeteringGateway gateway = new MeteringGateway(client, PRODUCT);
 		MeteringTemplate template = new MeteringTemplate(gateway,
@@ -71,7 +71,7 @@ public final class ForeignRecordCrashChild {
 		OWN_USAGE.forEach((team, quantity) -> template.record("scans", quantity,
 				team.isEmpty() ? Map.of() : Map.of("team", team), (String) null));
 		template.record("scans", CUSTOMER_USAGE, Map.of(), CUSTOMER);
-		UsageLedger reporting = journaled ? new PauseAfterMove(ledger, batch) : ledger;
+		ReportOutbox reporting = journaled ? new PauseAfterMove(ledger.outbox(), batch) : ledger.outbox();
 		MeteringGateway sending = journaled ? gateway : new PauseAfterAnswer(client, batch);
 		new UsageReporter(reporting, sending, ReporterCrashChild.fastRetry(), ReportingFixture.unlimited(), clock,
 				ReportingSettings.defaults())
@@ -79,8 +79,8 @@ public final class ForeignRecordCrashChild {
 		print("NOT PAUSED");
 	}
 
-	static FileUsageLedger ledger(Path directory, Clock clock) {
-		return FileUsageLedger.builder(directory).clock(clock).productCode(PRODUCT).reportingIdentity("pod-1").build();
+	static MeteringLedger ledger(Path directory, Clock clock) {
+		return MeteringLedger.file(directory).clock(clock).productCode(PRODUCT).reportingIdentity("pod-1").build();
 	}
 
 	private static void pause(String what) {
@@ -139,31 +139,23 @@ public final class ForeignRecordCrashChild {
 	 * Stops the reporting thread right after the ledger journaled the move of one
 	 * operation's report.
 	 */
-	private static final class PauseAfterMove implements UsageLedger {
+	private static final class PauseAfterMove implements ReportOutbox {
 
-		private final UsageLedger delegate;
+		private final ReportOutbox delegate;
 
 		private final boolean batch;
 
-		PauseAfterMove(UsageLedger delegate, boolean batch) {
+		PauseAfterMove(ReportOutbox delegate, boolean batch) {
 			this.delegate = delegate;
 			this.batch = batch;
 		}
 
 		@Override
-		public void moveForward(String reportId, String reason) {
-			boolean customer = this.delegate.pendingReports()
-				.stream()
-				.anyMatch((report) -> report.id().equals(reportId) && report.customer() != null);
-			this.delegate.moveForward(reportId, reason);
-			if (customer == this.batch) {
+		public void settle(UsageReport report, Settlement settlement) {
+			this.delegate.settle(report, settlement);
+			if (settlement.state() == ReportState.MOVED_FORWARD && (report.customer() != null) == this.batch) {
 				pause("journaled");
 			}
-		}
-
-		@Override
-		public void record(UsageKey key, long quantity) {
-			this.delegate.record(key, quantity);
 		}
 
 		@Override
@@ -172,38 +164,18 @@ public final class ForeignRecordCrashChild {
 		}
 
 		@Override
-		public List<UsageReport> pendingReports() {
-			return this.delegate.pendingReports();
+		public List<UsageReport> pending() {
+			return this.delegate.pending();
 		}
 
 		@Override
-		public void markSending(String reportId) {
-			this.delegate.markSending(reportId);
+		public List<UsageReport> deadLetters() {
+			return this.delegate.deadLetters();
 		}
 
 		@Override
-		public void markReported(String reportId, String meteringRecordId) {
-			this.delegate.markReported(reportId, meteringRecordId);
-		}
-
-		@Override
-		public void carryForward(String reportId, String reason) {
-			this.delegate.carryForward(reportId, reason);
-		}
-
-		@Override
-		public void deadLetter(String reportId, String reason) {
-			this.delegate.deadLetter(reportId, reason);
-		}
-
-		@Override
-		public LedgerView view() {
-			return this.delegate.view();
-		}
-
-		@Override
-		public void close() {
-			throw new UnsupportedOperationException();
+		public void markSending(UsageReport report) {
+			this.delegate.markSending(report);
 		}
 
 	}

@@ -18,7 +18,7 @@ import dev.metering.core.MeteringTemplate;
 import dev.metering.core.UsageCapture;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
-import dev.metering.ledger.FileUsageLedger;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageReport;
 import dev.metering.test.MutableClock;
@@ -132,16 +132,16 @@ class ForeignRecordCrashTests {
 	 */
 	private static List<UsageReport> reportEverything(MarketplaceMeteringEmulator emulator, Path directory,
 			MutableClock clock) throws IOException {
-		try (FileUsageLedger ledger = ForeignRecordCrashChild.ledger(directory, clock);
+		try (MeteringLedger ledger = ForeignRecordCrashChild.ledger(directory, clock);
 				MarketplaceMeteringClient client = ReporterCrashChild.client(emulator.endpoint())) {
 			MeteringGateway gateway = new MeteringGateway(client, ForeignRecordCrashChild.PRODUCT);
 			MeteringTemplate template = new MeteringTemplate(gateway, new UsageCapture(ledger, Set.of()));
-			UsageReporter reporter = new UsageReporter(ledger, gateway, ReporterCrashChild.fastRetry(),
+			UsageReporter reporter = new UsageReporter(ledger.outbox(), gateway, ReporterCrashChild.fastRetry(),
 					ReportingFixture.unlimited(), clock, ReportingSettings.defaults());
 			reporter.report(false);
 			clock.set(NEXT_HOUR.plus(Duration.ofMinutes(65)));
 			reporter.report(false);
-			assertThat(ledger.pendingReports()).isEmpty();
+			assertThat(ledger.outbox().pending()).isEmpty();
 			assertThat(ledger.view().openUsage()).as("usage left in open hours").isEmpty();
 			return ledger.view().reports();
 		}

@@ -11,7 +11,7 @@ import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageCapture;
 import dev.metering.emulator.AcceptedRecord;
-import dev.metering.ledger.InMemoryUsageLedger;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageReport;
@@ -43,7 +43,7 @@ class LicenseReportingTests {
 		MutableClock clock = new MutableClock(TEN.plusSeconds(600));
 		try (CapturingMeteringServer server = new CapturingMeteringServer();
 				MarketplaceMeteringClient client = TestClients.licenseClient(server.endpoint());
-				InMemoryUsageLedger ledger = new InMemoryUsageLedger(clock, "prod-saas", "seller")) {
+				MeteringLedger ledger = MeteringLedger.inMemory(clock, "prod-saas", "seller")) {
 			MeteringGateway gateway = new MeteringGateway(client, "prod-saas");
 			MeteringTemplate template = new MeteringTemplate(gateway,
 					new UsageCapture(ledger, Set.of(), SaasIntegration.LICENSE));
@@ -51,7 +51,7 @@ class LicenseReportingTests {
 			template.record("scans", 5, Map.of(), MarketplaceCustomer.license(ACCOUNT, LICENSE_B));
 			template.record("scans", 1, Map.of(), MarketplaceCustomer.license(ACCOUNT, LICENSE_A));
 			clock.set(TEN.plus(Duration.ofHours(1)).plusSeconds(60));
-			UsageReporter reporter = new UsageReporter(ledger, gateway, ReportingFixture.fastRetry(3),
+			UsageReporter reporter = new UsageReporter(ledger.outbox(), gateway, ReportingFixture.fastRetry(3),
 					ReportingFixture.unlimited(), clock, ReportingSettings.defaults());
 			reporter.report(false);
 			assertThat(ledger.view().reports())

@@ -16,7 +16,7 @@ import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageCapture;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
-import dev.metering.ledger.FileUsageLedger;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageReport;
 import dev.metering.test.MutableClock;
@@ -85,9 +85,9 @@ class LostLedgerDirectoryTests {
 		}
 		assertThat(total(hour) + total(nextHour)).isEqualTo(50_000 + 30_000);
 		assertThat(this.emulator.counters().rejected("DuplicateRecord")).isEqualTo(300);
-		assertThat(runA.counts()).doesNotContainKey(ReportOutcome.DEAD_LETTERED);
-		assertThat(runB.counts()).containsEntry(ReportOutcome.MOVED_FORWARD, 300L)
-			.doesNotContainKey(ReportOutcome.DEAD_LETTERED);
+		assertThat(runA.counts()).containsEntry(ReportState.DEAD_LETTER, 0L);
+		assertThat(runB.counts()).containsEntry(ReportState.MOVED_FORWARD, 300L)
+			.containsEntry(ReportState.DEAD_LETTER, 0L);
 		assertThat(nextRun.reports()).extracting(UsageReport::state)
 			.containsOnly(ReportState.REPORTED, ReportState.MOVED_FORWARD)
 			.doesNotContain(ReportState.DEAD_LETTER);
@@ -108,9 +108,9 @@ class LostLedgerDirectoryTests {
 		assertThat(billed(NEXT_HOUR)).containsExactlyInAnyOrderEntriesOf(Map.of("scans/-", 190L, "pages/-", 61L));
 		assertThat(this.emulator.counters().rejected("DuplicateRequestException")).isEqualTo(2);
 		assertThat(this.emulator.counters().rejected("IdempotencyConflictException")).isZero();
-		assertThat(first.counts()).doesNotContainKey(ReportOutcome.DEAD_LETTERED);
-		assertThat(restarted.counts()).containsEntry(ReportOutcome.MOVED_FORWARD, 2L)
-			.doesNotContainKey(ReportOutcome.DEAD_LETTERED);
+		assertThat(first.counts()).containsEntry(ReportState.DEAD_LETTER, 0L);
+		assertThat(restarted.counts()).containsEntry(ReportState.MOVED_FORWARD, 2L)
+			.containsEntry(ReportState.DEAD_LETTER, 0L);
 		assertThat(next.reports()).extracting(UsageReport::state).doesNotContain(ReportState.DEAD_LETTER);
 	}
 
@@ -142,7 +142,7 @@ class LostLedgerDirectoryTests {
 	private Statistics runWith(Path directory, Instant at, Map<String, Long> recorded,
 			Consumer<MeteringTemplate> recording) throws IOException {
 		this.clock.set(at);
-		try (FileUsageLedger ledger = FileUsageLedger.builder(directory)
+		try (MeteringLedger ledger = MeteringLedger.file(directory)
 			.clock(this.clock)
 			.productCode(PRODUCT)
 			.reportingIdentity("task-1")
@@ -152,13 +152,13 @@ class LostLedgerDirectoryTests {
 			MeteringGateway gateway = new MeteringGateway(client, PRODUCT);
 			MeteringTemplate template = new MeteringTemplate(gateway,
 					new UsageCapture(ledger, Set.of(), SaasIntegration.LEGACY));
-			UsageReporter reporter = new UsageReporter(ledger, gateway, ReportingFixture.fastRetry(3),
+			UsageReporter reporter = new UsageReporter(ledger.outbox(), gateway, ReportingFixture.fastRetry(3),
 					ReportingFixture.unlimited(), this.clock, ReportingSettings.defaults());
 			reporter.start();
 			await().atMost(Duration.ofSeconds(30)).until(() -> reporter.getStatistics().lastCycle() != null);
 			recording.accept(template);
 			reporter.stop();
-			assertThat(ledger.pendingReports()).as("pending after the graceful stop").isEmpty();
+			assertThat(ledger.outbox().pending()).as("pending after the graceful stop").isEmpty();
 			return new Statistics(recorded, reporter.getStatistics().counts(), ledger.view().reports());
 		}
 	}
@@ -178,7 +178,7 @@ class LostLedgerDirectoryTests {
 		return billed.values().stream().mapToLong(Long::longValue).sum();
 	}
 
-	private record Statistics(Map<String, Long> recorded, Map<ReportOutcome, Long> counts, List<UsageReport> reports) {
+	private record Statistics(Map<String, Long> recorded, Map<ReportState, Long> counts, List<UsageReport> reports) {
 	}
 
 }

@@ -25,7 +25,7 @@ import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageCapture;
-import dev.metering.ledger.InMemoryUsageLedger;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageReport;
 import dev.metering.test.MutableClock;
@@ -102,7 +102,7 @@ class MotoBatchMeterUsageIT {
 
 	private MarketplaceMeteringClient client;
 
-	private InMemoryUsageLedger ledger;
+	private MeteringLedger ledger;
 
 	private MeteringTemplate template;
 
@@ -173,10 +173,10 @@ class MotoBatchMeterUsageIT {
 		results.clear();
 		this.clock = new MutableClock(HOUR_10.plus(30, ChronoUnit.MINUTES));
 		this.client = TestClients.client(endpoint, "AKIDMOTO", Duration.ofSeconds(10));
-		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "saas-1");
+		this.ledger = MeteringLedger.inMemory(this.clock, PRODUCT, "saas-1");
 		MeteringGateway gateway = new MeteringGateway(this.client, PRODUCT);
 		this.template = new MeteringTemplate(gateway, new UsageCapture(this.ledger, Set.of(), SaasIntegration.LEGACY));
-		this.reporter = new UsageReporter(this.ledger, gateway, ReportingFixture.fastRetry(3),
+		this.reporter = new UsageReporter(this.ledger.outbox(), gateway, ReportingFixture.fastRetry(3),
 				ReportingFixture.unlimited(), this.clock, ReportingSettings.defaults());
 	}
 
@@ -207,7 +207,7 @@ class MotoBatchMeterUsageIT {
 		assertThat(calls).as("records per BatchMeterUsage call")
 			.allSatisfy((count) -> assertThat(Integer.parseInt(count)).isBetween(1, 25))
 			.hasSize(2);
-		assertThat(this.ledger.pendingReports()).isEmpty();
+		assertThat(this.ledger.outbox().pending()).isEmpty();
 
 		List<UsageReport> reports = this.ledger.view().reports();
 		assertThat(reports).filteredOn((report) -> report.state() == ReportState.DEAD_LETTER)
@@ -243,8 +243,8 @@ class MotoBatchMeterUsageIT {
 			.collect(Collectors.toMap((report) -> report.customer() + "|" + report.dimension() + "|" + report.hour(),
 					UsageReport::meteringRecordId));
 		assertThat(ledgerRecordIds).as("record ids kept in the ledger").isEqualTo(motoRecordIds);
-		assertThat(this.reporter.getStatistics().count(ReportOutcome.DEAD_LETTERED)).isOne();
-		assertThat(this.reporter.getStatistics().count(ReportOutcome.MOVED_FORWARD)).isOne();
+		assertThat(this.reporter.getStatistics().count(ReportState.DEAD_LETTER)).isOne();
+		assertThat(this.reporter.getStatistics().count(ReportState.MOVED_FORWARD)).isOne();
 
 		this.clock.advance(Duration.ofMinutes(5));
 		this.reporter.report(false);
@@ -269,7 +269,7 @@ class MotoBatchMeterUsageIT {
 		assertThat(results).extracting(MotoResult::status, MotoResult::key, MotoResult::quantity)
 			.containsExactly(tuple("Success", "customer-1|scans|" + HOUR_10, 5L),
 					tuple("Success", "customer-1|scans|" + HOUR_11, 6L));
-		assertThat(this.ledger.pendingReports()).isEmpty();
+		assertThat(this.ledger.outbox().pending()).isEmpty();
 	}
 
 	record MotoResult(String status, String customer, String dimension, Instant timestamp, long quantity,

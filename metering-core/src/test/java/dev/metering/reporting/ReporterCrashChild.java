@@ -19,7 +19,7 @@ import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringTemplate;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageCapture;
-import dev.metering.ledger.FileUsageLedger;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.ReportState;
 import dev.metering.test.TestClients;
 import io.github.resilience4j.core.IntervalFunction;
@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.marketplacemetering.model.MeterUsageRespo
 
 /**
  * The JVM that {@link ReporterCrashTests} kills with {@code kill -9}: a
- * {@link FileUsageLedger} on a directory, a {@link MeteringTemplate} and a
+ * {@link MeteringLedger} on a directory, a {@link MeteringTemplate} and a
  * {@link UsageReporter} against the emulator, recording threads and a reporting loop.
  * <p>
  * Arguments: endpoint, ledger directory, simulated clock base instant, real start millis,
@@ -80,7 +80,7 @@ public final class ReporterCrashChild {
 				Long.parseLong(args[4]));
 		int threads = Integer.parseInt(args[5]);
 		boolean pauseAfterAnswer = "pause".equals(args[6]);
-		FileUsageLedger ledger = FileUsageLedger.builder(directory)
+		MeteringLedger ledger = MeteringLedger.file(directory)
 			.clock(clock)
 			.productCode(PRODUCT)
 			.reportingIdentity("pod-1")
@@ -91,13 +91,14 @@ public final class ReporterCrashChild {
 		MeteringTemplate template = new MeteringTemplate(gateway,
 				new UsageCapture(ledger, Set.of(), SaasIntegration.LEGACY));
 		MeteringGateway outbound = pauseAfterAnswer ? new PauseAfterAnswer(client) : gateway;
-		UsageReporter reporter = new UsageReporter(ledger, outbound, fastRetry(), ReportingFixture.unlimited(), clock,
-				ReportingSettings.defaults());
-		long sending = ledger.pendingReports()
+		UsageReporter reporter = new UsageReporter(ledger.outbox(), outbound, fastRetry(), ReportingFixture.unlimited(),
+				clock, ReportingSettings.defaults());
+		long sending = ledger.outbox()
+			.pending()
 			.stream()
 			.filter((report) -> report.state() == ReportState.SENDING)
 			.count();
-		print("READY pending=" + ledger.pendingReports().size() + " sending=" + sending + " recovered="
+		print("READY pending=" + ledger.outbox().pending().size() + " sending=" + sending + " recovered="
 				+ ledger.recovery().recoveredEntries() + " damages=" + ledger.recovery().damages().size());
 		for (int thread = 0; thread < threads; thread++) {
 			int id = thread;

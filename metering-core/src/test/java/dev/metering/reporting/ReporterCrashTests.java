@@ -29,7 +29,7 @@ import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.Counters;
 import dev.metering.emulator.Faults;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
-import dev.metering.ledger.FileUsageLedger;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageReport;
 import org.junit.jupiter.api.Test;
@@ -41,8 +41,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * R1 and R2 across {@code kill -9} while reporting: a child JVM
- * ({@link ReporterCrashChild}) records usage into a {@link FileUsageLedger} and reports
- * it to the emulator while simulated hours pass (one hour every 6 real seconds); the test
+ * ({@link ReporterCrashChild}) records usage into a {@link MeteringLedger} and reports it
+ * to the emulator while simulated hours pass (one hour every 6 real seconds); the test
  * kills it with SIGKILL five times and restarts it on the same ledger directory, then
  * reports what is left from this JVM.
  * <p>
@@ -166,7 +166,7 @@ class ReporterCrashTests {
 	 */
 	private List<UsageReport> reportEverything(MarketplaceMeteringEmulator emulator, SimulatedClock clock)
 			throws IOException {
-		try (FileUsageLedger ledger = FileUsageLedger.builder(this.ledgerDirectory)
+		try (MeteringLedger ledger = MeteringLedger.file(this.ledgerDirectory)
 			.clock(clock)
 			.productCode(ReporterCrashChild.PRODUCT)
 			.reportingIdentity("pod-1")
@@ -175,12 +175,12 @@ class ReporterCrashTests {
 			MeteringGateway gateway = new MeteringGateway(client, ReporterCrashChild.PRODUCT);
 			MeteringTemplate template = new MeteringTemplate(gateway,
 					new UsageCapture(ledger, Set.of(), SaasIntegration.LEGACY));
-			UsageReporter reporter = new UsageReporter(ledger, gateway, ReporterCrashChild.fastRetry(),
+			UsageReporter reporter = new UsageReporter(ledger.outbox(), gateway, ReporterCrashChild.fastRetry(),
 					ReportingFixture.unlimited(), clock, ReportingSettings.defaults());
 			for (int run = 0; run < 20 && reporter.report(false).pending() > 0; run++) {
 				clock.advance(Duration.ofMinutes(1));
 			}
-			assertThat(ledger.pendingReports()).isEmpty();
+			assertThat(ledger.outbox().pending()).isEmpty();
 			assertThat(ledger.view().openUsage()).as("usage left in open hours").isEmpty();
 			return ledger.view().reports();
 		}

@@ -6,7 +6,7 @@ import java.time.ZoneOffset;
 import java.util.Random;
 
 import dev.metering.core.MeteringGateway;
-import dev.metering.ledger.UsageLedger;
+import dev.metering.ledger.ReportOutbox;
 import org.junit.jupiter.api.Test;
 
 import static org.mockito.Mockito.clearInvocations;
@@ -22,7 +22,7 @@ class ReporterStopTests {
 
 	@Test
 	void aScheduledRunThatStartsAfterTheStopNeverTouchesTheLedger() {
-		UsageLedger ledger = mock(UsageLedger.class);
+		ReportOutbox ledger = mock(ReportOutbox.class);
 		MeteringGateway gateway = mock(MeteringGateway.class);
 		UsageReporter reporter = new UsageReporter(ledger, gateway, ReportingFixture.fastRetry(1),
 				ReportingFixture.unlimited(), Clock.fixed(Instant.parse("2026-03-01T10:30:00Z"), ZoneOffset.UTC),

@@ -17,7 +17,7 @@ import dev.metering.core.MeteringGateway;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.Faults;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
-import dev.metering.ledger.FileUsageLedger;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageLedger;
@@ -80,7 +80,7 @@ class ReportingDeadlineTests {
 
 	private MarketplaceMeteringClient client;
 
-	private UsageLedger ledger;
+	private MeteringLedger ledger;
 
 	@BeforeEach
 	void start() {
@@ -125,7 +125,7 @@ class ReportingDeadlineTests {
 			.as("first batch at 0, 5, 11, 19 s (the next backoff ends past 30 s), second batch at 23, 28 s")
 			.hasValue(6);
 		assertThat(this.emulator.records()).isEmpty();
-		assertThat(this.ledger.pendingReports()).hasSize(CUSTOMERS);
+		assertThat(this.ledger.outbox().pending()).hasSize(CUSTOMERS);
 		assertThat(this.ledger.view().reports()).extracting(UsageReport::state)
 			.doesNotContain(ReportState.DEAD_LETTER, ReportState.REPORTED);
 		assertThat(output).contains(CUSTOMERS + " usage reports are left pending in the ledger at shutdown")
@@ -137,7 +137,7 @@ class ReportingDeadlineTests {
 		this.clock.advance(Duration.ofMinutes(1));
 		UsageReporter restarted = reporter(unlimited());
 		restarted.report(false);
-		assertThat(this.ledger.pendingReports()).isEmpty();
+		assertThat(this.ledger.outbox().pending()).isEmpty();
 		assertThat(this.emulator.records()).hasSize(CUSTOMERS)
 			.extracting(AcceptedRecord::customer)
 			.doesNotHaveDuplicates();
@@ -159,12 +159,12 @@ class ReportingDeadlineTests {
 		assertThat(nextRun).as("the next run is due a retry interval after this one started").isEqualTo(due);
 		assertThat(this.clock.instant()).as("the run ended within its budget, plus the call in flight")
 			.isBeforeOrEqualTo(due.plus(API_CALL_TIMEOUT));
-		assertThat(this.ledger.pendingReports()).hasSize(CUSTOMERS + 1);
-		assertThat(reporter.getStatistics().count(ReportOutcome.DEAD_LETTERED)).isZero();
+		assertThat(this.ledger.outbox().pending()).hasSize(CUSTOMERS + 1);
+		assertThat(reporter.getStatistics().count(ReportState.DEAD_LETTER)).isZero();
 
 		this.emulator.faults().serverErrorRate(0);
 		reporter.scheduledRun();
-		assertThat(this.ledger.pendingReports()).isEmpty();
+		assertThat(this.ledger.outbox().pending()).isEmpty();
 		assertThat(this.emulator.records()).hasSize(CUSTOMERS + 1);
 		assertThat(this.emulator.records().stream().mapToLong(AcceptedRecord::quantity).sum()).isEqualTo(recorded + 9);
 	}
@@ -176,7 +176,7 @@ class ReportingDeadlineTests {
 		this.emulator.faults().throttleRate(1.0);
 		this.clock.set(HOUR_11.plusSeconds(60));
 		reporter.report(false);
-		assertThat(this.ledger.pendingReports()).extracting(UsageReport::state).containsExactly(ReportState.SENDING);
+		assertThat(this.ledger.outbox().pending()).extracting(UsageReport::state).containsExactly(ReportState.SENDING);
 		Instant windowEnd = HOUR_10.plus(ReportingSettings.AWS_ACCEPTANCE_WINDOW);
 		this.clock.set(windowEnd.minusSeconds(10));
 		int callsBefore = this.calls.get();
@@ -184,7 +184,7 @@ class ReportingDeadlineTests {
 		assertThat(this.calls.get() - callsBefore).as("attempts at -10 s and -5 s; the next would start past 16:00")
 			.isEqualTo(2);
 		assertThat(this.clock.instant()).isBeforeOrEqualTo(windowEnd.plus(API_CALL_TIMEOUT));
-		assertThat(this.ledger.pendingReports()).hasSize(1);
+		assertThat(this.ledger.outbox().pending()).hasSize(1);
 
 		this.emulator.faults().throttleRate(0);
 		this.clock.set(windowEnd.plusSeconds(30));
@@ -192,7 +192,7 @@ class ReportingDeadlineTests {
 		assertThat(this.emulator.counters().rejected("TimestampOutOfBoundsException"))
 			.as("resent once after its window, for AWS to settle it")
 			.isOne();
-		assertThat(this.ledger.pendingReports()).isEmpty();
+		assertThat(this.ledger.outbox().pending()).isEmpty();
 		assertThat(this.ledger.view().openUsage()).singleElement()
 			.satisfies((open) -> assertThat(open.quantity()).isEqualTo(5));
 	}
@@ -213,7 +213,7 @@ class ReportingDeadlineTests {
 		reporter.report(false);
 		assertThat(this.calls).hasValue(1);
 		assertThat(this.emulator.records()).hasSize(1);
-		assertThat(this.ledger.pendingReports()).hasSize(1);
+		assertThat(this.ledger.outbox().pending()).hasSize(1);
 		assertThat(this.clock.instant()).as("no wait for a permit due past the deadline")
 			.isEqualTo(started.plus(CALL_TIME));
 	}
@@ -225,7 +225,7 @@ class ReportingDeadlineTests {
 		this.emulator.faults().throttleRate(1.0);
 		ReportingSettings defaults = ReportingSettings.defaults();
 		ReportingSettings hourlyRetries = new ReportingSettings(defaults.offset(), Duration.ofHours(1), true,
-				defaults.expiredUsage(), Set.of(), defaults.acceptanceWindow(), defaults.lastSendMargin(),
+				defaults.expiredUsage(), defaults.acceptanceWindow(), defaults.lastSendMargin(),
 				defaults.shutdownTimeout(), Duration.ZERO);
 		Retry halfHourBackoff = Retry.of("marketplaceMetering",
 				RetryConfig.custom().maxAttempts(5).waitDuration(Duration.ofMinutes(30)).build());
@@ -240,8 +240,8 @@ class ReportingDeadlineTests {
 				interrupted.add(Thread.currentThread().isInterrupted());
 			}
 		};
-		UsageReporter reporter = new UsageReporter(this.ledger, gateway(), halfHourBackoff, unlimited(), this.clock,
-				hourlyRetries, realTime, new Random(1));
+		UsageReporter reporter = new UsageReporter(this.ledger.outbox(), gateway(), halfHourBackoff, unlimited(),
+				this.clock, hourlyRetries, realTime, new Random(1));
 		reporter.start();
 		assertThat(waiting.await(10, TimeUnit.SECONDS)).as("the scheduled run waits for its backoff").isTrue();
 		long stopping = System.nanoTime();
@@ -249,7 +249,7 @@ class ReportingDeadlineTests {
 		assertThat(Duration.ofNanos(System.nanoTime() - stopping)).as("the scheduled run was woken from its backoff")
 			.isLessThan(Duration.ofSeconds(10));
 		assertThat(interrupted).as("the scheduled run waited once and was never interrupted").containsExactly(false);
-		assertThat(this.ledger.pendingReports()).hasSize(1);
+		assertThat(this.ledger.outbox().pending()).hasSize(1);
 	}
 
 	private long recordForEveryCustomer() {
@@ -272,16 +272,16 @@ class ReportingDeadlineTests {
 					.intervalFunction(
 							IntervalFunction.ofExponentialBackoff(Duration.ofSeconds(1), 2, Duration.ofSeconds(30)))
 					.build());
-		return new UsageReporter(this.ledger, gateway(), retry, rateLimiter, this.clock, ReportingSettings.defaults(),
-				(duration, deadline) -> this.clock.advance(duration), new Random(1));
+		return new UsageReporter(this.ledger.outbox(), gateway(), retry, rateLimiter, this.clock,
+				ReportingSettings.defaults(), (duration, deadline) -> this.clock.advance(duration), new Random(1));
 	}
 
 	private static RateLimiter unlimited() {
 		return ReportingFixture.unlimited();
 	}
 
-	private UsageLedger openLedger() {
-		return FileUsageLedger.builder(this.directory)
+	private MeteringLedger openLedger() {
+		return MeteringLedger.file(this.directory)
 			.clock(this.clock)
 			.productCode(ReportingFixture.PRODUCT)
 			.reportingIdentity("pod-1")

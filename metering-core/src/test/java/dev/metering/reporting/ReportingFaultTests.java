@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.Faults;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
+import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageKey;
 import org.junit.jupiter.api.Test;
 
@@ -105,7 +106,7 @@ class ReportingFaultTests {
 					for (int run = 0; run < 20 && fixture.reporter.report(false).pending() > 0; run++) {
 						fixture.clock.advance(Duration.ofMinutes(1));
 					}
-					assertThat(fixture.ledger.pendingReports()).as("pending after hour %d", hour).isEmpty();
+					assertThat(fixture.ledger.outbox().pending()).as("pending after hour %d", hour).isEmpty();
 				}
 			}
 			finally {
@@ -116,7 +117,7 @@ class ReportingFaultTests {
 			assertThat(fixture.emulator.counters().rejected("DuplicateRecord")).isZero();
 			assertThat(fixture.emulator.counters().rejected("TimestampOutOfBoundsException")).isZero();
 			assertThat(fixture.emulator.counters().replays()).as("lost answers confirmed by resends").isPositive();
-			assertThat(fixture.reporter.getStatistics().count(ReportOutcome.DEAD_LETTERED)).isZero();
+			assertThat(fixture.reporter.getStatistics().count(ReportState.DEAD_LETTER)).isZero();
 			assertThat(fixture.emulator.mixedShapes()).isEmpty();
 			if (customer.apply(ThreadLocalRandom.current())[1] != null) {
 				assertThat(fixture.emulator.records()

@@ -11,7 +11,7 @@ import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageCapture;
 import dev.metering.emulator.Faults;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
-import dev.metering.ledger.InMemoryUsageLedger;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.test.MutableClock;
 import dev.metering.test.TestClients;
@@ -42,12 +42,17 @@ final class ReportingFixture implements AutoCloseable {
 
 	final MeteringTemplate template;
 
-	final UsageLedger ledger;
+	final MeteringLedger ledger;
 
 	final UsageReporter reporter;
 
 	ReportingFixture(UnaryOperator<MarketplaceMeteringEmulator.Builder> emulatorSettings, ReportingSettings settings,
 			Retry retry, RateLimiter rateLimiter) {
+		this(emulatorSettings, settings, retry, rateLimiter, Set.of());
+	}
+
+	ReportingFixture(UnaryOperator<MarketplaceMeteringEmulator.Builder> emulatorSettings, ReportingSettings settings,
+			Retry retry, RateLimiter rateLimiter, Set<String> zeroUsageDimensions) {
 		this.emulator = emulatorSettings
 			.apply(MarketplaceMeteringEmulator.builder()
 				.clock(this.clock)
@@ -56,10 +61,10 @@ final class ReportingFixture implements AutoCloseable {
 			.build()
 			.start();
 		this.client = TestClients.client(this.emulator.endpoint(), "AKIDPOD1", Duration.ofSeconds(5));
-		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "pod-1");
+		this.ledger = MeteringLedger.inMemory(this.clock, PRODUCT, "pod-1", zeroUsageDimensions);
 		MeteringGateway gateway = new MeteringGateway(this.client, PRODUCT);
 		this.template = new MeteringTemplate(gateway, new UsageCapture(this.ledger, Set.of(), SaasIntegration.LEGACY));
-		this.reporter = new UsageReporter(this.ledger, gateway, retry, rateLimiter, this.clock, settings);
+		this.reporter = new UsageReporter(this.ledger.outbox(), gateway, retry, rateLimiter, this.clock, settings);
 	}
 
 	ReportingFixture(UnaryOperator<MarketplaceMeteringEmulator.Builder> emulatorSettings, ReportingSettings settings) {

@@ -42,7 +42,7 @@ class ReportingStatisticsTests {
 		this.fixture.reporter.report(false);
 		ReportingStatistics statistics = this.fixture.reporter.getStatistics();
 		assertThat(statistics.calls()).isEqualTo(3);
-		assertThat(statistics.count(ReportOutcome.RETRIED)).isEqualTo(3);
+		assertThat(statistics.retries()).isEqualTo(3);
 	}
 
 }

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import dev.metering.core.MeteringGateway;
-import dev.metering.ledger.UsageLedger;
+import dev.metering.ledger.ReportOutbox;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -77,9 +77,9 @@ class StartSpreadTests {
 	private static UsageReporter replica(Duration spread, Random random) {
 		ReportingSettings defaults = ReportingSettings.defaults();
 		ReportingSettings settings = new ReportingSettings(defaults.offset(), defaults.retryInterval(), true,
-				defaults.expiredUsage(), Set.of(), defaults.acceptanceWindow(), defaults.lastSendMargin(),
+				defaults.expiredUsage(), defaults.acceptanceWindow(), defaults.lastSendMargin(),
 				defaults.shutdownTimeout(), spread);
-		return new UsageReporter(mock(UsageLedger.class), mock(MeteringGateway.class), ReportingFixture.fastRetry(1),
+		return new UsageReporter(mock(ReportOutbox.class), mock(MeteringGateway.class), ReportingFixture.fastRetry(1),
 				ReportingFixture.unlimited(), Clock.fixed(NOW, ZoneOffset.UTC), settings, Pause.REAL_TIME, random);
 	}
 

@@ -6,7 +6,7 @@ import java.time.temporal.ChronoUnit;
 import dev.metering.core.MeteringException;
 import dev.metering.core.MeteringGateway;
 import dev.metering.core.MeteringOutcome;
-import dev.metering.ledger.InMemoryUsageLedger;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageReport;
@@ -44,8 +44,8 @@ class UnauthorizedReportingTests {
 		given(metering.meterUsage(any(MeterUsageRequest.class)))
 			.willThrow(new MeteringException("denied", MeteringOutcome.UNAUTHORIZED, "AccessDeniedException", null))
 			.willReturn(MeterUsageResponse.builder().meteringRecordId("rec-1").build());
-		try (InMemoryUsageLedger ledger = new InMemoryUsageLedger(clock, ReportingFixture.PRODUCT, "pod-1")) {
-			UsageReporter reporter = new UsageReporter(ledger, metering, ReportingFixture.fastRetry(5),
+		try (MeteringLedger ledger = MeteringLedger.inMemory(clock, ReportingFixture.PRODUCT, "pod-1")) {
+			UsageReporter reporter = new UsageReporter(ledger.outbox(), metering, ReportingFixture.fastRetry(5),
 					ReportingFixture.unlimited(), clock, ReportingSettings.defaults());
 			ledger.record(UsageKey.of("scans"), 5);
 			clock.set(HOUR_11.plusSeconds(60));

@@ -23,6 +23,7 @@ import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
@@ -127,7 +128,7 @@ class UsageReporterTests {
 		this.fixture.reporter.report(false);
 		assertThat(this.fixture.emulator.counters().rejected()).isEmpty();
 		assertThat(this.fixture.emulator.records()).isEmpty();
-		assertThat(this.fixture.reporter.getStatistics().count(ReportOutcome.CARRIED_FORWARD)).isOne();
+		assertThat(this.fixture.reporter.getStatistics().count(ReportState.CARRIED_FORWARD)).isOne();
 		assertThat(this.fixture.ledger.view().openUsage()).singleElement().satisfies((open) -> {
 			assertThat(open.key()).isEqualTo(UsageKey.of("scans", null, Map.of("team", "a")));
 			assertThat(open.quantity()).isEqualTo(5);
@@ -176,7 +177,7 @@ class UsageReporterTests {
 		this.fixture.emulator.faults().serverErrorRate(0);
 		assertThat(this.fixture.reporter.report(false).reported()).isOne();
 		assertThat(this.fixture.acceptedTotal()).isEqualTo(5);
-		assertThat(this.fixture.reporter.getStatistics().count(ReportOutcome.RETRIED)).isEqualTo(10);
+		assertThat(this.fixture.reporter.getStatistics().retries()).isEqualTo(10);
 	}
 
 	@Test
@@ -214,8 +215,8 @@ class UsageReporterTests {
 			.satisfies((report) -> assertThat(report.reason()).startsWith("DuplicateRequestException: "));
 		assertThat(this.fixture.ledger.view().openUsage()).extracting(OpenUsage::hour, OpenUsage::quantity)
 			.containsExactlyInAnyOrder(tuple(HOUR_11, 7L), tuple(HOUR_11, 5L));
-		assertThat(this.fixture.reporter.getStatistics().count(ReportOutcome.MOVED_FORWARD)).isEqualTo(2);
-		assertThat(this.fixture.reporter.getStatistics().count(ReportOutcome.DEAD_LETTERED)).isZero();
+		assertThat(this.fixture.reporter.getStatistics().count(ReportState.MOVED_FORWARD)).isEqualTo(2);
+		assertThat(this.fixture.reporter.getStatistics().count(ReportState.DEAD_LETTER)).isZero();
 		assertThat(output.getOut().lines().filter((line) -> line.contains("already held another record")))
 			.singleElement()
 			.satisfies((line) -> assertThat(line).contains("WARN", "2 usage report(s)", "12 units",
@@ -237,7 +238,7 @@ class UsageReporterTests {
 		this.fixture = new ReportingFixture();
 		this.fixture.ledger.record(UsageKey.of("scans"), 5);
 		this.fixture.clock.set(HOUR_11.plusSeconds(60));
-		String token = this.fixture.ledger.seal(HOUR_11).get(0).clientToken();
+		String token = this.fixture.ledger.outbox().seal(HOUR_11).get(0).clientToken();
 		this.fixture.template.meterUsage(MeterUsageRequest.builder()
 			.usageDimension("pages")
 			.timestamp(HOUR_10)
@@ -282,12 +283,48 @@ class UsageReporterTests {
 	}
 
 	@Test
+	void aDeadLetterAnOperatorReplaysIsBilledWithTheNextHourAndOneAcknowledgedIsNot(CapturedOutput output) {
+		this.fixture = new ReportingFixture();
+		this.fixture.emulator.setEntitled(false);
+		this.fixture.ledger.record(UsageKey.of("scans"), 5);
+		this.fixture.ledger.record(UsageKey.of("pages"), 2);
+		this.fixture.clock.set(HOUR_11.plusSeconds(60));
+		this.fixture.reporter.report(false);
+		assertThat(this.fixture.ledger.summary().deadLetters()).isEqualTo(2);
+		String pages = reportOf("pages").id();
+		String scans = reportOf("scans").id();
+		ReportSettler settler = this.fixture.reporter.getSettler();
+		settler.acknowledge(pages, "alice");
+		settler.replay(scans, "bob");
+		assertThat(output).contains("alice acknowledged the dead letter usage of 2 pages")
+			.contains("bob replayed the dead letter usage of 5 scans");
+		assertThat(this.fixture.reporter.getStatistics().count(ReportState.ACKNOWLEDGED)).isOne();
+		assertThat(this.fixture.reporter.getStatistics().count(ReportState.REPLAYED)).isOne();
+		assertThat(this.fixture.ledger.summary().deadLetters()).isZero();
+		assertThatIllegalArgumentException().isThrownBy(() -> settler.replay(scans, "bob"))
+			.withMessageContaining(scans)
+			.withMessageContaining("only a dead letter not yet acknowledged or replayed can be replayed");
+		assertThatIllegalArgumentException().isThrownBy(() -> settler.acknowledge(pages, ""))
+			.withMessageContaining("'actor'");
+		this.fixture.emulator.setEntitled(true);
+		this.fixture.clock.set(HOUR_11.plus(1, ChronoUnit.HOURS).plusSeconds(60));
+		this.fixture.reporter.report(false);
+		assertThat(this.fixture.emulator.records()).singleElement().satisfies((record) -> {
+			assertThat(record.dimension()).isEqualTo("scans");
+			assertThat(record.hour()).isEqualTo(HOUR_11);
+			assertThat(record.quantity()).isEqualTo(5);
+		});
+	}
+
+	private UsageReport reportOf(String dimension) {
+		return reports().stream().filter((report) -> report.dimension().equals(dimension)).findFirst().orElseThrow();
+	}
+
+	@Test
 	void zeroUsageIsReportedForConfiguredDimensions() {
 		ReportingSettings defaults = ReportingSettings.defaults();
-		this.fixture = new ReportingFixture((emulator) -> emulator,
-				new ReportingSettings(defaults.offset(), defaults.retryInterval(), true, defaults.expiredUsage(),
-						Set.of("pages"), defaults.acceptanceWindow(), defaults.lastSendMargin(),
-						defaults.shutdownTimeout(), Duration.ZERO));
+		this.fixture = new ReportingFixture((emulator) -> emulator, defaults, ReportingFixture.fastRetry(5),
+				ReportingFixture.unlimited(), Set.of("pages"));
 		this.fixture.reporter.report(false);
 		this.fixture.clock.set(HOUR_11.plusSeconds(60));
 		this.fixture.reporter.report(false);
@@ -346,8 +383,7 @@ class UsageReporterTests {
 	private static ReportingSettings settings(boolean reportOnShutdown, ExpiredUsage expiredUsage) {
 		ReportingSettings defaults = ReportingSettings.defaults();
 		return new ReportingSettings(defaults.offset(), defaults.retryInterval(), reportOnShutdown, expiredUsage,
-				defaults.zeroUsageDimensions(), defaults.acceptanceWindow(), defaults.lastSendMargin(),
-				defaults.shutdownTimeout(), Duration.ZERO);
+				defaults.acceptanceWindow(), defaults.lastSendMargin(), defaults.shutdownTimeout(), Duration.ZERO);
 	}
 
 }

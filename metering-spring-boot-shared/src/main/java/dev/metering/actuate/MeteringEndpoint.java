@@ -18,7 +18,6 @@ import dev.metering.fleet.FleetStatus;
 import dev.metering.ledger.LedgerView;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageReport;
-import dev.metering.reporting.ReportOutcome;
 import dev.metering.reporting.ReportingStatistics;
 import dev.metering.reporting.ReportingStatistics.Cycle;
 import dev.metering.reporting.UsageReporter;
@@ -101,7 +100,7 @@ public class MeteringEndpoint {
 				this.state.entitlement(), Stream.concat(sealed, open).toList(), recent(view, ReportState.REPORTED),
 				recent(view, ReportState.CARRIED_FORWARD),
 				inState(view, ReportState.DEAD_LETTER).map(UsageDescriptor::of).toList(), statistics.lastCycle(),
-				statistics.counts(), (this.fleet != null) ? this.fleet.status() : null);
+				outcomes(statistics), (this.fleet != null) ? this.fleet.status() : null);
 	}
 
 	/**
@@ -124,6 +123,13 @@ public class MeteringEndpoint {
 		return new ReportDescriptor(cycle.started(), cycle.ended(), count(settled, ReportState.REPORTED),
 				count(settled, ReportState.CARRIED_FORWARD), count(settled, ReportState.DEAD_LETTER), cycle.pending(),
 				cycle.failure(), settled);
+	}
+
+	private static Map<String, Long> outcomes(ReportingStatistics statistics) {
+		Map<String, Long> outcomes = new LinkedHashMap<>();
+		statistics.counts().forEach((state, count) -> outcomes.put(state.name(), count));
+		outcomes.put("RETRIED", statistics.retries());
+		return outcomes;
 	}
 
 	private static long count(List<UsageDescriptor> reports, ReportState state) {
@@ -163,13 +169,14 @@ public class MeteringEndpoint {
 	 * {@value #RECENT_REPORTS}
 	 * @param deadLetters the reports AWS refused for good, with the reason
 	 * @param lastReport the last report run, or {@code null} before the first
-	 * @param outcomes the count of reports per outcome since the start
+	 * @param outcomes the count of reports settled per state since the start, and of
+	 * attempts retried ({@code RETRIED})
 	 * @param fleet in fleet mode, the shared ledger: the pending hours, the leader, each
 	 * replica's last publish and the dead letters; else {@code null}
 	 */
 	public record MeteringDescriptor(String productCode, String mode, EntitlementStatus entitlement,
 			List<UsageDescriptor> pending, List<UsageDescriptor> reports, List<UsageDescriptor> carriedForward,
-			List<UsageDescriptor> deadLetters, Cycle lastReport, Map<ReportOutcome, Long> outcomes,
+			List<UsageDescriptor> deadLetters, Cycle lastReport, Map<String, Long> outcomes,
 			FleetStatus fleet) implements OperationResponseBody {
 
 	}

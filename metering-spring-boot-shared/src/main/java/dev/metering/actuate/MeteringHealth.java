@@ -108,8 +108,8 @@ public class MeteringHealth {
 	public Check check() {
 		Map<String, Object> details = new LinkedHashMap<>();
 		List<String> problems = new ArrayList<>();
-		details.put("ledger", storage(this.state.ledger().storage(), problems));
 		LedgerSummary summary = this.state.ledger().summary();
+		details.put("ledger", storage(summary.storage(), problems));
 		EntitlementStatus entitlement = this.state.entitlement();
 		if (entitlement != null) {
 			details.put("entitlement", entitlement(entitlement, problems));

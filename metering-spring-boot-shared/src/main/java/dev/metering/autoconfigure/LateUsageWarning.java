@@ -1,7 +1,7 @@
 package dev.metering.autoconfigure;
 
-import dev.metering.ledger.InMemoryUsageLedger;
 import dev.metering.ledger.LedgerView;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.UsageLedger;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -41,7 +41,7 @@ final class LateUsageWarning implements DisposableBean {
 		if (units == 0) {
 			return;
 		}
-		if (this.ledger instanceof InMemoryUsageLedger) {
+		if (this.ledger instanceof MeteringLedger && this.ledger.summary().storage().directory() == null) {
 			logger.warn(units + " units of usage are not reported and are lost: the in-memory ledger keeps nothing "
 					+ "across restarts");
 		}

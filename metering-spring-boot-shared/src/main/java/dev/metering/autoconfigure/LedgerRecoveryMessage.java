@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import dev.metering.ledger.FileUsageLedger;
 import dev.metering.ledger.LedgerView;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.RecoveryResult;
 import dev.metering.ledger.UsageReport;
 
@@ -21,7 +21,7 @@ final class LedgerRecoveryMessage {
 	private LedgerRecoveryMessage() {
 	}
 
-	static String of(FileUsageLedger ledger, Path directory) {
+	static String of(MeteringLedger ledger, Path directory) {
 		LedgerView view = ledger.view();
 		List<UsageReport> pending = view.reports().stream().filter((report) -> report.state().isPending()).toList();
 		long openHours = view.openUsage().stream().map(LedgerView.OpenUsage::hour).distinct().count();

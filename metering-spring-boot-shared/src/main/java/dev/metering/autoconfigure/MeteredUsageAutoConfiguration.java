@@ -1,8 +1,6 @@
 package dev.metering.autoconfigure;
 
-import dev.metering.aop.MeteredMethodCache;
 import dev.metering.aop.MeteredUsageAspect;
-import dev.metering.aop.MeteredUsageStartupValidator;
 import dev.metering.core.UsageCapture;
 import org.aspectj.lang.annotation.Aspect;
 
@@ -16,9 +14,9 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Lazy;
 
 /**
- * Auto-configuration of {@link dev.metering.annotation.MeteredUsage @MeteredUsage}: the
- * aspect that records annotated calls, and the check at startup that every annotation
- * names a valid dimension, tags and expressions.
+ * Auto-configuration of {@link dev.metering.annotation.MeteredUsage @MeteredUsage}: one
+ * bean, the aspect that records annotated calls and checks at startup that every
+ * annotation names a valid dimension, tags and expressions.
  * <p>
  * The aspect is an advisor, created while Spring sorts advisors, so it reaches the
  * capture lazily: the ledger is opened as a bean of its own, and a ledger that cannot be
@@ -34,22 +32,10 @@ public class MeteredUsageAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MeteredMethodCache meteredMethodCache(@Lazy UsageCapture capture) {
-		return new MeteredMethodCache(capture);
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	MeteredUsageAspect meteredUsageAspect(MeteredMethodCache methods, MeteringProperties properties) {
-		MeteredUsageAspect aspect = new MeteredUsageAspect(methods);
+	MeteredUsageAspect meteredUsageAspect(@Lazy UsageCapture capture, MeteringProperties properties) {
+		MeteredUsageAspect aspect = new MeteredUsageAspect(capture);
 		aspect.setOrder(properties.getAspectOrder());
 		return aspect;
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	MeteredUsageStartupValidator meteredUsageStartupValidator(MeteredMethodCache methods) {
-		return new MeteredUsageStartupValidator(methods);
 	}
 
 }

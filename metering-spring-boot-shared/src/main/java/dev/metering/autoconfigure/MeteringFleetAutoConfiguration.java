@@ -18,6 +18,7 @@ import dev.metering.fleet.FleetPublisher;
 import dev.metering.fleet.FleetReporter;
 import dev.metering.fleet.FleetSchema;
 import dev.metering.fleet.ReplicaIds;
+import dev.metering.ledger.ReportOutbox;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.reporting.ReportingSettings;
 import dev.metering.reporting.UsageReporter;
@@ -82,9 +83,10 @@ public class MeteringFleetAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	FleetPublisher meteringFleetPublisher(UsageLedger ledger, FleetLedger fleet, MeteringProperties properties) {
+	FleetPublisher meteringFleetPublisher(UsageLedger ledger, ReportOutbox outbox, FleetLedger fleet,
+			MeteringProperties properties) {
 		MeteringProperties.Ledger settings = properties.getLedger();
-		return new FleetPublisher(ledger, fleet.getDataSource(), fleet.getSchema(),
+		return new FleetPublisher(ledger, outbox, fleet.getDataSource(), fleet.getSchema(),
 				ReplicaIds.of(settings.getDirectory()), MeteringLedgerAutoConfiguration.reportingIdentity(properties),
 				Clock.systemUTC(), settings.getJdbc().getFlushInterval());
 	}
@@ -170,9 +172,9 @@ public class MeteringFleetAutoConfiguration {
 				RetryRegistry retries, RateLimiterRegistry rateLimiters, MeteringProperties properties) {
 			ReportingSettings own = MeteringReportingAutoConfiguration.settings(properties);
 			ReportingSettings settings = new ReportingSettings(own.offset(), own.retryInterval(), false,
-					own.expiredUsage(), Set.of(), own.acceptanceWindow(), own.lastSendMargin(), own.shutdownTimeout(),
+					own.expiredUsage(), own.acceptanceWindow(), own.lastSendMargin(), own.shutdownTimeout(),
 					Duration.ZERO);
-			UsageReporter reporter = new UsageReporter(fleet.forReporter(), metering,
+			UsageReporter reporter = new UsageReporter(fleet.outbox(), metering,
 					retries.retry(MeteringResilienceDefaults.INSTANCE),
 					rateLimiters.rateLimiter(MeteringResilienceDefaults.INSTANCE), Clock.systemUTC(), settings);
 			MeteringProperties.Ledger.Jdbc jdbc = properties.getLedger().getJdbc();

@@ -8,8 +8,8 @@ import java.time.Duration;
 
 import dev.metering.core.UsageCapture;
 import dev.metering.ledger.AuditPolicy;
-import dev.metering.ledger.FileUsageLedger;
-import dev.metering.ledger.InMemoryUsageLedger;
+import dev.metering.ledger.MeteringLedger;
+import dev.metering.ledger.ReportOutbox;
 import dev.metering.ledger.UsageLedger;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -44,11 +44,12 @@ public class MeteringLedgerAutoConfiguration {
 		if (ledger.getType() == MeteringProperties.LedgerType.MEMORY) {
 			logger.warn("Recorded usage is kept in memory only (aws.marketplace.metering.ledger.type=memory): "
 					+ "usage not yet reported to AWS is lost on every restart or crash");
-			return new InMemoryUsageLedger(Clock.systemUTC(), properties.getProductCode(), identity);
+			return MeteringLedger.inMemory(Clock.systemUTC(), properties.getProductCode(), identity,
+					properties.getReportZeroUsage());
 		}
-		FileUsageLedger opened;
+		MeteringLedger opened;
 		try {
-			opened = FileUsageLedger.builder(ledger.getDirectory())
+			opened = MeteringLedger.file(ledger.getDirectory())
 				.clock(Clock.systemUTC())
 				.productCode(properties.getProductCode())
 				.reportingIdentity(identity)
@@ -56,6 +57,7 @@ public class MeteringLedgerAutoConfiguration {
 				.retention(ledger.getRetention())
 				.holdLimit(holdLimit(properties.getCapture()))
 				.auditPolicy(auditPolicy(ledger.getAudit()))
+				.zeroUsageDimensions(properties.getReportZeroUsage())
 				.build();
 		}
 		catch (UncheckedIOException ex) {
@@ -63,6 +65,23 @@ public class MeteringLedgerAutoConfiguration {
 		}
 		logger.info(LedgerRecoveryMessage.of(opened, ledger.getDirectory()));
 		return opened;
+	}
+
+	/**
+	 * The reporter's face of the ledger. A ledger of this library offers it; a ledger of
+	 * another kind comes with a {@link ReportOutbox} bean of its own.
+	 * @param ledger the ledger
+	 * @return the ledger's outbox
+	 */
+	@Bean
+	@ConditionalOnMissingBean
+	ReportOutbox reportOutbox(UsageLedger ledger) {
+		if (ledger instanceof MeteringLedger meteringLedger) {
+			return meteringLedger.outbox();
+		}
+		throw new IllegalStateException("The UsageLedger bean is a " + ledger.getClass().getName()
+				+ ", not a MeteringLedger, and there is no ReportOutbox bean: define the ReportOutbox of that ledger "
+				+ "as a bean too, so that its usage is reported");
 	}
 
 	@Bean

@@ -6,12 +6,12 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
+import dev.metering.aop.MeteredUsageAspect;
 import dev.metering.core.ProductType;
 import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageCapture;
 import dev.metering.entitlement.OnEntitlementFailure;
-import dev.metering.ledger.FileUsageLedger;
-import dev.metering.aop.MeteredUsageAspect;
+import dev.metering.ledger.FileLedgerBuilder;
 import dev.metering.reporting.ExpiredUsage;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -539,7 +539,7 @@ public class MeteringProperties {
 		 * in memory while the ledger cannot write; usage of more keys is lost, and
 		 * counted.
 		 */
-		private int holdLimit = FileUsageLedger.DEFAULT_HOLD_LIMIT;
+		private int holdLimit = FileLedgerBuilder.DEFAULT_HOLD_LIMIT;
 
 		/**
 		 * What a metered call does when the ledger cannot write its usage. 'hold' holds

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import dev.metering.core.MeteringGateway;
-import dev.metering.fleet.OwnUsageLedger;
-import dev.metering.ledger.UsageLedger;
+import dev.metering.fleet.OwnUsageOutbox;
+import dev.metering.ledger.ReportOutbox;
 import dev.metering.reporting.ReportingSettings;
 import dev.metering.reporting.UsageReporter;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
@@ -45,7 +45,7 @@ import org.springframework.util.ClassUtils;
 				"io.github.resilience4j.springboot3.ratelimiter.autoconfigure.RateLimiterAutoConfiguration",
 				"io.github.resilience4j.springboot.retry.autoconfigure.RetryAutoConfiguration",
 				"io.github.resilience4j.springboot.ratelimiter.autoconfigure.RateLimiterAutoConfiguration" })
-@ConditionalOnBean({ UsageLedger.class, MeteringGateway.class })
+@ConditionalOnBean({ ReportOutbox.class, MeteringGateway.class })
 @ConditionalOnProperty(prefix = "aws.marketplace.metering.reporting", name = "enabled", matchIfMissing = true)
 @EnableConfigurationProperties(MeteringProperties.class)
 public class MeteringReportingAutoConfiguration {
@@ -94,12 +94,12 @@ public class MeteringReportingAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		UsageReporter usageReporter(UsageLedger ledger, MeteringGateway metering, RetryRegistry retries,
+		UsageReporter usageReporter(ReportOutbox outbox, MeteringGateway metering, RetryRegistry retries,
 				RateLimiterRegistry rateLimiters, MeteringProperties properties) {
 			// In a fleet, customers' usage is published and reported by the fleet's
 			// leader.
-			UsageLedger reported = (properties.getLedger().getType() == MeteringProperties.LedgerType.JDBC)
-					? new OwnUsageLedger(ledger) : ledger;
+			ReportOutbox reported = (properties.getLedger().getType() == MeteringProperties.LedgerType.JDBC)
+					? new OwnUsageOutbox(outbox) : outbox;
 			return new UsageReporter(reported, metering, retries.retry(MeteringResilienceDefaults.INSTANCE),
 					rateLimiters.rateLimiter(MeteringResilienceDefaults.INSTANCE), Clock.systemUTC(),
 					settings(properties));
@@ -112,9 +112,8 @@ public class MeteringReportingAutoConfiguration {
 		validateStart(reporting.getOffset(), reporting.getStartSpread());
 		ReportingSettings defaults = ReportingSettings.defaults();
 		return new ReportingSettings(reporting.getOffset(), reporting.getRetryInterval(),
-				properties.isReportOnShutdown(), properties.getExpiredUsage(), properties.getReportZeroUsage(),
-				defaults.acceptanceWindow(), defaults.lastSendMargin(), reporting.getShutdownTimeout(),
-				reporting.getStartSpread());
+				properties.isReportOnShutdown(), properties.getExpiredUsage(), defaults.acceptanceWindow(),
+				defaults.lastSendMargin(), reporting.getShutdownTimeout(), reporting.getStartSpread());
 	}
 
 	private static void validateStart(Duration offset, Duration startSpread) {

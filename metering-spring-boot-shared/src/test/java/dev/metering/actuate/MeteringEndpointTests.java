@@ -77,7 +77,7 @@ class MeteringEndpointTests {
 		assertThat(json).extractingJsonPathStringValue("$.pending[0].hour").isEqualTo("2026-03-01T11:00:00Z");
 		assertThat(json).extractingJsonPathNumberValue("$.pending[0].quantity").isEqualTo(7);
 		assertThat(json).extractingJsonPathNumberValue("$.outcomes.REPORTED").isEqualTo(1);
-		assertThat(json).extractingJsonPathNumberValue("$.outcomes.DEAD_LETTERED").isEqualTo(1);
+		assertThat(json).extractingJsonPathNumberValue("$.outcomes.DEAD_LETTER").isEqualTo(1);
 		assertThat(json).extractingJsonPathNumberValue("$.lastReport.pending").isEqualTo(0);
 	}
 

@@ -9,7 +9,7 @@ import dev.metering.core.SaasIntegration;
 import dev.metering.core.UsageCapture;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.entitlement.EntitlementCheck;
-import dev.metering.ledger.InMemoryUsageLedger;
+import dev.metering.ledger.MeteringLedger;
 import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
@@ -44,7 +44,7 @@ final class MeteringFixture implements AutoCloseable {
 
 	final MarketplaceMeteringClient client;
 
-	final InMemoryUsageLedger ledger;
+	final MeteringLedger ledger;
 
 	final UsageCapture capture;
 
@@ -58,7 +58,7 @@ final class MeteringFixture implements AutoCloseable {
 			.build()
 			.start();
 		this.client = TestClients.client(this.emulator.endpoint(), "AKIDPOD1", Duration.ofSeconds(5));
-		this.ledger = new InMemoryUsageLedger(this.clock, PRODUCT, "pod-1");
+		this.ledger = MeteringLedger.inMemory(this.clock, PRODUCT, "pod-1");
 		this.capture = new UsageCapture(this.ledger, Set.of("scans", "pages"), SaasIntegration.LEGACY);
 		MeteringGateway gateway = new MeteringGateway(this.client, PRODUCT);
 		Retry retry = Retry.of("marketplaceMetering",
@@ -72,7 +72,7 @@ final class MeteringFixture implements AutoCloseable {
 					.limitRefreshPeriod(Duration.ofSeconds(1))
 					.timeoutDuration(Duration.ZERO)
 					.build());
-		this.reporter = new UsageReporter(this.ledger, gateway, retry, rateLimiter, this.clock,
+		this.reporter = new UsageReporter(this.ledger.outbox(), gateway, retry, rateLimiter, this.clock,
 				ReportingSettings.defaults());
 	}
 

@@ -193,7 +193,7 @@ class MeteringHealthTests {
 		this.fixture.capture.record("scans", 3, null, null);
 		this.fixture.capture.record("scans", 4, null, MeteringFixture.SUBSCRIBED);
 		this.fixture.clock.set(HOUR_10.plus(Duration.ofMinutes(61)));
-		this.fixture.ledger.seal(this.fixture.clock.instant());
+		this.fixture.ledger.outbox().seal(this.fixture.clock.instant());
 		this.fixture.capture.record("pages", 1, null, null);
 		MeteringHealth.Check health = new MeteringHealth(new MeteringSources(ledger, this.fixture.reporter, null),
 				this.fixture.clock, Duration.ofHours(1), DataSize.ofBytes(0))

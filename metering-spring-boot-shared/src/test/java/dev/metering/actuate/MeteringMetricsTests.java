@@ -84,7 +84,7 @@ class MeteringMetricsTests {
 		this.fixture.clock.advance(Duration.ofHours(1));
 		this.fixture.reporter.report(false);
 		assertThat(reports("reported")).isOne();
-		assertThat(reports("dead_lettered")).isOne();
+		assertThat(reports("dead_letter")).isOne();
 		assertThat(reports("retried")).isZero();
 		assertThat(gauge("marketplace.metering.dead.letters")).isOne();
 		assertThat(pending()).isZero();
@@ -117,7 +117,7 @@ class MeteringMetricsTests {
 		this.fixture.clock.advance(Duration.ofHours(1));
 		this.fixture.reporter.report(false);
 		assertThat(reports("moved_forward")).isOne();
-		assertThat(reports("dead_lettered")).isZero();
+		assertThat(reports("dead_letter")).isZero();
 		assertThat(pending()).as("the quantity is pending again, in an open hour").isEqualTo(9);
 	}
 
@@ -125,7 +125,7 @@ class MeteringMetricsTests {
 	void everyMeterHasADescriptionABaseUnitAndLowCardinalityTags() {
 		new MeteringMetrics(this.fixture.capture, this.fixture.state()).bindTo(this.registry);
 		this.fixture.capture.record("scans", 1, null, MeteringFixture.SUBSCRIBED);
-		assertThat(this.registry.getMeters()).hasSize(2 + 5 + 5 + 1).allSatisfy((meter) -> {
+		assertThat(this.registry.getMeters()).hasSize(2 + 5 + 7 + 1).allSatisfy((meter) -> {
 			Meter.Id id = meter.getId();
 			assertThat(id.getName()).startsWith("marketplace.metering.");
 			assertThat(id.getDescription()).isNotBlank();

@@ -2,7 +2,6 @@ package dev.metering.autoconfigure;
 
 import dev.metering.annotation.MeteredUsage;
 import dev.metering.aop.MeteredUsageAspect;
-import dev.metering.aop.MeteredUsageStartupValidator;
 import dev.metering.ledger.LedgerView.OpenUsage;
 import dev.metering.ledger.UsageLedger;
 import org.aspectj.lang.annotation.Aspect;
@@ -58,8 +57,7 @@ class MeteredUsageAutoConfigurationTests {
 	@Test
 	void isOffWithoutAspectJ() {
 		this.contextRunner.withClassLoader(new FilteredClassLoader(Aspect.class))
-			.run((context) -> assertThat(context).doesNotHaveBean(MeteredUsageAspect.class)
-				.doesNotHaveBean(MeteredUsageStartupValidator.class));
+			.run((context) -> assertThat(context).doesNotHaveBean(MeteredUsageAspect.class));
 	}
 
 	@Test

@@ -6,12 +6,15 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 import dev.metering.core.SaasIntegration;
-import dev.metering.core.UsageNotRecordedException;
 import dev.metering.core.UsageCapture;
-import dev.metering.ledger.FileUsageLedger;
-import dev.metering.ledger.InMemoryUsageLedger;
+import dev.metering.core.UsageNotRecordedException;
+import dev.metering.ledger.MeteringLedger;
+import dev.metering.ledger.ReportOutbox;
 import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageLedger;
 import org.junit.jupiter.api.Test;
@@ -51,7 +54,7 @@ class MeteringLedgerAutoConfigurationTests {
 	void aDurableFileLedgerInTheConfiguredDirectoryByDefault() throws IOException {
 		Path ledger = this.directory.resolve("ledger");
 		this.contextRunner.withPropertyValues("aws.marketplace.metering.ledger.directory=" + ledger).run((context) -> {
-			assertThat(context).hasSingleBean(FileUsageLedger.class).hasSingleBean(UsageCapture.class);
+			assertThat(context).hasSingleBean(MeteringLedger.class).hasSingleBean(UsageCapture.class);
 			context.getBean(UsageCapture.class).record("scans", 2, null, null);
 			assertThat(context.getBean(UsageLedger.class).view().openUsage()).singleElement()
 				.satisfies((open) -> assertThat(open.key()).isEqualTo(UsageKey.of("scans")));
@@ -72,7 +75,7 @@ class MeteringLedgerAutoConfigurationTests {
 	@Test
 	void aMemoryLedgerWhenAskedForWithAWarning(CapturedOutput output) {
 		this.contextRunner.withPropertyValues("aws.marketplace.metering.ledger.type=memory").run((context) -> {
-			assertThat(context).hasSingleBean(InMemoryUsageLedger.class);
+			assertThat(context).hasSingleBean(MeteringLedger.class);
 			assertThat(output).contains("usage not yet reported to AWS is lost on every restart");
 		});
 	}
@@ -111,6 +114,31 @@ class MeteringLedgerAutoConfigurationTests {
 	}
 
 	@Test
+	void theReportersOutboxIsTheLedgersOwnAndTheZeroUsageDimensionsAreTheLedgers() {
+		this.contextRunner
+			.withPropertyValues("aws.marketplace.metering.ledger.type=memory",
+					"aws.marketplace.metering.report-zero-usage=scans")
+			.run((context) -> {
+				MeteringLedger ledger = context.getBean(MeteringLedger.class);
+				assertThat(context.getBean(ReportOutbox.class)).isSameAs(ledger.outbox());
+				Instant nextHour = Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(1));
+				assertThat(ledger.outbox().seal(nextHour)).isNotEmpty().allSatisfy((report) -> {
+					assertThat(report.dimension()).isEqualTo("scans");
+					assertThat(report.quantity()).isZero();
+				});
+			});
+	}
+
+	@Test
+	void anApplicationsLedgerOfAnotherKindWithoutItsOutboxFailsNamingWhatToAdd() {
+		this.contextRunner.withBean(UsageLedger.class, () -> mock(UsageLedger.class))
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("not a MeteringLedger, and there is no ReportOutbox bean")
+				.hasMessageContaining("define the ReportOutbox of that ledger as a bean too"));
+	}
+
+	@Test
 	void theReportingIdentityDefaultsToTheHostName() throws UnknownHostException {
 		MeteringProperties properties = new MeteringProperties();
 		String hostname = System.getenv("HOSTNAME");
@@ -136,7 +164,8 @@ class MeteringLedgerAutoConfigurationTests {
 		this.contextRunner
 			.withPropertyValues("aws.marketplace.metering.ledger.directory=" + this.directory.resolve("ledger"),
 					"aws.marketplace.metering.capture.hold-limit=25")
-			.run((context) -> assertThat(context.getBean(UsageLedger.class).storage().holdLimit()).isEqualTo(25));
+			.run((context) -> assertThat(context.getBean(UsageLedger.class).summary().storage().holdLimit())
+				.isEqualTo(25));
 	}
 
 	@Test
@@ -144,7 +173,7 @@ class MeteringLedgerAutoConfigurationTests {
 		this.contextRunner
 			.withPropertyValues("aws.marketplace.metering.ledger.directory=" + this.directory.resolve("ledger"),
 					"aws.marketplace.metering.capture.on-failure=fail")
-			.run((context) -> assertThat(context.getBean(UsageLedger.class).storage().holdLimit()).isZero());
+			.run((context) -> assertThat(context.getBean(UsageLedger.class).summary().storage().holdLimit()).isZero());
 		this.contextRunner.withPropertyValues("aws.marketplace.metering.capture.on-failure=fail")
 			.withUserConfiguration(FullLedgerConfiguration.class)
 			.run((context) -> assertThatExceptionOfType(UsageNotRecordedException.class)
@@ -203,6 +232,11 @@ class MeteringLedgerAutoConfigurationTests {
 			return ledger;
 		}
 
+		@Bean
+		ReportOutbox fullLedgerOutbox() {
+			return mock(ReportOutbox.class);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -213,6 +247,11 @@ class MeteringLedgerAutoConfigurationTests {
 		@Bean
 		UsageLedger ownLedger() {
 			return this.ledger;
+		}
+
+		@Bean
+		ReportOutbox ownOutbox() {
+			return mock(ReportOutbox.class);
 		}
 
 	}

@@ -47,7 +47,7 @@ class MeteringMetricsAutoConfigurationTests {
 				.functionCounter()
 				.count()).isEqualTo(4);
 			assertThat(registry.get("marketplace.metering.usage.pending").gauge().value()).isEqualTo(4);
-			assertThat(registry.get("marketplace.metering.reports").functionCounters()).hasSize(5);
+			assertThat(registry.get("marketplace.metering.reports").functionCounters()).hasSize(7);
 			assertThat(registry.get("marketplace.metering.calls").functionTimer().count()).isZero();
 		});
 	}

@@ -13,9 +13,9 @@ import dev.metering.annotation.MeteredUsage;
 import dev.metering.core.MeteringGateway;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
-import dev.metering.ledger.FileUsageLedger;
-import dev.metering.ledger.InMemoryUsageLedger;
 import dev.metering.ledger.LedgerView;
+import dev.metering.ledger.MeteringLedger;
+import dev.metering.ledger.ReportOutbox;
 import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.reporting.ReportingSettings;
@@ -117,7 +117,7 @@ class MeteringShutdownAutoConfigurationTests {
 
 	@Test
 	void unreportedUsageOfTheInMemoryLedgerIsLoggedAsLost(CapturedOutput output) throws Exception {
-		InMemoryUsageLedger ledger = new InMemoryUsageLedger(this.clock, "prod-abc123", "shutdown-test");
+		MeteringLedger ledger = MeteringLedger.inMemory(this.clock, "prod-abc123", "shutdown-test");
 		ledger.record(UsageKey.of("scans"), 5);
 		new LateUsageWarning(ledger, true).destroy();
 		assertThat(output).contains(
@@ -126,7 +126,7 @@ class MeteringShutdownAutoConfigurationTests {
 
 	@Test
 	void currentHourKeptWithoutReportOnShutdownIsLoggedAtInfo(CapturedOutput output) throws Exception {
-		try (FileUsageLedger ledger = FileUsageLedger.builder(this.directory.resolve("ledger"))
+		try (MeteringLedger ledger = MeteringLedger.file(this.directory.resolve("ledger"))
 			.clock(this.clock)
 			.productCode("prod-abc123")
 			.reportingIdentity("shutdown-test")
@@ -212,8 +212,8 @@ class MeteringShutdownAutoConfigurationTests {
 	static class ClockedReporting {
 
 		@Bean(destroyMethod = "close")
-		FileUsageLedger usageLedger(MutableClock clock, Path directory) {
-			return FileUsageLedger.builder(directory.resolve("ledger"))
+		MeteringLedger usageLedger(MutableClock clock, Path directory) {
+			return MeteringLedger.file(directory.resolve("ledger"))
 				.clock(clock)
 				.productCode("prod-abc123")
 				.reportingIdentity("shutdown-test")
@@ -221,9 +221,9 @@ class MeteringShutdownAutoConfigurationTests {
 		}
 
 		@Bean
-		UsageReporter usageReporter(UsageLedger ledger, MeteringGateway metering, RetryRegistry retries,
+		UsageReporter usageReporter(ReportOutbox outbox, MeteringGateway metering, RetryRegistry retries,
 				RateLimiterRegistry rateLimiters, MutableClock clock) {
-			return new UsageReporter(ledger, metering, retries.retry(MeteringResilienceDefaults.INSTANCE),
+			return new UsageReporter(outbox, metering, retries.retry(MeteringResilienceDefaults.INSTANCE),
 					rateLimiters.rateLimiter(MeteringResilienceDefaults.INSTANCE), clock, ReportingSettings.defaults());
 		}
 

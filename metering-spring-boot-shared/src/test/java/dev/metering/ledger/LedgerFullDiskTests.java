@@ -18,11 +18,10 @@ import dev.metering.actuate.MeteringHealth;
 import dev.metering.actuate.MeteringMetrics;
 import dev.metering.actuate.MeteringSources;
 import dev.metering.annotation.MeteredUsage;
-import dev.metering.aop.MeteredMethodCache;
 import dev.metering.aop.MeteredUsageAspect;
 import dev.metering.core.SaasIntegration;
-import dev.metering.core.UsageNotRecordedException;
 import dev.metering.core.UsageCapture;
+import dev.metering.core.UsageNotRecordedException;
 import dev.metering.reporting.UsageReporter;
 import dev.metering.test.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -43,7 +42,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.awaitility.Awaitility.await;
 
 /**
- * A full disk, a failed or half-done write of the {@link FileUsageLedger}'s keys, journal
+ * A full disk, a failed or half-done write of the {@link MeteringLedger}'s keys, journal
  * and segments, injected through its file I/O ({@link FaultyIo}): usage is held in memory
  * and shown, written when space returns and reported exactly once; only past the hold
  * limit is it lost, and counted (GUIDE R5, R9).
@@ -73,8 +72,8 @@ class LedgerFullDiskTests {
 		}
 	}
 
-	private FileUsageLedger open(int holdLimit) {
-		FileUsageLedger ledger = FileUsageLedger.builder(this.temp.resolve("ledger"))
+	private MeteringLedger open(int holdLimit) {
+		MeteringLedger ledger = MeteringLedger.file(this.temp.resolve("ledger"))
 			.clock(this.clock)
 			.productCode(EmulatedReporting.PRODUCT)
 			.reportingIdentity("pod-a")
@@ -93,7 +92,7 @@ class LedgerFullDiskTests {
 
 	@Test
 	void aFullDiskHoldsUsageShowsItAndReportsItExactlyOnceWhenSpaceReturns(CapturedOutput output) throws Exception {
-		FileUsageLedger ledger = open(100);
+		MeteringLedger ledger = open(100);
 		UsageCapture capture = new UsageCapture(ledger, Set.of());
 		MeteringHealth health = health(ledger);
 		new MeteringMetrics(capture, new MeteringSources(ledger, null, null)).bindTo(this.registry);
@@ -109,7 +108,7 @@ class LedgerFullDiskTests {
 		for (int i = 5; i < 45; i++) {
 			record(capture, acknowledged, i, 3);
 		}
-		LedgerStorage storage = ledger.storage();
+		LedgerStorage storage = ledger.summary().storage();
 		assertThat(storage.heldUnits()).isGreaterThanOrEqualTo(20 * 3);
 		assertThat(storage.lostUnits()).isZero();
 		MeteringHealth.Check down = health.check();
@@ -131,16 +130,16 @@ class LedgerFullDiskTests {
 		assertThat(reporting.records()).isEmpty();
 
 		this.io.heal();
-		await().atMost(Duration.ofSeconds(10)).until(() -> ledger.storage().heldUnits() == 0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> ledger.summary().storage().heldUnits() == 0);
 		reporter.report(false);
 		assertThat(reporting.billed()).isEqualTo(acknowledged);
 		assertThat(health.check().up()).isTrue();
 		assertThat(this.registry.get("marketplace.metering.usage.lost").functionCounter().count()).isZero();
 
 		ledger.close();
-		FileUsageLedger reopened = open(100);
+		MeteringLedger reopened = open(100);
 		assertThat(reopened.recovery().isClean()).isTrue();
-		assertThat(reopened.pendingReports()).isEmpty();
+		assertThat(reopened.outbox().pending()).isEmpty();
 		assertThat(reopened.view().openUsage()).isEmpty();
 		reporting.reporter(reopened).report(true);
 		assertThat(reporting.billed()).isEqualTo(acknowledged);
@@ -148,7 +147,7 @@ class LedgerFullDiskTests {
 
 	@Test
 	void aFullDiskFirstShowsWhenTheSpaceReserveIsRenewedWhileKeysAndJournalGoOnFromTheReserve() throws Exception {
-		FileUsageLedger ledger = FileUsageLedger.builder(this.temp.resolve("ledger"))
+		MeteringLedger ledger = MeteringLedger.file(this.temp.resolve("ledger"))
 			.clock(this.clock)
 			.productCode(EmulatedReporting.PRODUCT)
 			.reportingIdentity("pod-a")
@@ -172,10 +171,10 @@ class LedgerFullDiskTests {
 		for (int i = 5; i < 200; i++) {
 			record(capture, acknowledged, i, 3);
 		}
-		assertThat(ledger.storage().heldUnits()).isZero();
+		assertThat(ledger.summary().storage().heldUnits()).isZero();
 		assertThat(Files.size(this.temp.resolve("ledger").resolve("keys.log"))).isGreaterThan(4096);
-		await().atMost(Duration.ofSeconds(10)).until(() -> ledger.storage().failure() != null);
-		assertThat(ledger.storage().failure()).contains("space reserve", FaultyIo.NO_SPACE);
+		await().atMost(Duration.ofSeconds(10)).until(() -> ledger.summary().storage().failure() != null);
+		assertThat(ledger.summary().storage().failure()).contains("space reserve", FaultyIo.NO_SPACE);
 		MeteringHealth.Check down = health.check();
 		assertThat(down.up()).isFalse();
 		assertThat(down.details().get("ledger")).asInstanceOf(InstanceOfAssertFactories.MAP)
@@ -191,26 +190,26 @@ class LedgerFullDiskTests {
 
 		// once the reserve is used up, a new key is refused before it writes, and held
 		int next = 200;
-		while (ledger.storage().heldUnits() == 0) {
+		while (ledger.summary().storage().heldUnits() == 0) {
 			assertThat(next).isLessThan(10_000);
 			record(capture, acknowledged, next++, 1);
 		}
-		assertThat(ledger.storage().heldUnits()).isOne();
+		assertThat(ledger.summary().storage().heldUnits()).isOne();
 		assertThat(this.io.metFullDisk()).contains(SpaceReserve.FILE)
 			.noneMatch((file) -> file.startsWith("keys"))
 			.noneMatch((file) -> file.startsWith("state"));
 
 		this.io.heal();
-		await().atMost(Duration.ofSeconds(10)).until(() -> ledger.storage().isSafe());
+		await().atMost(Duration.ofSeconds(10)).until(() -> ledger.summary().storage().isSafe());
 		this.clock.set(ELEVEN.plus(Duration.ofHours(1)).plusSeconds(120));
 		reporter.report(false);
 		assertThat(reporting.billed()).isEqualTo(acknowledged);
 		assertThat(health.check().up()).isTrue();
 
 		ledger.close();
-		FileUsageLedger reopened = open(100);
+		MeteringLedger reopened = open(100);
 		assertThat(reopened.recovery().isClean()).isTrue();
-		assertThat(reopened.pendingReports()).isEmpty();
+		assertThat(reopened.outbox().pending()).isEmpty();
 		assertThat(reopened.view().openUsage()).isEmpty();
 		reporting.reporter(reopened).report(true);
 		assertThat(reporting.billed()).isEqualTo(acknowledged);
@@ -218,12 +217,12 @@ class LedgerFullDiskTests {
 
 	@Test
 	void aDirectoryWrittenWithoutASpaceReserveOpensCleanAndGetsOne() throws IOException {
-		FileUsageLedger ledger = open(100);
+		MeteringLedger ledger = open(100);
 		ledger.record(UsageKey.of("scans", null, key(0)), 7);
 		ledger.close();
 		Path reserve = this.temp.resolve("ledger").resolve(SpaceReserve.FILE);
 		Files.delete(reserve);
-		FileUsageLedger reopened = open(100);
+		MeteringLedger reopened = open(100);
 		assertThat(reopened.recovery().isClean()).isTrue();
 		assertThat(reopened.view().openUsage()).singleElement()
 			.satisfies((usage) -> assertThat(usage.quantity()).isEqualTo(7));
@@ -232,7 +231,7 @@ class LedgerFullDiskTests {
 
 	@Test
 	void pastTheHoldLimitUsageIsLostAndCountedExactly(CapturedOutput output) throws Exception {
-		FileUsageLedger ledger = open(10);
+		MeteringLedger ledger = open(10);
 		UsageCapture capture = new UsageCapture(ledger, Set.of());
 		new MeteringMetrics(capture, new MeteringSources(ledger, null, null)).bindTo(this.registry);
 		Map<String, Long> acknowledged = new HashMap<>();
@@ -241,7 +240,7 @@ class LedgerFullDiskTests {
 			record(capture, acknowledged, i, 4);
 		}
 		record(capture, acknowledged, 0, 5);
-		assertThat(ledger.storage().heldUnits()).isEqualTo(10 * 4 + 5);
+		assertThat(ledger.summary().storage().heldUnits()).isEqualTo(10 * 4 + 5);
 		assertThat(this.registry.get("marketplace.metering.usage.lost").functionCounter().count()).isEqualTo(15 * 4);
 		assertThat(output).contains("4 units of dimension \"scans\" were lost");
 		MeteringHealth.Check down = health(ledger).check();
@@ -250,8 +249,8 @@ class LedgerFullDiskTests {
 			.containsEntry("lostUnits", 60L);
 
 		this.io.heal();
-		await().atMost(Duration.ofSeconds(10)).until(() -> ledger.storage().heldUnits() == 0);
-		List<UsageReport> sealed = ledger.seal(ELEVEN);
+		await().atMost(Duration.ofSeconds(10)).until(() -> ledger.summary().storage().heldUnits() == 0);
+		List<UsageReport> sealed = ledger.outbox().seal(ELEVEN);
 		Map<String, Long> kept = new HashMap<>();
 		for (int i = 0; i < 10; i++) {
 			kept.put("k" + i, (i == 0) ? 9L : 4L);
@@ -263,7 +262,7 @@ class LedgerFullDiskTests {
 
 	@Test
 	void usageHeldWhileItsHourIsSealedMovesToTheNextOpenHourOnce() {
-		FileUsageLedger ledger = FileUsageLedger.builder(this.temp.resolve("ledger"))
+		MeteringLedger ledger = MeteringLedger.file(this.temp.resolve("ledger"))
 			.clock(this.clock)
 			.productCode(EmulatedReporting.PRODUCT)
 			.reportingIdentity("pod-a")
@@ -274,31 +273,31 @@ class LedgerFullDiskTests {
 		ledger.record(UsageKey.of("scans", null, key(0)), 1);
 		this.io.fullFrom("keys", 1, false);
 		ledger.record(UsageKey.of("scans", null, key(1)), 5);
-		assertThat(ledger.storage().heldUnits()).isEqualTo(5);
-		assertThat(allocations(ledger.seal(ELEVEN))).containsExactly(Map.entry("k0", 1L));
+		assertThat(ledger.summary().storage().heldUnits()).isEqualTo(5);
+		assertThat(allocations(ledger.outbox().seal(ELEVEN))).containsExactly(Map.entry("k0", 1L));
 		this.io.heal();
 		this.clock.set(ELEVEN.plusSeconds(60));
 		ledger.record(UsageKey.of("scans", null, key(0)), 2);
-		assertThat(ledger.storage().heldUnits()).isZero();
-		List<UsageReport> eleven = ledger.seal(ELEVEN.plus(Duration.ofHours(1)));
+		assertThat(ledger.summary().storage().heldUnits()).isZero();
+		List<UsageReport> eleven = ledger.outbox().seal(ELEVEN.plus(Duration.ofHours(1)));
 		assertThat(eleven).extracting(UsageReport::hour).containsOnly(ELEVEN);
 		assertThat(allocations(eleven)).containsOnly(Map.entry("k0", 2L), Map.entry("k1", 5L));
 	}
 
 	@Test
 	void withOnFailureFailAMeteredCallThrowsWhileTheDiskIsFullAndSucceedsOnceSpaceReturns() {
-		FileUsageLedger ledger = open(0);
+		MeteringLedger ledger = open(0);
 		UsageCapture capture = new UsageCapture(ledger, Set.of(), SaasIntegration.LEGACY, UsageCapture.OnFailure.FAIL);
 		ProxyFactory proxies = new ProxyFactory(new ScanService());
 		proxies.setProxyTargetClass(true);
-		proxies.addAdvisor(new MeteredUsageAspect(new MeteredMethodCache(capture)));
+		proxies.addAdvisor(new MeteredUsageAspect(capture));
 		ScanService service = (ScanService) proxies.getProxy();
 		this.io.fullFrom("keys", 1, false);
 		assertThatExceptionOfType(UsageNotRecordedException.class).isThrownBy(() -> service.scan("doc"))
 			.withMessageContaining("1 units of dimension \"scans\" were lost")
 			.withMessageContaining(FaultyIo.NO_SPACE);
-		assertThat(ledger.storage().lostUnits()).isOne();
-		assertThat(ledger.storage().heldUnits()).isZero();
+		assertThat(ledger.summary().storage().lostUnits()).isOne();
+		assertThat(ledger.summary().storage().heldUnits()).isZero();
 		this.io.heal();
 		assertThat(service.scan("doc")).isEqualTo("scanned doc");
 		assertThat(ledger.view().openUsage()).singleElement()
@@ -307,7 +306,7 @@ class LedgerFullDiskTests {
 
 	@Test
 	void recoveryKeepsEveryKeyAfterATornOne() throws IOException {
-		FileUsageLedger ledger = open(100);
+		MeteringLedger ledger = open(100);
 		for (int i = 0; i < 3; i++) {
 			ledger.record(UsageKey.of("scans", null, key(i)), i + 1);
 		}
@@ -321,7 +320,7 @@ class LedgerFullDiskTests {
 		damaged.put(Frames.frame(read.frames().get(1).payload()));
 		damaged.put(Frames.frame(read.frames().get(2).payload()));
 		Files.write(keys, damaged.array());
-		FileUsageLedger reopened = open(100);
+		MeteringLedger reopened = open(100);
 		assertThat(reopened.recovery().damages()).singleElement()
 			.satisfies((damage) -> assertThat(damage.problem()).contains("torn"));
 		assertThat(reopened.view().openUsage()).extracting(LedgerView.OpenUsage::quantity)
@@ -368,7 +367,7 @@ class LedgerFullDiskTests {
 		}
 	}
 
-	private MeteringHealth health(FileUsageLedger ledger) {
+	private MeteringHealth health(MeteringLedger ledger) {
 		return new MeteringHealth(new MeteringSources(ledger, null, null), this.clock, Duration.ofHours(1),
 				DataSize.ofMegabytes(1));
 	}

@@ -56,7 +56,7 @@ class ExpiredTokenReportingTests {
 			.isOne();
 		assertThat(reports()).extracting(UsageReport::state).doesNotContain(ReportState.DEAD_LETTER);
 		assertThat(reports()).extracting(UsageReport::reason).containsOnlyNulls();
-		assertThat(this.fixture.reporter.getStatistics().count(ReportOutcome.DEAD_LETTERED)).isZero();
+		assertThat(this.fixture.reporter.getStatistics().count(ReportState.DEAD_LETTER)).isZero();
 		this.fixture.clock.advance(Duration.ofMinutes(30));
 		MeteringHealth.Check health = new MeteringHealth(
 				new MeteringSources(this.fixture.ledger, this.fixture.reporter, null), this.fixture.clock,

@@ -2,13 +2,17 @@ package dev.metering.ledger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -25,9 +29,16 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.util.Assert;
 
 /**
- * The semantics shared by the ledgers: open hours, sealing, reports and their states.
- * Subclasses make it durable through the hooks {@link #keyDefined}, {@link #append},
- * {@link #persist} and {@link #sealed}.
+ * The ledger of this library, with its two faces: the {@link UsageLedger} that usage is
+ * recorded into and read from, and the {@link #outbox() outbox} the reporter seals, sends
+ * and settles reports through. It keeps open hours, sealing, reports and their states,
+ * over a storage strategy: {@link #inMemory in memory only}, or durable in
+ * {@link #file(Path) files of a directory}.
+ * <p>
+ * Sealed reports respect the service limits: an hour over 2,147,483,647 carries its
+ * excess, per tag set, into the open hour; an hour with more than 2,500 tag sets folds
+ * the smallest ones beyond that limit into the untagged allocation, so their quantity is
+ * billed on time and only their tag attribution is lost.
  * <p>
  * {@link #record} is lock-free: it enters the {@link HourBucket} of the open hour, checks
  * that the hour is still open, appends and adds, and exits. {@link #seal} first moves the
@@ -43,7 +54,7 @@ import org.springframework.util.Assert;
  *
  * @author metering-spring-boot
  */
-abstract class AbstractUsageLedger implements UsageLedger {
+public final class MeteringLedger implements UsageLedger {
 
 	private static final Log logger = LogFactory.getLog(UsageLedger.class);
 
@@ -52,6 +63,8 @@ abstract class AbstractUsageLedger implements UsageLedger {
 	private final Clock clock;
 
 	private final ReportAssembler assembler;
+
+	private final LedgerPersistence persistence;
 
 	private final KeyRegistry keys = new KeyRegistry(this::keyDefined);
 
@@ -73,14 +86,87 @@ abstract class AbstractUsageLedger implements UsageLedger {
 
 	private final AtomicLong holds = new AtomicLong();
 
-	AbstractUsageLedger(Clock clock, String productCode, String reportingIdentity, int holdLimit) {
+	private final List<UsageKey> zeroUsageKeys;
+
+	private final int firstHour;
+
+	private final ReportOutbox outbox = new Outbox();
+
+	MeteringLedger(Clock clock, String productCode, String reportingIdentity, int holdLimit,
+			Collection<String> zeroUsageDimensions, LedgerPersistence persistence) {
 		Assert.notNull(clock, "'clock' must not be null");
 		Assert.hasText(productCode, "'productCode' must not be empty");
 		Assert.hasText(reportingIdentity, "'reportingIdentity' must not be empty");
 		Assert.isTrue(holdLimit >= 0, () -> "'holdLimit' must not be negative, was " + holdLimit);
+		Assert.notNull(zeroUsageDimensions, "'zeroUsageDimensions' must not be null");
 		this.held = new HeldUsage(holdLimit);
 		this.clock = clock;
 		this.assembler = new ReportAssembler(productCode, reportingIdentity);
+		this.zeroUsageKeys = zeroUsageDimensions.stream().sorted().distinct().map(UsageKey::of).toList();
+		this.firstHour = Hours.of(clock.instant());
+		this.persistence = persistence;
+	}
+
+	/**
+	 * Create a ledger held in memory only, for tests and for products that accept the
+	 * risk: <strong>everything it holds (open usage and unsent reports) is lost when the
+	 * process stops</strong>, gracefully or not. Use a {@link #file(Path) file ledger} in
+	 * production.
+	 * @param clock the clock deciding the open hour
+	 * @param productCode the product code, part of each report's client token
+	 * @param reportingIdentity the identity reporting (instance, task, pod or seller),
+	 * part of each report's client token
+	 * @return the ledger
+	 */
+	public static MeteringLedger inMemory(Clock clock, String productCode, String reportingIdentity) {
+		return inMemory(clock, productCode, reportingIdentity, Set.of());
+	}
+
+	/**
+	 * Create a ledger held in memory only (see {@link #inMemory(Clock, String, String)}).
+	 * @param clock the clock deciding the open hour
+	 * @param productCode the product code, part of each report's client token
+	 * @param reportingIdentity the identity reporting (instance, task, pod or seller),
+	 * part of each report's client token
+	 * @param zeroUsageDimensions the dimensions of the product's own usage that get a
+	 * report for every hour this ledger is open, 0 when nothing was recorded
+	 * @return the ledger
+	 */
+	public static MeteringLedger inMemory(Clock clock, String productCode, String reportingIdentity,
+			Collection<String> zeroUsageDimensions) {
+		return new MeteringLedger(clock, productCode, reportingIdentity, 0, zeroUsageDimensions,
+				LedgerPersistence.NONE);
+	}
+
+	/**
+	 * Start building a durable ledger kept in a directory of its own (see
+	 * {@link FileLedgerBuilder}).
+	 * @param directory the directory, created if needed
+	 * @return the builder
+	 */
+	public static FileLedgerBuilder file(Path directory) {
+		return new FileLedgerBuilder(directory);
+	}
+
+	/**
+	 * Return what was found of an earlier run when the ledger opened: nothing for a
+	 * ledger in memory.
+	 * @return the recovery result
+	 */
+	public RecoveryResult recovery() {
+		return this.persistence.recovery();
+	}
+
+	private void keyDefined(KeyRef key) {
+		this.persistence.keyDefined(key);
+	}
+
+	/**
+	 * Return the reporter's face of this ledger.
+	 * @return the outbox
+	 */
+	public ReportOutbox outbox() {
+		return this.outbox;
 	}
 
 	@Override
@@ -120,7 +206,7 @@ abstract class AbstractUsageLedger implements UsageLedger {
 			try {
 				int floor = this.openFrom;
 				if (hour >= floor) {
-					append(ref, hour, quantity);
+					this.persistence.append(ref, hour, quantity);
 					bucket.add(ref, quantity);
 					return;
 				}
@@ -201,8 +287,7 @@ abstract class AbstractUsageLedger implements UsageLedger {
 		return bucket;
 	}
 
-	@Override
-	public List<UsageReport> seal(Instant before) {
+	private List<UsageReport> seal(Instant before) {
 		Assert.notNull(before, "'before' must not be null");
 		writeHeld();
 		int sealTo = Hours.ceiling(before);
@@ -212,15 +297,20 @@ abstract class AbstractUsageLedger implements UsageLedger {
 			if (sealTo <= previous) {
 				return List.of();
 			}
+			List<KeyRef> zeroUsage = this.zeroUsageKeys.stream().map(this.keys::intern).toList();
 			this.openFrom = sealTo;
 			SortedMap<Integer, Map<KeyRef, Long>> sealed = sealBucketsBefore(sealTo);
+			for (int hour = Math.max(previous, this.firstHour); hour < sealTo; hour++) {
+				Map<KeyRef, Long> usage = sealed.computeIfAbsent(hour, (key) -> new HashMap<>());
+				zeroUsage.forEach((key) -> usage.merge(key, 0L, Long::sum));
+			}
 			int carryTo = openHour();
 			List<UsageReport> created = new ArrayList<>();
 			List<Carry> carries = new ArrayList<>();
 			sealed.forEach(
 					(hour, usage) -> created.addAll(this.assembler.assemble(hour, byKey(usage), carryTo, carries)));
 			try {
-				persist(new LedgerEvent.Sealed(sealTo, created, carries));
+				this.persistence.persist(new LedgerEvent.Sealed(sealTo, created, carries));
 			}
 			catch (RuntimeException ex) {
 				reopen(previous, sealed);
@@ -228,7 +318,7 @@ abstract class AbstractUsageLedger implements UsageLedger {
 			}
 			created.forEach(this.reports::put);
 			carries.forEach(this::applyCarry);
-			sealed();
+			this.persistence.sealed();
 			return created;
 		}
 		finally {
@@ -294,49 +384,39 @@ abstract class AbstractUsageLedger implements UsageLedger {
 		}
 	}
 
-	@Override
-	public List<UsageReport> pendingReports() {
-		return locked(() -> this.reports.select((report) -> report.state().isPending()));
+	private List<UsageReport> select(ReportState state) {
+		return locked(() -> this.reports.select((report) -> report.state() == state));
 	}
 
-	@Override
-	public void markSending(String reportId) {
-		transition(reportId, ReportState.SENDING, null, null);
-	}
-
-	@Override
-	public void markReported(String reportId, String meteringRecordId) {
-		Assert.hasText(meteringRecordId, "'meteringRecordId' must not be empty");
-		transition(reportId, ReportState.REPORTED, meteringRecordId, null);
-	}
-
-	@Override
-	public void carryForward(String reportId, String reason) {
-		transition(reportId, ReportState.CARRIED_FORWARD, null, reason);
-	}
-
-	@Override
-	public void moveForward(String reportId, String reason) {
-		transition(reportId, ReportState.MOVED_FORWARD, null, reason);
-	}
-
-	@Override
-	public void deadLetter(String reportId, String reason) {
-		transition(reportId, ReportState.DEAD_LETTER, null, reason);
-	}
-
-	private void transition(String reportId, ReportState state, String meteringRecordId, String reason) {
+	private void markSending(UsageReport report) {
 		this.lock.lock();
 		try {
-			UsageReport current = this.reports.get(reportId);
-			if (current.state() == state && (state == ReportState.SENDING
-					|| (state == ReportState.REPORTED && meteringRecordId.equals(current.meteringRecordId())))) {
+			if (this.reports.get(report.id()).state() != ReportState.SENDING) {
+				UsageReport sending = this.reports.sending(report.id());
+				this.persistence.persist(new LedgerEvent.Transitioned(sending, List.of()));
+				this.reports.put(sending);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	private void settle(UsageReport report, Settlement settlement) {
+		Assert.notNull(report, "'report' must not be null");
+		Assert.notNull(settlement, "'settlement' must not be null");
+		this.lock.lock();
+		try {
+			UsageReport current = this.reports.get(report.id());
+			if (current.state() == ReportState.REPORTED && settlement.state() == ReportState.REPORTED
+					&& settlement.meteringRecordId().equals(current.meteringRecordId())) {
 				return;
 			}
-			UsageReport next = this.reports.transition(reportId, state, meteringRecordId, reason);
-			boolean moves = state == ReportState.CARRIED_FORWARD || state == ReportState.MOVED_FORWARD;
-			List<Carry> carries = moves ? carriesOf(next, openHour()) : List.of();
-			persist(new LedgerEvent.Transitioned(next, carries));
+			// to the millisecond, as the journal keeps it
+			Instant now = this.clock.instant().truncatedTo(ChronoUnit.MILLIS);
+			UsageReport next = this.reports.transition(report.id(), settlement, now);
+			List<Carry> carries = settlement.movesQuantities() ? carriesOf(next, openHour()) : List.of();
+			this.persistence.persist(new LedgerEvent.Transitioned(next, carries));
 			this.reports.put(next);
 			carries.forEach(this::applyCarry);
 		}
@@ -381,6 +461,7 @@ abstract class AbstractUsageLedger implements UsageLedger {
 	@Override
 	public LedgerSummary summary() {
 		ReportBook.Tally tally = this.reports.tally();
+		Map<String, Long> pendingByDimension = new HashMap<>(tally.pendingByDimension());
 		long openQuantity = 0;
 		int openHours = 0;
 		Instant oldestOwn = tally.oldestOwnHour();
@@ -390,7 +471,9 @@ abstract class AbstractUsageLedger implements UsageLedger {
 			Instant hour = Hours.start(bucket.hour());
 			for (Map.Entry<KeyRef, LongAdder> total : bucket.liveTotals()) {
 				used = true;
-				openQuantity += total.getValue().sum();
+				long quantity = total.getValue().sum();
+				openQuantity += quantity;
+				pendingByDimension.merge(total.getKey().key().dimension(), quantity, Long::sum);
 				if (total.getKey().key().customer() != null) {
 					oldestCustomer = (oldestCustomer == null || hour.isBefore(oldestCustomer)) ? hour : oldestCustomer;
 				}
@@ -400,13 +483,18 @@ abstract class AbstractUsageLedger implements UsageLedger {
 			}
 			openHours += used ? 1 : 0;
 		}
-		return new LedgerSummary(openQuantity, openHours, oldestOwn, oldestCustomer, tally.reports());
+		return new LedgerSummary(openQuantity, openHours, oldestOwn, oldestCustomer, tally.reports(),
+				pendingByDimension, tally.oldestDeadLetter(), storage());
 	}
 
-	@Override
-	public LedgerStorage storage() {
-		return new LedgerStorage(null, -1, null, this.held.units(), this.held.keys(), this.held.limit(),
-				this.held.lost());
+	/**
+	 * Return whether the ledger can make usage durable now, and what it holds in memory
+	 * or lost because it could not.
+	 * @return the storage state
+	 */
+	private LedgerStorage storage() {
+		return this.persistence.storage(new LedgerStorage(null, -1, null, this.held.units(), this.held.keys(),
+				this.held.limit(), this.held.lost()));
 	}
 
 	/**
@@ -427,7 +515,7 @@ abstract class AbstractUsageLedger implements UsageLedger {
 			finally {
 				this.writingHeld.unlock();
 			}
-			closeResources();
+			this.persistence.close();
 		}
 	}
 
@@ -498,37 +586,35 @@ abstract class AbstractUsageLedger implements UsageLedger {
 	}
 
 	/**
-	 * Called once when a key is used for the first time, before any usage of it is
-	 * appended.
-	 * @param key the new key
+	 * The reporter's face of the ledger.
 	 */
-	abstract void keyDefined(KeyRef key);
+	private final class Outbox implements ReportOutbox {
 
-	/**
-	 * Called for each recorded quantity, while the hour's bucket is entered, before it is
-	 * added.
-	 * @param key the key
-	 * @param hour the open hour
-	 * @param quantity the quantity
-	 */
-	abstract void append(KeyRef key, int hour, long quantity);
+		@Override
+		public List<UsageReport> seal(Instant before) {
+			return MeteringLedger.this.seal(before);
+		}
 
-	/**
-	 * Called under the lock with a change of state, before it is applied; if it throws,
-	 * the change is not applied.
-	 * @param event the change
-	 */
-	abstract void persist(LedgerEvent event);
+		@Override
+		public List<UsageReport> pending() {
+			return locked(() -> MeteringLedger.this.reports.select((report) -> report.state().isPending()));
+		}
 
-	/**
-	 * Called under the lock after a seal was applied.
-	 */
-	abstract void sealed();
+		@Override
+		public List<UsageReport> deadLetters() {
+			return select(ReportState.DEAD_LETTER);
+		}
 
-	/**
-	 * Called once, by the first {@link #close()}.
-	 * @throws IOException on failure
-	 */
-	abstract void closeResources() throws IOException;
+		@Override
+		public void markSending(UsageReport report) {
+			MeteringLedger.this.markSending(report);
+		}
+
+		@Override
+		public void settle(UsageReport report, Settlement settlement) {
+			MeteringLedger.this.settle(report, settlement);
+		}
+
+	}
 
 }

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +23,8 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.util.Assert;
 
 /**
- * A durable {@link UsageLedger} in a directory of its own (readable by its owner only).
+ * The file storage of a durable {@link MeteringLedger}, in a directory of its own
+ * (readable by its owner only).
  * <p>
  * <strong>Recorded usage</strong> is added to a counter of its key and hour in a
  * memory-mapped segment file before {@link #record} returns, so it survives
@@ -40,7 +42,9 @@ import org.springframework.util.Assert;
  * <p>
  * <strong>Compaction</strong>, after each seal: segments whose counters are all sealed
  * are deleted; final reports older than {@code retention} get a line in {@code audit.log}
- * and are dropped from the journal, rewritten as a snapshot.
+ * and are dropped from the journal, rewritten as a snapshot. An operator's
+ * acknowledgement or replay of a dead letter gets its line in {@code audit.log} when it
+ * is journaled.
  * <p>
  * Damaged files found at startup are handled by recovery (see {@link #recovery()}).
  * <p>
@@ -50,10 +54,10 @@ import org.springframework.util.Assert;
  * written whole before it is used, and the space of the appended files is reserved ahead
  * ({@link SpaceReserve}), so a full disk shows when the spare segment is prepared or the
  * reserve renewed, not in the middle of a record. Usage that cannot be written is held in
- * memory up to the {@link Builder#holdLimit hold limit} and written once the disk takes
- * writes again (the sync thread tries every {@code syncInterval}); {@link #storage()}
- * says so. The ledger does not start with less free space than two segments and its
- * reserve ({@link InsufficientLedgerSpaceException}).
+ * memory up to the {@link FileLedgerBuilder#holdLimit hold limit} and written once the
+ * disk takes writes again (the sync thread tries every {@code syncInterval});
+ * {@link LedgerSummary#storage()} says so. The ledger does not start with less free space
+ * than two segments and its reserve ({@link InsufficientLedgerSpaceException}).
  * <p>
  * The directory is held while the ledger is open ({@link DirectoryLock}): another ledger,
  * in this JVM or another process, is refused with a
@@ -66,20 +70,15 @@ import org.springframework.util.Assert;
  *
  * @author metering-spring-boot
  */
-public final class FileUsageLedger extends AbstractUsageLedger {
+final class FilePersistence implements LedgerPersistence {
 
-	/** The default {@link Builder#holdLimit hold limit}, in keys. */
-	public static final int DEFAULT_HOLD_LIMIT = 10_000;
-
-	private static final Log logger = LogFactory.getLog(FileUsageLedger.class);
+	private static final Log logger = LogFactory.getLog(FilePersistence.class);
 
 	private static final String KEYS = "keys.log";
 
 	private static final String JOURNAL = "state.journal";
 
 	private static final String SYNC = "the sync to disk";
-
-	private static final int DEFAULT_RESERVE_BYTES = 1024 * 1024;
 
 	private final Path directory;
 
@@ -110,9 +109,23 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 	/** Why the last write of a file failed, by file; removed when it is written again. */
 	private final Map<String, String> failures = new ConcurrentHashMap<>();
 
-	private FileUsageLedger(Builder builder) throws IOException {
-		super(builder.clock, builder.productCode, builder.reportingIdentity, builder.holdLimit);
+	private final Duration syncInterval;
+
+	private final List<KeyRef> recoveredKeys;
+
+	private final JournalCodec.Snapshot recoveredState;
+
+	private final List<RecoveredUsage> recoveredUsage = new ArrayList<>();
+
+	private MeteringLedger ledger;
+
+	/**
+	 * Open the directory and read what an earlier run left; the ledger gets it when it
+	 * {@link #attach attaches}.
+	 */
+	FilePersistence(FileLedgerBuilder builder) throws IOException {
 		this.directory = builder.directory;
+		this.syncInterval = builder.syncInterval;
 		this.retention = builder.retention;
 		this.io = builder.io;
 		LedgerFiles.createDirectory(this.directory);
@@ -135,14 +148,15 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 			}
 			LedgerRecovery reader = new LedgerRecovery(builder.clock);
 			Path keyFile = this.directory.resolve(KEYS);
-			reader.readKeys(keyFile).forEach(this::restoreKey);
+			this.recoveredKeys = reader.readKeys(keyFile);
 			this.keys = new RecordFile(keyFile, builder.io, this.reserve);
 			Path journalFile = this.directory.resolve(JOURNAL);
 			JournalCodec.Snapshot state = reader.readJournal(journalFile);
+			this.recoveredState = state;
 			this.journal = new RecordFile(journalFile, builder.io, this.reserve);
 			this.journaledCarries = new ArrayList<>(state.carries());
-			restoreState(state.openFrom(), state.reports(), state.carries());
-			List<Segment> recovered = reader.readSegments(this.directory, state.openFrom(), this::restoreUsage);
+			List<Segment> recovered = reader.readSegments(this.directory, state.openFrom(),
+					(key, hour, quantity) -> this.recoveredUsage.add(new RecoveredUsage(key, hour, quantity)));
 			try {
 				this.segments = new SegmentLog(this.directory, builder.segmentBytes, recovered, this.syncer,
 						this.reserve.guard(this.io));
@@ -155,13 +169,48 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 			this.audit = new AuditLog(this.directory.resolve("audit.log"), builder.io, this.reserve,
 					builder.auditPolicy, builder.clock);
 			this.recovery = reader.report(state.reports().size());
-			locked(this::compact);
-			long interval = builder.syncInterval.toNanos();
-			this.syncer.scheduleWithFixedDelay(this::sync, interval, interval, TimeUnit.NANOSECONDS);
 		}
 		catch (IOException | RuntimeException ex) {
 			acquired.close();
 			throw ex;
+		}
+	}
+
+	/**
+	 * Restore what the earlier run left into the ledger, compact, and start the sync
+	 * thread.
+	 */
+	@Override
+	public void attach(MeteringLedger ledger) {
+		this.ledger = ledger;
+		this.recoveredKeys.forEach(ledger::restoreKey);
+		ledger.restoreState(this.recoveredState.openFrom(), this.recoveredState.reports(),
+				this.recoveredState.carries());
+		this.recoveredUsage.forEach((usage) -> ledger.restoreUsage(usage.key(), usage.hour(), usage.quantity()));
+		this.recoveredUsage.clear();
+		ledger.locked(this::compact);
+		long interval = this.syncInterval.toNanos();
+		this.syncer.scheduleWithFixedDelay(this::sync, interval, interval, TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Close the files of a persistence whose ledger could not be opened.
+	 */
+	void abandon() {
+		this.syncer.shutdown();
+		try {
+			this.keys.close();
+			this.journal.close();
+			this.audit.close();
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.warn("Could not close the usage ledger files in " + this.directory, ex);
+		}
+		try {
+			this.lock.close();
+		}
+		catch (IOException ex) {
+			logger.warn("Could not release the usage ledger directory " + this.directory, ex);
 		}
 	}
 
@@ -172,26 +221,13 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		}
 	}
 
-	/**
-	 * Start building a ledger kept in a directory.
-	 * @param directory the directory, created if needed
-	 * @return the builder
-	 */
-	public static Builder builder(Path directory) {
-		return new Builder(directory);
-	}
-
-	/**
-	 * Return what was found when the directory was opened.
-	 * @return the recovery report
-	 */
+	@Override
 	public RecoveryResult recovery() {
 		return this.recovery;
 	}
 
 	@Override
-	public LedgerStorage storage() {
-		LedgerStorage held = super.storage();
+	public LedgerStorage storage(LedgerStorage held) {
 		return new LedgerStorage(this.directory, usableSpace(), failure(), held.heldUnits(), held.heldKeys(),
 				held.holdLimit(), held.lostUnits());
 	}
@@ -226,7 +262,7 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 	}
 
 	@Override
-	void keyDefined(KeyRef key) {
+	public void keyDefined(KeyRef key) {
 		try {
 			this.keys.append(JournalCodec.encodeKey(key));
 			this.failures.remove(KEYS);
@@ -238,12 +274,12 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 	}
 
 	@Override
-	void append(KeyRef key, int hour, long quantity) {
+	public void append(KeyRef key, int hour, long quantity) {
 		this.counters.add(key, hour, quantity);
 	}
 
 	@Override
-	void persist(LedgerEvent event) {
+	public void persist(LedgerEvent event) {
 		try {
 			this.journal.appendAndForce(JournalCodec.encode(event));
 			this.failures.remove(JOURNAL);
@@ -253,11 +289,32 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 			throw new UncheckedIOException("Could not write the usage ledger journal in " + this.directory, ex);
 		}
 		this.journaledCarries.addAll(event.carries());
+		if (event instanceof LedgerEvent.Transitioned transitioned && isOperatorChange(transitioned.report().state())) {
+			audit(transitioned.report());
+		}
+	}
+
+	private static boolean isOperatorChange(ReportState state) {
+		return state == ReportState.ACKNOWLEDGED || state == ReportState.REPLAYED;
+	}
+
+	/**
+	 * Write the audit line of an operator's change, which the journal already holds: a
+	 * failure is logged, and the change stands.
+	 */
+	private void audit(UsageReport report) {
+		try {
+			this.audit.append(List.of(report));
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.error("Could not write the audit line of report " + report.id() + " (" + report.state()
+					+ ") to the audit log in " + this.directory + "; the change itself is journaled", ex);
+		}
 	}
 
 	@Override
-	void sealed() {
-		this.counters.forgetBefore(openFrom());
+	public void sealed() {
+		this.counters.forgetBefore(this.ledger.openFrom());
 		try {
 			compact();
 		}
@@ -274,20 +331,22 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 	private Void compact() {
 		try {
 			// never sealed: the floor is the lowest hour, so only empty segments go
-			this.segments.deleteObsolete(openFrom());
-			this.journaledCarries.removeIf((carry) -> carry.hour() < openFrom());
-			Instant horizon = clock().instant().minus(this.retention);
-			List<UsageReport> expired = view().reports()
+			int openFrom = this.ledger.openFrom();
+			this.segments.deleteObsolete(openFrom);
+			this.journaledCarries.removeIf((carry) -> carry.hour() < openFrom);
+			Instant horizon = this.ledger.clock().instant().minus(this.retention);
+			List<UsageReport> expired = this.ledger.view()
+				.reports()
 				.stream()
 				.filter((report) -> !report.state().isPending() && report.hour().isBefore(horizon))
 				.toList();
 			if (!expired.isEmpty()) {
 				this.audit.append(expired);
 				Set<String> expiredIds = expired.stream().map(UsageReport::id).collect(Collectors.toSet());
-				removeReports((report) -> expiredIds.contains(report.id()));
-				Integer floor = isSealed() ? openFrom() : null;
-				this.journal.replace(JournalCodec
-					.encode(new JournalCodec.Snapshot(floor, view().reports(), List.copyOf(this.journaledCarries))));
+				this.ledger.removeReports((report) -> expiredIds.contains(report.id()));
+				Integer floor = this.ledger.isSealed() ? openFrom : null;
+				this.journal.replace(JournalCodec.encode(new JournalCodec.Snapshot(floor, this.ledger.view().reports(),
+						List.copyOf(this.journaledCarries))));
 			}
 			return null;
 		}
@@ -314,14 +373,14 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		}
 		this.segments.ensureSpare();
 		this.reserve.renew();
-		writeHeld();
+		this.ledger.writeHeld();
 	}
 
 	/**
 	 * Stop the sync thread, force everything to disk and close the files.
 	 */
 	@Override
-	void closeResources() throws IOException {
+	public void close() throws IOException {
 		this.syncer.shutdown();
 		try {
 			this.syncer.awaitTermination(10, TimeUnit.SECONDS);
@@ -329,7 +388,7 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
-		locked(() -> {
+		this.ledger.locked(() -> {
 			sync();
 			return null;
 		});
@@ -340,176 +399,9 @@ public final class FileUsageLedger extends AbstractUsageLedger {
 	}
 
 	/**
-	 * Builds a {@link FileUsageLedger}.
+	 * Usage of an open hour read back from a segment.
 	 */
-	public static final class Builder {
-
-		private final Path directory;
-
-		private Clock clock = Clock.systemUTC();
-
-		private String productCode;
-
-		private String reportingIdentity;
-
-		private Duration syncInterval = Duration.ofSeconds(1);
-
-		private Duration retention = Duration.ofDays(7);
-
-		private int segmentBytes = 16 * 1024 * 1024;
-
-		private LedgerIo io = LedgerIo.DIRECT;
-
-		private int holdLimit = DEFAULT_HOLD_LIMIT;
-
-		private int reserveBytes = DEFAULT_RESERVE_BYTES;
-
-		private AuditPolicy auditPolicy = AuditPolicy.defaults();
-
-		private Builder(Path directory) {
-			Assert.notNull(directory, "'directory' must not be null");
-			this.directory = directory;
-		}
-
-		/**
-		 * Set the clock deciding the open hour; the system UTC clock by default.
-		 * @param clock the clock
-		 * @return this builder
-		 */
-		public Builder clock(Clock clock) {
-			this.clock = clock;
-			return this;
-		}
-
-		/**
-		 * Set the product code, part of each report's client token.
-		 * @param productCode the product code
-		 * @return this builder
-		 */
-		public Builder productCode(String productCode) {
-			this.productCode = productCode;
-			return this;
-		}
-
-		/**
-		 * Set the identity reporting (instance, task, pod or seller), part of each
-		 * report's client token.
-		 * @param reportingIdentity the identity
-		 * @return this builder
-		 */
-		public Builder reportingIdentity(String reportingIdentity) {
-			this.reportingIdentity = reportingIdentity;
-			return this;
-		}
-
-		/**
-		 * Set how often the files are forced to disk, bounding what an OS crash loses; 1
-		 * second by default.
-		 * @param syncInterval the interval
-		 * @return this builder
-		 */
-		public Builder syncInterval(Duration syncInterval) {
-			Assert.isTrue(syncInterval != null && !syncInterval.isNegative() && !syncInterval.isZero(),
-					"'syncInterval' must be positive");
-			this.syncInterval = syncInterval;
-			return this;
-		}
-
-		/**
-		 * Set how long final reports are kept before they are compacted into the audit
-		 * log; 7 days by default.
-		 * @param retention the retention
-		 * @return this builder
-		 */
-		public Builder retention(Duration retention) {
-			Assert.isTrue(retention != null && !retention.isNegative(), "'retention' must not be negative");
-			this.retention = retention;
-			return this;
-		}
-
-		/**
-		 * Set the size of a usage segment file; 16 MiB (a header and 262,143 counters of
-		 * 64 bytes) by default. Small sizes are for tests.
-		 * @param segmentBytes the size in bytes, at least 128 (the header and one
-		 * counter)
-		 * @return this builder
-		 */
-		public Builder segmentBytes(int segmentBytes) {
-			Assert.isTrue(segmentBytes >= Segment.MIN_BYTES, () -> "'segmentBytes' must be at least "
-					+ Segment.MIN_BYTES + " (a header and one counter), but was " + segmentBytes);
-			this.segmentBytes = segmentBytes;
-			return this;
-		}
-
-		/**
-		 * Set how many keys (each in its hour) of usage are held in memory while the
-		 * ledger cannot write; more usage is refused and counted as lost. 10,000 by
-		 * default; 0 refuses usage at once.
-		 * @param holdLimit the number of keys, at least 0
-		 * @return this builder
-		 */
-		public Builder holdLimit(int holdLimit) {
-			Assert.isTrue(holdLimit >= 0, () -> "'holdLimit' must not be negative, was " + holdLimit);
-			this.holdLimit = holdLimit;
-			return this;
-		}
-
-		/**
-		 * Set the space reserved ahead for the keys, journal and audit log; 1 MiB by
-		 * default. Small sizes are for tests.
-		 * @param reserveBytes the size in bytes, at least 1
-		 * @return this builder
-		 */
-		Builder reserveBytes(int reserveBytes) {
-			Assert.isTrue(reserveBytes > 0, () -> "'reserveBytes' must be positive, was " + reserveBytes);
-			this.reserveBytes = reserveBytes;
-			return this;
-		}
-
-		/**
-		 * Set the file I/O; tests inject faults of the machine through it.
-		 * @param io the file I/O
-		 * @return this builder
-		 */
-		Builder io(LedgerIo io) {
-			this.io = io;
-			return this;
-		}
-
-		/**
-		 * Set how {@code audit.log} is rotated, compressed and pruned;
-		 * {@link AuditPolicy#defaults()} by default.
-		 * @param auditPolicy the policy
-		 * @return this builder
-		 */
-		public Builder auditPolicy(AuditPolicy auditPolicy) {
-			Assert.notNull(auditPolicy, "'auditPolicy' must not be null");
-			this.auditPolicy = auditPolicy;
-			return this;
-		}
-
-		/**
-		 * Open the directory, recovering what an earlier run left, and start the sync
-		 * thread.
-		 * @return the ledger
-		 * @throws UncheckedIOException if the directory cannot be used
-		 */
-		public FileUsageLedger build() {
-			// opened with the interrupt status cleared, so that an interrupted thread
-			// can open it; the status is kept
-			boolean interrupted = Thread.interrupted();
-			try {
-				return new FileUsageLedger(this);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Could not open the usage ledger in " + this.directory, ex);
-			}
-			finally {
-				if (interrupted) {
-					Thread.currentThread().interrupt();
-				}
-			}
-		}
+	private record RecoveredUsage(KeyRef key, int hour, long quantity) {
 
 	}
 

@@ -16,13 +16,13 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * R2 with a real process: a child JVM ({@link CrashingRecorder}) records into a
- * {@link FileUsageLedger} and is killed with SIGKILL (no shutdown hook, no close) at a
+ * {@link MeteringLedger} and is killed with SIGKILL (no shutdown hook, no close) at a
  * random moment; the directory, reopened, holds every acknowledged unit and none that was
  * not attempted.
  *
  * @author metering-spring-boot
  */
-class FileUsageLedgerCrashTests {
+class FileLedgerCrashTests {
 
 	@TempDir
 	Path directory;
@@ -56,7 +56,7 @@ class FileUsageLedgerCrashTests {
 			child.waitFor();
 		}
 		Acknowledgements acknowledged = Acknowledgements.read(output);
-		try (FileUsageLedger ledger = FileUsageLedger.builder(ledgerDirectory)
+		try (MeteringLedger ledger = MeteringLedger.file(ledgerDirectory)
 			.productCode("prod-1")
 			.reportingIdentity("pod-a")
 			.build()) {

@@ -28,12 +28,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * Durability, recovery and compaction of {@link FileUsageLedger}.
+ * Durability, recovery and compaction of {@link MeteringLedger}.
  *
  * @author metering-spring-boot
  */
 @ExtendWith(OutputCaptureExtension.class)
-class FileUsageLedgerTests {
+class FileLedgerTests {
 
 	private static final Instant TEN = Instant.parse("2026-01-01T10:00:00Z");
 
@@ -55,11 +55,11 @@ class FileUsageLedgerTests {
 
 	private final MutableClock clock = new MutableClock(TEN.plusSeconds(600));
 
-	private final List<FileUsageLedger> opened = new ArrayList<>();
+	private final List<MeteringLedger> opened = new ArrayList<>();
 
 	@AfterEach
 	void closeAll() throws IOException {
-		for (FileUsageLedger ledger : this.opened) {
+		for (MeteringLedger ledger : this.opened) {
 			ledger.close();
 		}
 	}
@@ -70,10 +70,10 @@ class FileUsageLedgerTests {
 
 	/**
 	 * Open the ledger directory. A kill is tested with a real process in
-	 * {@link FileUsageLedgerCrashTests}.
+	 * {@link FileLedgerCrashTests}.
 	 */
-	private FileUsageLedger open() {
-		FileUsageLedger ledger = FileUsageLedger.builder(directory())
+	private MeteringLedger open() {
+		MeteringLedger ledger = MeteringLedger.file(directory())
 			.clock(this.clock)
 			.productCode("prod-1")
 			.reportingIdentity("pod-a")
@@ -85,21 +85,22 @@ class FileUsageLedgerTests {
 
 	@Test
 	void reopeningKeepsOpenUsageReportsTheirStatesAndTheSealedHourFloor() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		ledger.record(SCANS, 5);
 		ledger.record(RED, 3);
 		ledger.record(UsageKey.of("bytes"), 1);
-		List<UsageReport> reports = ledger.seal(ELEVEN);
-		ledger.markReported(reports.get(0).id(), "rec-1");
-		ledger.markSending(reports.get(1).id());
-		ledger.deadLetter(reports.get(2).id(), "CustomerNotSubscribed");
+		List<UsageReport> reports = ledger.outbox().seal(ELEVEN);
+		ledger.outbox().settle(reports.get(0), Settlement.reported("rec-1"));
+		ledger.outbox().markSending(reports.get(1));
+		ledger.outbox().settle(reports.get(2), Settlement.deadLettered("CustomerNotSubscribed"));
 		this.clock.set(ELEVEN.plusSeconds(5));
 		ledger.record(SCANS, 7);
 		LedgerView before = ledger.view();
 		ledger.close();
-		FileUsageLedger reopened = open();
+		MeteringLedger reopened = open();
 		assertThat(reopened.view()).isEqualTo(before);
-		assertThat(reopened.summary()).isEqualTo(LedgerSummary.of(before));
+		LedgerSummary summary = reopened.summary();
+		assertThat(summary).isEqualTo(LedgerSummary.of(before, summary.storage()));
 		assertThat(reopened.view().sealedBefore()).isEqualTo(ELEVEN);
 		assertThat(reopened.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, ELEVEN, 7));
 		assertThat(reopened.recovery()).isEqualTo(new RecoveryResult(1, 3, List.of()));
@@ -107,60 +108,60 @@ class FileUsageLedgerTests {
 
 	@Test
 	void aResendAfterARestartSendsTheIdenticalRequest() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		ledger.record(SCANS, 5);
 		ledger.record(RED, 3);
 		ledger.record(UsageKey.of("scans", "cust-1", null), 4);
-		ledger.seal(ELEVEN);
-		ledger.markSending(ledger.pendingReports().get(0).id());
-		List<UsageReport> sent = ledger.pendingReports();
+		ledger.outbox().seal(ELEVEN);
+		ledger.outbox().markSending(ledger.outbox().pending().get(0));
+		List<UsageReport> sent = ledger.outbox().pending();
 		ledger.close();
 		this.clock.set(ELEVEN.plusSeconds(300));
-		FileUsageLedger restarted = open();
-		assertThat(restarted.pendingReports()).isEqualTo(sent);
-		assertThat(restarted.pendingReports().get(1).allocations()).extracting(Allocation::tags, Allocation::quantity)
+		MeteringLedger restarted = open();
+		assertThat(restarted.outbox().pending()).isEqualTo(sent);
+		assertThat(restarted.outbox().pending().get(1).allocations()).extracting(Allocation::tags, Allocation::quantity)
 			.containsExactly(tuple(Map.of(), 4L), tuple(Map.of("team", "red"), 3L));
 	}
 
 	@Test
 	void usageOfAnHourSealedAtShutdownMovesToTheNextHourAfterARestart() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		ledger.record(SCANS, 1);
-		ledger.seal(this.clock.instant());
+		ledger.outbox().seal(this.clock.instant());
 		ledger.close();
-		FileUsageLedger restarted = open();
+		MeteringLedger restarted = open();
 		restarted.record(SCANS, 2);
 		assertThat(restarted.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, ELEVEN, 2));
-		assertThat(restarted.pendingReports()).extracting(UsageReport::hour, UsageReport::quantity)
+		assertThat(restarted.outbox().pending()).extracting(UsageReport::hour, UsageReport::quantity)
 			.containsExactly(tuple(TEN, 1L));
 	}
 
 	@Test
 	void carriedQuantitiesSurviveARestartUntilTheirHourIsSealed() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		ledger.record(SCANS, Integer.MAX_VALUE + 5L);
 		ledger.record(RED, 3);
 		this.clock.set(ELEVEN.plusSeconds(5));
-		List<UsageReport> reports = ledger.seal(ELEVEN);
-		ledger.carryForward(reports.get(1).id(), "TimestampOutOfBoundsException");
+		List<UsageReport> reports = ledger.outbox().seal(ELEVEN);
+		ledger.outbox().settle(reports.get(1), Settlement.carriedForward("TimestampOutOfBoundsException"));
 		List<LedgerView.OpenUsage> carried = List.of(new LedgerView.OpenUsage(SCANS, ELEVEN, 5),
 				new LedgerView.OpenUsage(RED, ELEVEN, 3));
 		assertThat(ledger.view().openUsage()).containsExactlyInAnyOrderElementsOf(carried);
 		ledger.close();
-		FileUsageLedger restarted = open();
+		MeteringLedger restarted = open();
 		assertThat(restarted.view().openUsage()).containsExactlyInAnyOrderElementsOf(carried);
 		this.clock.set(TWELVE);
-		assertThat(restarted.seal(TWELVE)).extracting(UsageReport::hour, UsageReport::quantity)
+		assertThat(restarted.outbox().seal(TWELVE)).extracting(UsageReport::hour, UsageReport::quantity)
 			.containsExactly(tuple(ELEVEN, 5L), tuple(ELEVEN, 3L));
 		restarted.close();
-		FileUsageLedger again = open();
+		MeteringLedger again = open();
 		assertThat(again.view().openUsage()).isEmpty();
 		assertThat(again.view().reports()).hasSize(4);
 	}
 
 	@Test
 	void aDirectoryIsUsedByOneLedgerAtATime() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		assertThatExceptionOfType(LedgerDirectoryInUseException.class).isThrownBy(this::open)
 			.withMessageContaining(directory().toRealPath().toString())
 			.withMessageContaining("in use by another ledger in this JVM")
@@ -168,7 +169,7 @@ class FileUsageLedgerTests {
 				.isEqualTo(LedgerDirectoryInUseException.Holder.THIS_JVM));
 		Path link = Files.createSymbolicLink(this.temp.resolve("link"), directory());
 		assertThatExceptionOfType(LedgerDirectoryInUseException.class)
-			.isThrownBy(() -> FileUsageLedger.builder(link).productCode("prod-1").reportingIdentity("pod-a").build())
+			.isThrownBy(() -> MeteringLedger.file(link).productCode("prod-1").reportingIdentity("pod-a").build())
 			.withMessageContaining("in this JVM");
 		ledger.close();
 		assertThat(open().recovery().isClean()).isTrue();
@@ -176,11 +177,11 @@ class FileUsageLedgerTests {
 
 	@Test
 	void filesAreReadableByTheirOwnerOnly() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		for (int i = 0; i < 25; i++) {
 			ledger.record(SCANS, 1);
 		}
-		ledger.seal(ELEVEN);
+		ledger.outbox().seal(ELEVEN);
 		ledger.close();
 		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(directory()))).isEqualTo("rwx------");
 		try (Stream<Path> files = Files.list(directory())) {
@@ -193,7 +194,7 @@ class FileUsageLedgerTests {
 
 	@Test
 	void segmentsRollWhenFullAndAreReadBackAcrossRolls() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		List<LedgerView.OpenUsage> recorded = new ArrayList<>();
 		for (int i = 1; i <= 95; i++) {
 			UsageKey customer = UsageKey.of("scans", "cust-" + i, null);
@@ -202,27 +203,27 @@ class FileUsageLedgerTests {
 		}
 		assertThat(segmentsWithEntries()).as("a counter per key, ten per segment").hasSize(10);
 		ledger.close();
-		FileUsageLedger restarted = open();
+		MeteringLedger restarted = open();
 		assertThat(restarted.view().openUsage()).containsExactlyInAnyOrderElementsOf(recorded);
 		assertThat(restarted.recovery().recoveredEntries()).isEqualTo(95);
 	}
 
 	@Test
 	void aKeyRecordedManyTimesByOneThreadUsesOneCounter() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		for (int i = 1; i <= 1000; i++) {
 			ledger.record(SCANS, i);
 		}
 		assertThat(segmentsWithEntries()).hasSize(1);
 		ledger.close();
-		FileUsageLedger restarted = open();
+		MeteringLedger restarted = open();
 		assertThat(restarted.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, TEN, 1000 * 1001 / 2));
 		assertThat(restarted.recovery().recoveredEntries()).isEqualTo(1);
 	}
 
 	@Test
 	void moreThreadsThanStripesRecordingOneKeyAreExactAfterARestart() throws Exception {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		int threads = 2 * ThreadStripes.COUNT;
 		int perThread = 100_000;
 		Concurrently.run(threads, (thread) -> {
@@ -231,7 +232,7 @@ class FileUsageLedgerTests {
 			}
 		});
 		ledger.close();
-		FileUsageLedger restarted = open();
+		MeteringLedger restarted = open();
 		assertThat(restarted.view().openUsage())
 			.containsExactly(new LedgerView.OpenUsage(SCANS, TEN, (long) threads * perThread));
 		assertThat(restarted.recovery().recoveredEntries()).isBetween(1L, (long) ThreadStripes.COUNT);
@@ -239,33 +240,33 @@ class FileUsageLedgerTests {
 
 	@Test
 	void aQuantityBeyondWhatOneCounterHoldsGoesOnInAnother() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		long max = UsageLedger.MAX_RECORD_QUANTITY;
 		ledger.record(SCANS, max - 1);
 		ledger.record(SCANS, 5);
 		ledger.record(SCANS, max);
 		ledger.close();
-		FileUsageLedger restarted = open();
+		MeteringLedger restarted = open();
 		assertThat(restarted.view().openUsage()).containsExactly(new LedgerView.OpenUsage(SCANS, TEN, 2 * max + 4));
 		assertThat(restarted.recovery().recoveredEntries()).isEqualTo(3);
 	}
 
 	@Test
 	void compactionDeletesSealedSegmentsAndAuditsExpiredFinalReports() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		for (int i = 0; i < 50; i++) {
 			ledger.record(UsageKey.of("scans", null, Map.of("team", "t" + (i % 25))), 1);
 			ledger.record(UsageKey.of("bytes"), 1);
 		}
 		assertThat(segmentsWithEntries()).as("26 counters").hasSize(3);
 		this.clock.set(ELEVEN.plusSeconds(5));
-		List<UsageReport> reports = ledger.seal(ELEVEN);
+		List<UsageReport> reports = ledger.outbox().seal(ELEVEN);
 		assertThat(segmentsWithEntries()).as("only the current segment is left").hasSize(1);
-		ledger.markReported(reports.get(1).id(), "rec-1");
-		ledger.carryForward(reports.get(0).id(), "TimestampOutOfBoundsException");
+		ledger.outbox().settle(reports.get(1), Settlement.reported("rec-1"));
+		ledger.outbox().settle(reports.get(0), Settlement.carriedForward("TimestampOutOfBoundsException"));
 		this.clock.set(TEN.plus(Duration.ofDays(8)).plusSeconds(5));
 		ledger.record(SCANS, 2);
-		ledger.seal(this.clock.instant());
+		ledger.outbox().seal(this.clock.instant());
 		assertThat(ledger.view().reports()).extracting(UsageReport::hour, UsageReport::dimension, UsageReport::state)
 			.containsExactly(tuple(ELEVEN, "bytes", ReportState.CLOSED),
 					tuple(TEN.plus(Duration.ofDays(8)), "scans", ReportState.CLOSED));
@@ -274,9 +275,36 @@ class FileUsageLedgerTests {
 				"2026-01-01T10:00:00Z\tscans\t-\t-\t50\tREPORTED\trec-1");
 		LedgerView before = ledger.view();
 		ledger.close();
-		FileUsageLedger reopened = open();
+		MeteringLedger reopened = open();
 		assertThat(reopened.view()).isEqualTo(before);
 		assertThat(reopened.recovery().isClean()).isTrue();
+	}
+
+	@Test
+	void anAcknowledgedAndAReplayedDeadLetterStaySoAfterARestartAndAreAudited() throws IOException {
+		MeteringLedger ledger = open();
+		ledger.record(RED, 3);
+		ledger.record(BYTES, 4);
+		this.clock.set(ELEVEN.plusSeconds(5));
+		List<UsageReport> reports = ledger.outbox().seal(ELEVEN);
+		reports.forEach((report) -> ledger.outbox().settle(report, Settlement.deadLettered("CustomerNotSubscribed")));
+		ledger.outbox().settle(reports.get(0), Settlement.acknowledged("alice", "refunded"));
+		ledger.outbox().settle(reports.get(1), Settlement.replayed("bob", null));
+		assertThat(Files.readAllLines(directory().resolve("audit.log"))).containsExactly(
+				"2026-01-01T10:00:00Z\tbytes\t-\t-\t4\tACKNOWLEDGED\tCustomerNotSubscribed; acknowledged by alice: refunded",
+				"2026-01-01T10:00:00Z\tscans\tcust-1\t-\t3\tREPLAYED\tCustomerNotSubscribed; replayed by bob");
+		LedgerView before = ledger.view();
+		ledger.close();
+		MeteringLedger reopened = open();
+		assertThat(reopened.view()).isEqualTo(before);
+		assertThat(reopened.view().openUsage()).containsExactly(new LedgerView.OpenUsage(RED, ELEVEN, 3));
+		assertThat(reopened.outbox().deadLetters()).isEmpty();
+		assertThat(reopened.summary().deadLetters()).isZero();
+		assertThat(reopened.view().reports()).extracting(UsageReport::settledAt).containsOnly(ELEVEN.plusSeconds(5));
+		assertThat(reopened.outbox().seal(TWELVE)).singleElement().satisfies((report) -> {
+			assertThat(report.hour()).isEqualTo(ELEVEN);
+			assertThat(report.quantity()).isEqualTo(3);
+		});
 	}
 
 	@Test
@@ -286,7 +314,7 @@ class FileUsageLedgerTests {
 		try (RandomAccessFile file = new RandomAccessFile(segment.toFile(), "rw")) {
 			file.setLength(whole + 10);
 		}
-		FileUsageLedger reopened = open();
+		MeteringLedger reopened = open();
 		assertThat(reopened.view().openUsage()).containsExactlyInAnyOrder(new LedgerView.OpenUsage(SCANS, TEN, 1),
 				new LedgerView.OpenUsage(RED, TEN, 2));
 		RecoveryResult.Damage damage = reopened.recovery().damages().get(0);
@@ -296,7 +324,7 @@ class FileUsageLedgerTests {
 		assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(damage.copy()))).isEqualTo("rw-------");
 		assertThat(output).contains("ERROR").contains(segment.toString()).contains("offset " + whole);
 		reopened.record(SCANS, 10);
-		assertThat(reopened.seal(ELEVEN)).extracting(UsageReport::dimension, UsageReport::quantity)
+		assertThat(reopened.outbox().seal(ELEVEN)).extracting(UsageReport::dimension, UsageReport::quantity)
 			.containsExactlyInAnyOrder(tuple("scans", 11L), tuple("scans", 2L));
 		reopened.close();
 		assertThat(open().recovery().isClean()).isTrue();
@@ -311,7 +339,7 @@ class FileUsageLedgerTests {
 			file.seek(quantityOfRed + 3);
 			file.write(0x7F);
 		}
-		FileUsageLedger reopened = open();
+		MeteringLedger reopened = open();
 		assertThat(reopened.view().openUsage()).containsExactlyInAnyOrder(new LedgerView.OpenUsage(SCANS, TEN, 1),
 				new LedgerView.OpenUsage(BYTES, TEN, 4));
 		assertThat(reopened.recovery().damages()).singleElement().satisfies((damage) -> {
@@ -326,7 +354,7 @@ class FileUsageLedgerTests {
 
 	@Test
 	void aSegmentWrittenBeforeTheHeaderRecoversItsUsageExactly() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		for (int i = 1; i <= 25; i++) {
 			ledger.record(UsageKey.of("scans", "cust-" + i, null), i);
 		}
@@ -335,13 +363,13 @@ class FileUsageLedgerTests {
 		for (Path segment : segments()) {
 			withoutHeader(segment);
 		}
-		FileUsageLedger reopened = open();
+		MeteringLedger reopened = open();
 		assertThat(reopened.view()).isEqualTo(before);
 		assertThat(reopened.recovery().recoveredEntries()).isEqualTo(25);
 		assertThat(reopened.recovery().isClean()).isTrue();
 		reopened.record(UsageKey.of("scans", "cust-1", null), 100);
 		this.clock.set(ELEVEN.plusSeconds(5));
-		assertThat(reopened.seal(ELEVEN)).extracting(UsageReport::quantity).hasSize(25).contains(101L);
+		assertThat(reopened.outbox().seal(ELEVEN)).extracting(UsageReport::quantity).hasSize(25).contains(101L);
 		reopened.close();
 		assertThat(open().recovery().isClean()).isTrue();
 	}
@@ -364,38 +392,38 @@ class FileUsageLedgerTests {
 
 	@Test
 	void aTornJournalKeepsEveryWholeRecordAndTheLedgerGoesOn(CapturedOutput output) throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		ledger.record(SCANS, 1);
-		UsageReport report = ledger.seal(ELEVEN).get(0);
+		UsageReport report = ledger.outbox().seal(ELEVEN).get(0);
 		Path journal = directory().resolve("state.journal");
 		long sealed = Files.size(journal);
-		ledger.markSending(report.id());
+		ledger.outbox().markSending(report);
 		ledger.close();
 		try (RandomAccessFile file = new RandomAccessFile(journal.toFile(), "rw")) {
 			file.setLength(file.length() - 3);
 		}
-		FileUsageLedger reopened = open();
-		assertThat(reopened.pendingReports()).containsExactly(report);
+		MeteringLedger reopened = open();
+		assertThat(reopened.outbox().pending()).containsExactly(report);
 		assertThat(reopened.view().sealedBefore()).isEqualTo(ELEVEN);
 		assertThat(reopened.recovery().damages()).singleElement()
 			.extracting(RecoveryResult.Damage::file, RecoveryResult.Damage::offset)
 			.containsExactly(journal, sealed);
 		assertThat(output).contains("ERROR").contains(journal.toString()).contains("offset " + sealed);
-		reopened.markSending(report.id());
+		reopened.outbox().markSending(report);
 		reopened.close();
-		FileUsageLedger again = open();
+		MeteringLedger again = open();
 		assertThat(again.recovery().isClean()).isTrue();
-		assertThat(again.pendingReports()).extracting(UsageReport::state).containsExactly(ReportState.SENDING);
+		assertThat(again.outbox().pending()).extracting(UsageReport::state).containsExactly(ReportState.SENDING);
 	}
 
 	@Test
 	void aCorruptedJournalRecordIsCopiedAsideAndTheRecordsAfterItAreKept() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		ledger.record(SCANS, 1);
-		UsageReport report = ledger.seal(ELEVEN).get(0);
+		UsageReport report = ledger.outbox().seal(ELEVEN).get(0);
 		long sealed = Files.size(directory().resolve("state.journal"));
-		ledger.markSending(report.id());
-		ledger.markReported(report.id(), "rec-1");
+		ledger.outbox().markSending(report);
+		ledger.outbox().settle(report, Settlement.reported("rec-1"));
 		ledger.close();
 		Path journal = directory().resolve("state.journal");
 		byte[] original = Files.readAllBytes(journal);
@@ -403,8 +431,8 @@ class FileUsageLedgerTests {
 			file.seek(sealed + 12);
 			file.write(original[(int) sealed + 12] ^ 0x01);
 		}
-		FileUsageLedger reopened = open();
-		assertThat(reopened.pendingReports()).isEmpty();
+		MeteringLedger reopened = open();
+		assertThat(reopened.outbox().pending()).isEmpty();
 		assertThat(reopened.view().reports()).singleElement()
 			.extracting(UsageReport::state, UsageReport::meteringRecordId)
 			.containsExactly(ReportState.REPORTED, "rec-1");
@@ -420,7 +448,7 @@ class FileUsageLedgerTests {
 	 * the ledger and return its segment.
 	 */
 	private Path segmentOfAClosedLedgerWithScansRedAndBytes() throws IOException {
-		FileUsageLedger ledger = open();
+		MeteringLedger ledger = open();
 		ledger.record(SCANS, 1);
 		ledger.record(RED, 2);
 		ledger.record(BYTES, 4);
