@@ -239,6 +239,36 @@ class FleetLedgerTests {
 	}
 
 	@Test
+	void anOperatorAcknowledgesOrReplaysAFleetDeadLetter() {
+		MeteringLedger one = ledger();
+		MeteringLedger two = ledger();
+		one.record(UsageKey.of("scans", "111122223333", "arn:aws:license-manager::111122223333:license:l-1", Map.of()),
+				1);
+		two.record(UsageKey.of("scans", "111122223333", Map.of()), 2);
+		two.record(UsageKey.of("pages", "111122223333", Map.of()), 4);
+		publisher(one, "replica-1").flush();
+		publisher(two, "replica-2").flush();
+		moveBothClocks(Duration.ofHours(1));
+		this.fleet.seal(this.clock.instant());
+		List<UsageReport> deadLetters = this.fleet.deadLetters();
+		assertThat(deadLetters).hasSize(2);
+
+		assertThat(this.fleet.apply(deadLetters.get(0).id(), Settlement.acknowledged("alice", "known"))).isTrue();
+		assertThat(this.fleet.apply(deadLetters.get(1).id(), Settlement.replayed("bob", null))).isTrue();
+		assertThat(this.fleet.apply(deadLetters.get(1).id(), Settlement.replayed("bob", null))).isFalse();
+
+		assertThat(this.fleet.deadLetters()).isEmpty();
+		assertThat(this.fleet.report(deadLetters.get(0).id()).reason()).endsWith("; acknowledged by alice: known");
+		assertThat(this.fleet.report(deadLetters.get(1).id()).reason()).endsWith("; replayed by bob");
+		moveBothClocks(Duration.ofHours(1));
+		assertThat(this.fleet.seal(this.clock.instant())).singleElement().satisfies((replayed) -> {
+			assertThat(replayed.dimension()).isEqualTo(deadLetters.get(1).dimension());
+			assertThat(replayed.quantity()).isEqualTo(deadLetters.get(1).quantity());
+			assertThat(replayed.hour()).isEqualTo(HOUR.plus(Duration.ofHours(1)));
+		});
+	}
+
+	@Test
 	void anHourOverTheQuantityLimitCarriesTheExcessIntoTheNextHour() {
 		MeteringLedger local = ledger();
 		UsageKey key = UsageKey.of("scans", "cust-1", Map.of());
