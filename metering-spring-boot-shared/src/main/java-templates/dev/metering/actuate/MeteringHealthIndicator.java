@@ -3,8 +3,11 @@ package dev.metering.actuate;
 import java.time.Clock;
 import java.time.Duration;
 
+import dev.metering.fleet.FleetMonitor;
+
 import ${boot.health.package}.AbstractHealthIndicator;
 import ${boot.health.package}.Health;
+import org.springframework.lang.Nullable;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -26,10 +29,12 @@ public class MeteringHealthIndicator extends AbstractHealthIndicator {
 	 * the health turns {@code DOWN}
 	 * @param minFreeSpace the free space of the ledger directory below which the health
 	 * turns {@code DOWN}
+	 * @param fleet the fleet's monitor, or {@code null} outside fleet mode
 	 */
-	public MeteringHealthIndicator(MeteringSources state, Clock clock, Duration expiryWarning, DataSize minFreeSpace) {
+	public MeteringHealthIndicator(MeteringSources state, Clock clock, Duration expiryWarning, DataSize minFreeSpace,
+			@Nullable FleetMonitor fleet) {
 		super("AWS Marketplace metering health check failed");
-		this.health = new MeteringHealth(state, clock, expiryWarning, minFreeSpace);
+		this.health = new MeteringHealth(state, clock, expiryWarning, minFreeSpace, fleet);
 	}
 
 	@Override

@@ -5,6 +5,7 @@ import java.time.Clock;
 import dev.metering.actuate.MeteringHealthIndicator;
 import dev.metering.actuate.MeteringSources;
 import dev.metering.entitlement.EntitlementCheck;
+import dev.metering.fleet.FleetMonitor;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.reporting.UsageReporter;
 
@@ -27,7 +28,7 @@ import org.springframework.context.annotation.Bean;
  *
  * @author metering-spring-boot
  */
-@AutoConfiguration(after = { MeteringLedgerAutoConfiguration.class, MeteringReportingAutoConfiguration.class,
+@AutoConfiguration(after = { MeteringLedgerAutoConfiguration.class, MeteringFleetAutoConfiguration.class, MeteringReportingAutoConfiguration.class,
 		MeteringEntitlementAutoConfiguration.class })
 @ConditionalOnClass(HealthContributor.class)
 @ConditionalOnBean(UsageLedger.class)
@@ -38,10 +39,11 @@ public class MeteringHealthContributorAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = { "meteringHealthIndicator", "meteringHealthContributor" })
 	MeteringHealthIndicator meteringHealthIndicator(UsageLedger ledger, ObjectProvider<UsageReporter> reporter,
-			ObjectProvider<EntitlementCheck> entitlementCheck, MeteringProperties properties) {
+			ObjectProvider<EntitlementCheck> entitlementCheck, ObjectProvider<FleetMonitor> fleet,
+			MeteringProperties properties) {
 		MeteringSources state = new MeteringSources(ledger, reporter.getIfAvailable(), entitlementCheck.getIfAvailable());
 		return new MeteringHealthIndicator(state, Clock.systemUTC(), properties.getHealth().getExpiryWarning(),
-				properties.getLedger().getMinFreeSpace());
+				properties.getLedger().getMinFreeSpace(), fleet.getIfAvailable());
 	}
 
 }

@@ -18,6 +18,8 @@ import java.util.stream.Stream;
 
 import dev.metering.core.ProductType;
 import dev.metering.entitlement.EntitlementStatus;
+import dev.metering.fleet.FleetMonitor;
+import dev.metering.fleet.FleetStatus;
 import dev.metering.ledger.LedgerSummary;
 import dev.metering.ledger.LedgerView;
 import dev.metering.ledger.ReportState;
@@ -82,6 +84,9 @@ public class MeteringEndpoint implements DisposableBean {
 
 	private final ReportRuns runs;
 
+	@Nullable
+	private final FleetMonitor fleet;
+
 	/**
 	 * Create a new endpoint on the system clock, whose write requests wait for their run
 	 * at most {@link #DEFAULT_WRITE_WAIT}.
@@ -90,7 +95,7 @@ public class MeteringEndpoint implements DisposableBean {
 	 * @param state what metering holds locally; its reporter is required
 	 */
 	public MeteringEndpoint(String productCode, ProductType productType, MeteringSources state) {
-		this(productCode, productType, state, Clock.systemUTC(), DEFAULT_WRITE_WAIT);
+		this(productCode, productType, state, Clock.systemUTC(), DEFAULT_WRITE_WAIT, null);
 	}
 
 	/**
@@ -100,15 +105,17 @@ public class MeteringEndpoint implements DisposableBean {
 	 * @param state what metering holds locally; its reporter is required
 	 * @param clock the clock of the request times
 	 * @param writeWait how long a write request waits for its run before it answers
+	 * @param fleet the fleet's monitor, or {@code null} outside fleet mode
 	 */
 	public MeteringEndpoint(String productCode, ProductType productType, MeteringSources state, Clock clock,
-			Duration writeWait) {
+			Duration writeWait, @Nullable FleetMonitor fleet) {
 		Assert.notNull(state.reporter(), "'state' must have a reporter");
 		Assert.isTrue(writeWait != null && !writeWait.isNegative(), "'writeWait' must not be negative");
 		this.productCode = productCode;
 		this.productType = productType;
 		this.state = state;
 		this.runs = new ReportRuns(state.reporter(), clock, writeWait);
+		this.fleet = fleet;
 	}
 
 	/**
@@ -138,7 +145,8 @@ public class MeteringEndpoint implements DisposableBean {
 				this.state.entitlement(),
 				new PendingUsage(summary.pendingQuantity(), summary.pendingReports(), summary.openHours(),
 						summary.oldestUnreportedHour()),
-				reports, statistics.lastCycle(), outcomes(statistics), this.runs.recent(), usage);
+				reports, statistics.lastCycle(), outcomes(statistics), this.runs.recent(), usage,
+				(this.fleet != null) ? this.fleet.status() : null);
 	}
 
 	/**
@@ -334,10 +342,12 @@ public class MeteringEndpoint implements DisposableBean {
 	 * @param runs the report runs asked for through this endpoint, the newest first, at
 	 * most {@value ReportRuns#KEPT}
 	 * @param usage the page of usage asked for, or {@code null}
+	 * @param fleet in fleet mode, the shared ledger: the pending hours, the leader, each
+	 * replica's last publish and the dead letters; else {@code null}
 	 */
 	public record MeteringSummary(String productCode, String mode, EntitlementStatus entitlement, PendingUsage pending,
 			Map<ReportState, LedgerSummary.Totals> reports, Cycle lastReport, Map<String, Long> outcomes,
-			List<ReportRun> runs, UsagePage usage) implements OperationResponseBody {
+			List<ReportRun> runs, UsagePage usage, FleetStatus fleet) implements OperationResponseBody {
 
 	}
 

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.stream.Stream;
 
 import dev.metering.entitlement.EntitlementStatus;
+import dev.metering.fleet.FleetMonitor;
 import dev.metering.ledger.LedgerStorage;
 import dev.metering.ledger.LedgerSummary;
 import dev.metering.ledger.ReportState;
@@ -69,6 +70,9 @@ public class MeteringHealth {
 
 	private final DataSize minFreeSpace;
 
+	@Nullable
+	private final FleetMonitor fleet;
+
 	/**
 	 * Create a new health check.
 	 * @param state what metering holds locally
@@ -79,6 +83,21 @@ public class MeteringHealth {
 	 * turns {@code DOWN}
 	 */
 	public MeteringHealth(MeteringSources state, Clock clock, Duration expiryWarning, DataSize minFreeSpace) {
+		this(state, clock, expiryWarning, minFreeSpace, null);
+	}
+
+	/**
+	 * Create a new health check of a replica of a fleet.
+	 * @param state what metering holds locally
+	 * @param clock the clock to measure the age of unreported usage
+	 * @param expiryWarning how long before unreported usage leaves the acceptance window
+	 * the health turns {@code DOWN}
+	 * @param minFreeSpace the free space of the ledger directory below which the health
+	 * turns {@code DOWN}
+	 * @param fleet the fleet's monitor, or {@code null} outside fleet mode
+	 */
+	public MeteringHealth(MeteringSources state, Clock clock, Duration expiryWarning, DataSize minFreeSpace,
+			@Nullable FleetMonitor fleet) {
 		Assert.notNull(state, "'state' must not be null");
 		Assert.notNull(clock, "'clock' must not be null");
 		Assert.isTrue(expiryWarning != null && !expiryWarning.isNegative(), "'expiryWarning' must not be negative");
@@ -87,6 +106,7 @@ public class MeteringHealth {
 		this.clock = clock;
 		this.expiryWarning = expiryWarning;
 		this.minFreeSpace = minFreeSpace;
+		this.fleet = fleet;
 	}
 
 	/**
@@ -114,6 +134,9 @@ public class MeteringHealth {
 		Cycle lastReport = this.state.lastReport();
 		if (lastReport != null) {
 			details.put("lastReport", lastReport(lastReport));
+		}
+		if (this.fleet != null) {
+			details.put("fleet", this.fleet.check(problems));
 		}
 		Status status = !problems.isEmpty() ? Status.DOWN : (notEntitled != null) ? Status.OUT_OF_SERVICE : Status.UP;
 		if (notEntitled != null) {

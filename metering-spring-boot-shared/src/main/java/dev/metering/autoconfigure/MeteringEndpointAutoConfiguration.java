@@ -1,8 +1,11 @@
 package dev.metering.autoconfigure;
 
+import java.time.Clock;
+
 import dev.metering.actuate.MeteringEndpoint;
 import dev.metering.actuate.MeteringSources;
 import dev.metering.entitlement.EntitlementCheck;
+import dev.metering.fleet.FleetMonitor;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.reporting.UsageReporter;
 
@@ -23,8 +26,8 @@ import org.springframework.context.annotation.Bean;
  *
  * @author metering-spring-boot
  */
-@AutoConfiguration(after = { MeteringLedgerAutoConfiguration.class, MeteringReportingAutoConfiguration.class,
-		MeteringEntitlementAutoConfiguration.class })
+@AutoConfiguration(after = { MeteringLedgerAutoConfiguration.class, MeteringFleetAutoConfiguration.class,
+		MeteringReportingAutoConfiguration.class, MeteringEntitlementAutoConfiguration.class })
 @ConditionalOnClass(Endpoint.class)
 @ConditionalOnBean({ UsageLedger.class, UsageReporter.class })
 @ConditionalOnAvailableEndpoint(MeteringEndpoint.class)
@@ -34,9 +37,11 @@ public class MeteringEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MeteringEndpoint meteringEndpoint(UsageLedger ledger, UsageReporter reporter,
-			ObjectProvider<EntitlementCheck> entitlementCheck, MeteringProperties properties) {
+			ObjectProvider<EntitlementCheck> entitlementCheck, ObjectProvider<FleetMonitor> fleet,
+			MeteringProperties properties) {
 		return new MeteringEndpoint(properties.getProductCode(), properties.getProductType(),
-				new MeteringSources(ledger, reporter, entitlementCheck.getIfAvailable()));
+				new MeteringSources(ledger, reporter, entitlementCheck.getIfAvailable()), Clock.systemUTC(),
+				MeteringEndpoint.DEFAULT_WRITE_WAIT, fleet.getIfAvailable());
 	}
 
 }

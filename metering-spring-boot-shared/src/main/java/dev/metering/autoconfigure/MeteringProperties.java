@@ -321,7 +321,8 @@ public class MeteringProperties {
 
 		/**
 		 * Kind of ledger. 'file' survives kill -9 of the JVM; 'memory' loses unreported
-		 * usage on every restart.
+		 * usage on every restart; 'jdbc' is a file ledger per replica whose customers'
+		 * usage a fleet shares in PostgreSQL and reports once.
 		 */
 		private LedgerType type = LedgerType.FILE;
 
@@ -351,6 +352,8 @@ public class MeteringProperties {
 		private DataSize minFreeSpace = DataSize.ofMegabytes(64);
 
 		private final Audit audit = new Audit();
+
+		private final Jdbc jdbc = new Jdbc();
 
 		public LedgerType getType() {
 			return this.type;
@@ -394,6 +397,88 @@ public class MeteringProperties {
 
 		public Audit getAudit() {
 			return this.audit;
+		}
+
+		public Jdbc getJdbc() {
+			return this.jdbc;
+		}
+
+		/**
+		 * The shared ledger of a fleet (ledger type 'jdbc'), on PostgreSQL.
+		 */
+		public static class Jdbc {
+
+			/**
+			 * When to create the shared ledger's tables: 'embedded' only in an embedded
+			 * database (never PostgreSQL), 'always', or 'never' (apply
+			 * dev/metering/fleet/schema-postgresql.sql yourself).
+			 */
+			private InitializeSchema initializeSchema = InitializeSchema.EMBEDDED;
+
+			/**
+			 * Prefix of the shared ledger's table names.
+			 */
+			private String tablePrefix = "metering_";
+
+			/**
+			 * How often each replica publishes its totals to the shared ledger; it also
+			 * publishes at shutdown.
+			 */
+			private Duration flushInterval = Duration.ofSeconds(5);
+
+			/**
+			 * How long after its end, on the database's clock, an hour closes across the
+			 * fleet. Must exceed the flush interval plus the replicas' clock skew; usage
+			 * published later moves into the next hour.
+			 */
+			private Duration gracePeriod = Duration.ofMinutes(1);
+
+			/**
+			 * How long the reporter's lease lasts without renewal: the longest the fleet
+			 * waits for a dead leader before another replica reports.
+			 */
+			private Duration leaseDuration = Duration.ofSeconds(30);
+
+			public InitializeSchema getInitializeSchema() {
+				return this.initializeSchema;
+			}
+
+			public void setInitializeSchema(InitializeSchema initializeSchema) {
+				this.initializeSchema = initializeSchema;
+			}
+
+			public String getTablePrefix() {
+				return this.tablePrefix;
+			}
+
+			public void setTablePrefix(String tablePrefix) {
+				this.tablePrefix = tablePrefix;
+			}
+
+			public Duration getFlushInterval() {
+				return this.flushInterval;
+			}
+
+			public void setFlushInterval(Duration flushInterval) {
+				this.flushInterval = flushInterval;
+			}
+
+			public Duration getGracePeriod() {
+				return this.gracePeriod;
+			}
+
+			public void setGracePeriod(Duration gracePeriod) {
+				this.gracePeriod = gracePeriod;
+			}
+
+			public Duration getLeaseDuration() {
+				return this.leaseDuration;
+			}
+
+			public void setLeaseDuration(Duration leaseDuration) {
+				this.leaseDuration = leaseDuration;
+			}
+
 		}
 
 		/**
@@ -491,7 +576,29 @@ public class MeteringProperties {
 		FILE,
 
 		/** Memory only: unreported usage is lost on restart. */
-		MEMORY
+		MEMORY,
+
+		/**
+		 * A fleet: each replica's file ledger, published to a shared ledger on
+		 * PostgreSQL, and one reporter of the customers' usage.
+		 */
+		JDBC
+
+	}
+
+	/**
+	 * When the shared ledger's tables are created.
+	 */
+	public enum InitializeSchema {
+
+		/** Only in an embedded database (which the PostgreSQL schema never is). */
+		EMBEDDED,
+
+		/** At every startup; the script creates only what is missing. */
+		ALWAYS,
+
+		/** Never: the schema is applied by hand or by a migration tool. */
+		NEVER
 
 	}
 

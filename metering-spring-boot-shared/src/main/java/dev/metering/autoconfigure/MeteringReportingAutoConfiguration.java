@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import dev.metering.core.MeteringGateway;
+import dev.metering.fleet.OwnUsageOutbox;
 import dev.metering.ledger.ReportOutbox;
 import dev.metering.reporting.ReportingSettings;
 import dev.metering.reporting.UsageReporter;
@@ -95,16 +96,24 @@ public class MeteringReportingAutoConfiguration {
 		@ConditionalOnMissingBean
 		UsageReporter usageReporter(ReportOutbox outbox, MeteringGateway metering, RetryRegistry retries,
 				RateLimiterRegistry rateLimiters, MeteringProperties properties) {
-			MeteringProperties.Reporting reporting = properties.getReporting();
-			validateStart(reporting.getOffset(), reporting.getStartSpread());
-			ReportingSettings defaults = ReportingSettings.defaults();
-			ReportingSettings settings = new ReportingSettings(reporting.getOffset(), reporting.getRetryInterval(),
-					properties.isReportOnShutdown(), properties.getExpiredUsage(), defaults.acceptanceWindow(),
-					defaults.lastSendMargin(), reporting.getShutdownTimeout(), reporting.getStartSpread());
-			return new UsageReporter(outbox, metering, retries.retry(MeteringResilienceDefaults.INSTANCE),
-					rateLimiters.rateLimiter(MeteringResilienceDefaults.INSTANCE), Clock.systemUTC(), settings);
+			// In a fleet, customers' usage is published and reported by the fleet's
+			// leader.
+			ReportOutbox reported = (properties.getLedger().getType() == MeteringProperties.LedgerType.JDBC)
+					? new OwnUsageOutbox(outbox) : outbox;
+			return new UsageReporter(reported, metering, retries.retry(MeteringResilienceDefaults.INSTANCE),
+					rateLimiters.rateLimiter(MeteringResilienceDefaults.INSTANCE), Clock.systemUTC(),
+					settings(properties));
 		}
 
+	}
+
+	static ReportingSettings settings(MeteringProperties properties) {
+		MeteringProperties.Reporting reporting = properties.getReporting();
+		validateStart(reporting.getOffset(), reporting.getStartSpread());
+		ReportingSettings defaults = ReportingSettings.defaults();
+		return new ReportingSettings(reporting.getOffset(), reporting.getRetryInterval(),
+				properties.isReportOnShutdown(), properties.getExpiredUsage(), defaults.acceptanceWindow(),
+				defaults.lastSendMargin(), reporting.getShutdownTimeout(), reporting.getStartSpread());
 	}
 
 	private static void validateStart(Duration offset, Duration startSpread) {

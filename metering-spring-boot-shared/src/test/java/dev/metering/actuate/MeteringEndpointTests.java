@@ -182,7 +182,7 @@ class MeteringEndpointTests {
 		}).when(outbox).seal(any());
 		UsageReporter reporter = this.fixture.reporter(outbox);
 		this.endpoint = new MeteringEndpoint(MeteringFixture.PRODUCT, ProductType.SAAS,
-				new MeteringSources(this.fixture.ledger, reporter, null), this.fixture.clock, Duration.ZERO);
+				new MeteringSources(this.fixture.ledger, reporter, null), this.fixture.clock, Duration.ZERO, null);
 		this.fixture.capture.record("scans", 5, null, MeteringFixture.SUBSCRIBED);
 		this.fixture.clock.advance(Duration.ofHours(1));
 
@@ -300,7 +300,7 @@ class MeteringEndpointTests {
 	private MeteringEndpoint endpoint() {
 		EntitlementStatus entitled = EntitlementStatus.entitled(HOUR_10, MeteringFixture.PRODUCT, null);
 		this.endpoint = new MeteringEndpoint(MeteringFixture.PRODUCT, ProductType.SAAS,
-				this.fixture.state(() -> entitled), this.fixture.clock, Duration.ofSeconds(5));
+				this.fixture.state(() -> entitled), this.fixture.clock, Duration.ofSeconds(5), null);
 		return this.endpoint;
 	}
 
