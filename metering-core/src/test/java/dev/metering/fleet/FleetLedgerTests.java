@@ -16,7 +16,6 @@ import dev.metering.ledger.Allocation;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.Settlement;
 import dev.metering.ledger.UsageKey;
-import dev.metering.ledger.UsageLedger;
 import dev.metering.ledger.UsageReport;
 import dev.metering.test.MutableClock;
 import org.junit.jupiter.api.AfterAll;

@@ -19,7 +19,6 @@ import dev.metering.emulator.Faults;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.ReportState;
-import dev.metering.ledger.UsageReport;
 import dev.metering.reporting.ReportingSettings;
 import dev.metering.reporting.UsageReporter;
 import dev.metering.test.MutableClock;
