@@ -3,7 +3,6 @@ package dev.metering.fleet;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -34,11 +33,6 @@ import dev.metering.limits.MeteringLimits;
  * @author metering-spring-boot
  */
 final class FleetReportAssembler {
-
-	private static final Comparator<Map.Entry<SortedMap<String, String>, Long>> ALLOCATION_ORDER = Comparator
-		.comparing((Map.Entry<SortedMap<String, String>, Long> entry) -> !entry.getKey().isEmpty())
-		.thenComparing(Map.Entry::getValue, Comparator.reverseOrder())
-		.thenComparing((entry) -> FleetCodec.tags(entry.getKey()));
 
 	private final String productCode;
 
@@ -77,44 +71,14 @@ final class FleetReportAssembler {
 
 	private UsageReport report(Instant hour, String dimension, String customer, String license,
 			Map<SortedMap<String, String>, Long> byTags, boolean mixed, Map<UsageKey, Long> carries) {
-		List<Allocation> allocations = new ArrayList<>();
-		long total = 0;
-		for (Map.Entry<SortedMap<String, String>, Long> entry : fold(byTags)) {
-			long quantity = entry.getValue();
-			long taken = Math.min(quantity, MeteringLimits.USAGE_QUANTITY_MAX - total);
-			if (taken > 0 || quantity == 0) {
-				allocations.add(new Allocation(entry.getKey(), taken));
-				total += taken;
-			}
-			if (quantity > taken) {
-				carries.merge(new UsageKey(dimension, customer, license, entry.getKey()), quantity - taken, Long::sum);
-			}
-		}
+		List<Allocation> allocations = Allocation.within(byTags,
+				(tags, excess) -> carries.merge(new UsageKey(dimension, customer, license, tags), excess, Long::sum));
+		long total = allocations.stream().mapToLong(Allocation::quantity).sum();
 		String id = id(dimension, customer, license, hour);
 		ReportState state = mixed ? ReportState.DEAD_LETTER : ReportState.CLOSED;
 		String reason = mixed ? "MIXED_SHAPES customer " + customer + " has license usage in hour " + hour
 				+ " in the fleet: a legacy record beside it would bill twice" : null;
-		return new UsageReport(id, hour, dimension, customer, license, total, Collections.unmodifiableList(allocations),
-				id, state, null, reason);
-	}
-
-	private static List<Map.Entry<SortedMap<String, String>, Long>> fold(Map<SortedMap<String, String>, Long> byTags) {
-		List<Map.Entry<SortedMap<String, String>, Long>> ordered = new ArrayList<>(byTags.entrySet());
-		ordered.sort(ALLOCATION_ORDER);
-		if (ordered.size() <= MeteringLimits.USAGE_ALLOCATIONS_MAX) {
-			return ordered;
-		}
-		boolean hasUntagged = ordered.get(0).getKey().isEmpty();
-		List<Map.Entry<SortedMap<String, String>, Long>> tagged = ordered.subList(hasUntagged ? 1 : 0, ordered.size());
-		int keptTagged = MeteringLimits.USAGE_ALLOCATIONS_MAX - 1;
-		long untagged = hasUntagged ? ordered.get(0).getValue() : 0;
-		for (Map.Entry<SortedMap<String, String>, Long> excess : tagged.subList(keptTagged, tagged.size())) {
-			untagged += excess.getValue();
-		}
-		List<Map.Entry<SortedMap<String, String>, Long>> folded = new ArrayList<>();
-		folded.add(Map.entry(Collections.emptySortedMap(), untagged));
-		folded.addAll(tagged.subList(0, keptTagged));
-		return folded;
+		return new UsageReport(id, hour, dimension, customer, license, total, allocations, id, state, null, reason);
 	}
 
 	private String id(String dimension, String customer, String license, Instant hour) {

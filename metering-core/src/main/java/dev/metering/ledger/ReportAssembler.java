@@ -2,11 +2,9 @@ package dev.metering.ledger;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
@@ -36,13 +34,6 @@ final class ReportAssembler {
 
 	private static final Log logger = LogFactory.getLog(ReportAssembler.class);
 
-	private static final Comparator<SortedMap<String, String>> TAGS_ORDER = ReportAssembler::compareTags;
-
-	private static final Comparator<Map.Entry<SortedMap<String, String>, Long>> ALLOCATION_ORDER = Comparator
-		.comparing((Map.Entry<SortedMap<String, String>, Long> entry) -> !entry.getKey().isEmpty())
-		.thenComparing(Map.Entry::getValue, Comparator.reverseOrder())
-		.thenComparing(Map.Entry::getKey, TAGS_ORDER);
-
 	private final String productCode;
 
 	private final String reportingIdentity;
@@ -68,7 +59,7 @@ final class ReportAssembler {
 		usage.forEach(
 				(key, quantity) -> groups
 					.computeIfAbsent(new Group(key.dimension(), key.customer(), key.license()),
-							(group) -> new TreeMap<>(TAGS_ORDER))
+							(group) -> new TreeMap<>(Allocation.TAGS_ORDER))
 					.merge(key.tags(), quantity, Long::sum));
 		Set<String> licensedAccounts = new HashSet<>();
 		groups.keySet()
@@ -86,27 +77,14 @@ final class ReportAssembler {
 
 	private UsageReport report(int hour, Group group, Map<SortedMap<String, String>, Long> byTags, int carryTo,
 			List<Carry> carries) {
-		List<Map.Entry<SortedMap<String, String>, Long>> ordered = fold(byTags);
-		List<Allocation> allocations = new ArrayList<>();
-		long total = 0;
-		for (Map.Entry<SortedMap<String, String>, Long> entry : ordered) {
-			long quantity = entry.getValue();
-			long taken = Math.min(quantity, MeteringLimits.USAGE_QUANTITY_MAX - total);
-			if (taken > 0 || quantity == 0) {
-				allocations.add(new Allocation(entry.getKey(), taken));
-				total += taken;
-			}
-			if (quantity > taken) {
-				carries
-					.add(new Carry(new UsageKey(group.dimension(), group.customer(), group.license(), entry.getKey()),
-							carryTo, quantity - taken));
-			}
-		}
+		List<Allocation> allocations = Allocation.within(byTags, (tags, excess) -> carries
+			.add(new Carry(new UsageKey(group.dimension(), group.customer(), group.license(), tags), carryTo, excess)));
+		long total = allocations.stream().mapToLong(Allocation::quantity).sum();
 		Instant start = Hours.start(hour);
 		String token = ClientTokens.of(this.productCode, this.reportingIdentity, this.ledgerInstance, group.dimension(),
 				group.customer(), group.license(), start);
-		return new UsageReport(token, start, group.dimension(), group.customer(), group.license(), total,
-				Collections.unmodifiableList(allocations), token, ReportState.CLOSED, null, null);
+		return new UsageReport(token, start, group.dimension(), group.customer(), group.license(), total, allocations,
+				token, ReportState.CLOSED, null, null);
 	}
 
 	/**
@@ -122,41 +100,6 @@ final class ReportAssembler {
 				+ "twice (switch aws.marketplace.metering.saas.integration at an hour boundary)");
 		return new UsageReport(report.id(), report.hour(), report.dimension(), report.customer(), null,
 				report.quantity(), report.allocations(), report.clientToken(), ReportState.DEAD_LETTER, null, reason);
-	}
-
-	private List<Map.Entry<SortedMap<String, String>, Long>> fold(Map<SortedMap<String, String>, Long> byTags) {
-		List<Map.Entry<SortedMap<String, String>, Long>> ordered = new ArrayList<>(byTags.entrySet());
-		ordered.sort(ALLOCATION_ORDER);
-		if (ordered.size() <= MeteringLimits.USAGE_ALLOCATIONS_MAX) {
-			return ordered;
-		}
-		boolean hasUntagged = ordered.get(0).getKey().isEmpty();
-		int keptTagged = MeteringLimits.USAGE_ALLOCATIONS_MAX - 1;
-		List<Map.Entry<SortedMap<String, String>, Long>> tagged = ordered.subList(hasUntagged ? 1 : 0, ordered.size());
-		long untagged = hasUntagged ? ordered.get(0).getValue() : 0;
-		for (Map.Entry<SortedMap<String, String>, Long> excess : tagged.subList(keptTagged, tagged.size())) {
-			untagged += excess.getValue();
-		}
-		List<Map.Entry<SortedMap<String, String>, Long>> folded = new ArrayList<>();
-		folded.add(Map.entry(Collections.emptySortedMap(), untagged));
-		folded.addAll(tagged.subList(0, keptTagged));
-		return folded;
-	}
-
-	private static int compareTags(SortedMap<String, String> left, SortedMap<String, String> right) {
-		Iterator<Map.Entry<String, String>> rights = right.entrySet().iterator();
-		for (Map.Entry<String, String> entry : left.entrySet()) {
-			if (!rights.hasNext()) {
-				return 1;
-			}
-			Map.Entry<String, String> other = rights.next();
-			int order = entry.getKey().compareTo(other.getKey());
-			order = (order != 0) ? order : entry.getValue().compareTo(other.getValue());
-			if (order != 0) {
-				return order;
-			}
-		}
-		return rights.hasNext() ? -1 : 0;
 	}
 
 	private record Group(String dimension, String customer, String license) implements Comparable<Group> {

@@ -3,7 +3,6 @@ package dev.metering.autoconfigure;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.stream.Stream;
 
 import dev.metering.core.MeteringGateway;
 import dev.metering.fleet.OwnUsageOutbox;
