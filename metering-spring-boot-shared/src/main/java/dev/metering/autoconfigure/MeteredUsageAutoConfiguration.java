@@ -4,14 +4,18 @@ import dev.metering.aop.MeteredUsageAspect;
 import dev.metering.core.UsageCapture;
 import org.aspectj.lang.annotation.Aspect;
 
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.aop.AopAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.context.annotation.Role;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of {@link dev.metering.annotation.MeteredUsage @MeteredUsage}: one
@@ -30,11 +34,24 @@ import org.springframework.context.annotation.Lazy;
 @EnableConfigurationProperties(MeteringProperties.class)
 public class MeteredUsageAutoConfiguration {
 
+	/**
+	 * The aspect. Spring creates advisors while it registers bean post-processors, so
+	 * this method is static, the bean is infrastructure and it depends on no other bean
+	 * eagerly: it reads its order from the environment (the same
+	 * {@code aws.marketplace.metering.aspect-order} that {@link MeteringProperties}
+	 * documents), and nothing is created early or left unprocessed.
+	 * @param capture the capture, reached at the first metered call
+	 * @param environment the environment
+	 * @return the aspect
+	 */
 	@Bean
 	@ConditionalOnMissingBean
-	MeteredUsageAspect meteredUsageAspect(@Lazy UsageCapture capture, MeteringProperties properties) {
+	@Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+	static MeteredUsageAspect meteredUsageAspect(@Lazy UsageCapture capture, Environment environment) {
 		MeteredUsageAspect aspect = new MeteredUsageAspect(capture);
-		aspect.setOrder(properties.getAspectOrder());
+		aspect.setOrder(Binder.get(environment)
+			.bind("aws.marketplace.metering.aspect-order", Integer.class)
+			.orElse(MeteredUsageAspect.DEFAULT_ORDER));
 		return aspect;
 	}
 
