@@ -2,6 +2,8 @@ package dev.metering.actuate;
 
 import dev.metering.entitlement.EntitlementCheck;
 import dev.metering.entitlement.EntitlementStatus;
+import dev.metering.ledger.MeteringLedger;
+import dev.metering.ledger.ReportOutbox;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.reporting.ReportingStatistics;
 import dev.metering.reporting.ReportingStatistics.Cycle;
@@ -21,20 +23,37 @@ public final class MeteringSources {
 
 	private final UsageLedger ledger;
 
+	private final ReportOutbox outbox;
+
 	private final UsageReporter reporter;
 
 	private final EntitlementCheck entitlementCheck;
 
 	/**
-	 * Create a new state.
+	 * Create a new state, with the outbox of the ledger when it is a
+	 * {@link MeteringLedger}.
 	 * @param ledger the usage ledger
 	 * @param reporter the reporter, or {@code null} when reporting is off
 	 * @param entitlementCheck the startup entitlement check, or {@code null} when off
 	 */
 	public MeteringSources(UsageLedger ledger, @Nullable UsageReporter reporter,
 			@Nullable EntitlementCheck entitlementCheck) {
+		this(ledger, (ledger instanceof MeteringLedger meteringLedger) ? meteringLedger.outbox() : null, reporter,
+				entitlementCheck);
+	}
+
+	/**
+	 * Create a new state.
+	 * @param ledger the usage ledger
+	 * @param outbox the ledger's outbox, or {@code null} if unknown
+	 * @param reporter the reporter, or {@code null} when reporting is off
+	 * @param entitlementCheck the startup entitlement check, or {@code null} when off
+	 */
+	public MeteringSources(UsageLedger ledger, @Nullable ReportOutbox outbox, @Nullable UsageReporter reporter,
+			@Nullable EntitlementCheck entitlementCheck) {
 		Assert.notNull(ledger, "'ledger' must not be null");
 		this.ledger = ledger;
+		this.outbox = outbox;
 		this.reporter = reporter;
 		this.entitlementCheck = entitlementCheck;
 	}
@@ -45,6 +64,16 @@ public final class MeteringSources {
 	 */
 	public UsageLedger ledger() {
 		return this.ledger;
+	}
+
+	/**
+	 * Return the ledger's outbox, which lists the open dead letters without copying the
+	 * ledger.
+	 * @return the outbox, or {@code null} if unknown
+	 */
+	@Nullable
+	public ReportOutbox outbox() {
+		return this.outbox;
 	}
 
 	/**

@@ -326,7 +326,8 @@ public class FleetLedger {
 
 	/**
 	 * Read the fleet's state: the leader, the hours pending, each replica's last publish
-	 * and the dead letters.
+	 * and the open dead letters (the oldest {@value FleetStatus#DEAD_LETTERS_SHOWN}
+	 * listed).
 	 * @return the status
 	 */
 	public FleetStatus status() {
@@ -338,7 +339,7 @@ public class FleetLedger {
 			.query((rs) -> {
 				status[0] = new FleetStatus(now, rs.getString("leader"), Timestamps.read(rs, "lease_until"),
 						Timestamps.read(rs, "last_report"), Timestamps.read(rs, "closed_through"), List.of(), List.of(),
-						0, null);
+						0, null, List.of());
 			});
 		List<FleetStatus.PendingHour> pending = this.jdbc
 			.sql("select hour, count(*) as reports, sum(quantity) as quantity from " + this.schema.table("report")
@@ -357,9 +358,16 @@ public class FleetLedger {
 					+ " where state = 'DEAD_LETTER'")
 			.query((rs, row) -> new Object[] { rs.getInt(1), Timestamps.read(rs, "min") })
 			.single();
+		List<FleetStatus.DeadLetter> oldestDeadLetters = this.jdbc
+			.sql("select id, hour, dimension, customer, license, quantity, reason from " + this.schema.table("report")
+					+ " where state = 'DEAD_LETTER' order by hour, id limit " + FleetStatus.DEAD_LETTERS_SHOWN)
+			.query((rs, row) -> new FleetStatus.DeadLetter(rs.getString("id"), Timestamps.read(rs, "hour"),
+					rs.getString("dimension"), rs.getString("customer"), rs.getString("license"),
+					rs.getLong("quantity"), rs.getString("reason")))
+			.list();
 		FleetStatus fleet = status[0];
 		return new FleetStatus(now, fleet.leader(), fleet.leaseUntil(), fleet.lastReport(), fleet.closedThrough(),
-				pending, replicas, (int) deadLetters[0], (Instant) deadLetters[1]);
+				pending, replicas, (int) deadLetters[0], (Instant) deadLetters[1], oldestDeadLetters);
 	}
 
 	/**

@@ -17,9 +17,10 @@ import dev.metering.reporting.AcceptanceWindow;
  * intervals (the database is down or unreachable: its usage piles up in the local
  * ledger), or when reports are pending and no leader reported within their acceptance
  * window: none has run for three lease durations, or the oldest pending hour is within
- * the expiry warning of leaving the window. Other replicas' silence shows in the status,
- * not as a problem of this one: a replica killed and not replaced would otherwise hold
- * every replica down.
+ * the expiry warning of leaving the window. The fleet's open dead letters are a detail,
+ * their count and the oldest, not a problem: an operator acknowledges or replays them.
+ * Other replicas' silence shows in the status, not as a problem of this one: a replica
+ * killed and not replaced would otherwise hold every replica down.
  *
  * @author metering-spring-boot
  */
@@ -71,6 +72,14 @@ public class FleetMonitor {
 	}
 
 	/**
+	 * Return the fleet's shared ledger.
+	 * @return the shared ledger
+	 */
+	public FleetLedger getLedger() {
+		return this.ledger;
+	}
+
+	/**
 	 * Check the fleet for the health.
 	 * @param problems collects the problems found
 	 * @return the details to show
@@ -114,9 +123,8 @@ public class FleetMonitor {
 						+ "window at " + closes);
 			}
 		}
-		if (status.deadLetters() > 0) {
-			problems.add(status.deadLetters() + " fleet reports are dead letters, the oldest since "
-					+ status.oldestDeadLetter());
+		if (status.oldestDeadLetter() != null) {
+			details.put("oldestDeadLetter", status.oldestDeadLetter());
 		}
 		return details;
 	}

@@ -71,6 +71,20 @@ public final class ReportSettler {
 	}
 
 	/**
+	 * Create a settler through which an operator acknowledges or replays the dead letters
+	 * of an outbox that a reporter of another process may send: the fleet's shared
+	 * ledger, from any replica, the leader or not. Its settlements are counted in
+	 * statistics of its own.
+	 * @param outbox the outbox whose dead letters to settle
+	 * @return the settler
+	 */
+	public static ReportSettler forOperator(ReportOutbox outbox) {
+		Assert.notNull(outbox, "'outbox' must not be null");
+		return new ReportSettler(outbox, ReportingSettings.defaults(), Clock.systemUTC(), new ReportingStatistics(),
+				new RunErrors());
+	}
+
+	/**
 	 * Whether a first attempt may start. A report never sent whose hour is about to leave
 	 * the acceptance window is expired here, without a call: a first attempt so late
 	 * could be committed with its answer lost and no time left to confirm it by a resend.

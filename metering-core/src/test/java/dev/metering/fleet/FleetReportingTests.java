@@ -19,6 +19,8 @@ import dev.metering.emulator.Faults;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
 import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.ReportState;
+import dev.metering.ledger.UsageReport;
+import dev.metering.reporting.ReportSettler;
 import dev.metering.reporting.ReportingSettings;
 import dev.metering.reporting.UsageReporter;
 import dev.metering.test.MutableClock;
@@ -36,6 +38,8 @@ import software.amazon.awssdk.services.marketplacemetering.MarketplaceMeteringCl
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * Three replicas in one JVM bill the same 50 customers (half license, half legacy) into
@@ -131,6 +135,48 @@ class FleetReportingTests {
 			assertThat(recordsPerCustomerHour.values()).containsOnly(1L);
 			assertThat(recordsPerCustomerHour).hasSize(CUSTOMERS * 2);
 			assertThat(reportedTotal(schema)).isEqualTo(recorded.values().stream().mapToLong(Long::longValue).sum());
+		}
+	}
+
+	@Test
+	void aFleetDeadLetterReplayedByAnOperatorOfAnyReplicaIsBilledOnceInTheOpenHour() throws Exception {
+		MutableClock clock = new MutableClock(HOUR.plusSeconds(60));
+		FleetSchema schema = database.newSchema();
+		MarketplaceMeteringEmulator.Builder emulatorSettings = MarketplaceMeteringEmulator.builder()
+			.clock(clock)
+			.product(PRODUCT, Set.of("scans"))
+			.license(license(0), account(0), PRODUCT);
+		try (MarketplaceMeteringEmulator emulator = emulatorSettings.build().start();
+				MarketplaceMeteringClient client = TestClients.licenseClient(emulator.endpoint())) {
+			Replica leader = new Replica("replica-0", clock, schema, new MeteringGateway(client, PRODUCT));
+			// one account in both shapes in one hour: its legacy usage is kept as a dead
+			// letter
+			leader.licenses.recordForCustomer("scans", 2, Map.of(),
+					MarketplaceCustomer.license(account(0), license(0)));
+			leader.legacy.recordForCustomer("scans", 5, Map.of(), MarketplaceCustomer.legacy(account(0)));
+			leader.publisher.flush();
+			clock.set(HOUR.plus(Duration.ofHours(1)).plus(GRACE));
+			assertThat(leader.reporter.runOnce()).isTrue();
+			UsageReport deadLetter = fleet(schema, clock).deadLetters().get(0);
+			assertThat(deadLetter.quantity()).isEqualTo(5);
+
+			// an operator on a replica that does not lead
+			ReportSettler operator = ReportSettler.forOperator(fleet(schema, clock).outbox());
+			operator.replay(deadLetter.id(), "alice");
+			assertThatIllegalArgumentException().isThrownBy(() -> operator.replay(deadLetter.id(), "bob"))
+				.withMessageContaining("names no open dead letter");
+			assertThat(fleet(schema, clock).report(deadLetter.id()).state()).isEqualTo(ReportState.REPLAYED);
+			assertThat(fleet(schema, clock).status().deadLetters()).isZero();
+			clock.set(HOUR.plus(Duration.ofHours(2)).plus(GRACE));
+			assertThat(leader.reporter.runOnce()).isTrue();
+			clock.set(HOUR.plus(Duration.ofHours(3)).plus(GRACE));
+			assertThat(leader.reporter.runOnce()).isTrue();
+
+			assertThat(emulator.records())
+				.extracting(AcceptedRecord::hour, FleetReportingTests::customerOf, AcceptedRecord::quantity)
+				.containsExactlyInAnyOrder(tuple(HOUR, license(0), 2L),
+						tuple(HOUR.plus(Duration.ofHours(1)), account(0), 5L));
+			assertThat(emulator.mixedShapes()).isEmpty();
 		}
 	}
 

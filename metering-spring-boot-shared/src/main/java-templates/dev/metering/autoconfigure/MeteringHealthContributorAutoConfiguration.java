@@ -6,6 +6,7 @@ import dev.metering.actuate.MeteringHealthIndicator;
 import dev.metering.actuate.MeteringSources;
 import dev.metering.entitlement.EntitlementCheck;
 import dev.metering.fleet.FleetMonitor;
+import dev.metering.ledger.ReportOutbox;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.reporting.UsageReporter;
 
@@ -38,10 +39,11 @@ public class MeteringHealthContributorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = { "meteringHealthIndicator", "meteringHealthContributor" })
-	MeteringHealthIndicator meteringHealthIndicator(UsageLedger ledger, ObjectProvider<UsageReporter> reporter,
-			ObjectProvider<EntitlementCheck> entitlementCheck, ObjectProvider<FleetMonitor> fleet,
-			MeteringProperties properties) {
-		MeteringSources state = new MeteringSources(ledger, reporter.getIfAvailable(), entitlementCheck.getIfAvailable());
+	MeteringHealthIndicator meteringHealthIndicator(UsageLedger ledger, ObjectProvider<ReportOutbox> outbox,
+			ObjectProvider<UsageReporter> reporter, ObjectProvider<EntitlementCheck> entitlementCheck,
+			ObjectProvider<FleetMonitor> fleet, MeteringProperties properties) {
+		MeteringSources state = new MeteringSources(ledger, outbox.getIfAvailable(), reporter.getIfAvailable(),
+				entitlementCheck.getIfAvailable());
 		return new MeteringHealthIndicator(state, Clock.systemUTC(), properties.getHealth().getExpiryWarning(),
 				properties.getLedger().getMinFreeSpace(), fleet.getIfAvailable());
 	}

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 
 import dev.metering.core.ProductType;
 import dev.metering.entitlement.EntitlementStatus;
+import dev.metering.fleet.FleetLedger;
 import dev.metering.fleet.FleetMonitor;
 import dev.metering.fleet.FleetStatus;
 import dev.metering.ledger.LedgerSummary;
@@ -55,7 +56,8 @@ import org.springframework.util.Assert;
  * comes after at most a bounded wait, with the run's id and state.</li>
  * <li>{@code GET /actuator/metering/{id}}: the progress or result of that run.</li>
  * <li>{@code POST /actuator/metering/{reportId}/acknowledge} or {@code .../replay}: an
- * operator's decision about a dead letter, recorded with the principal's name.</li>
+ * operator's decision about a dead letter, recorded with the principal's name; in fleet
+ * mode, about a dead letter of the shared ledger too.</li>
  * </ul>
  * Its default access is read-only: the write operations need
  * {@code management.endpoint.metering.access=unrestricted}.
@@ -87,6 +89,9 @@ public class MeteringEndpoint implements DisposableBean {
 	@Nullable
 	private final FleetMonitor fleet;
 
+	@Nullable
+	private final ReportSettler fleetSettler;
+
 	/**
 	 * Create a new endpoint on the system clock, whose write requests wait for their run
 	 * at most {@link #DEFAULT_WRITE_WAIT}.
@@ -116,6 +121,7 @@ public class MeteringEndpoint implements DisposableBean {
 		this.state = state;
 		this.runs = new ReportRuns(state.reporter(), clock, writeWait);
 		this.fleet = fleet;
+		this.fleetSettler = (fleet != null) ? ReportSettler.forOperator(fleet.getLedger().outbox()) : null;
 	}
 
 	/**
@@ -193,7 +199,9 @@ public class MeteringEndpoint implements DisposableBean {
 	 * counts as an open dead letter: its usage is not billed. Replayed, its quantities
 	 * move into the open hour and are reported with it: replay once the cause is fixed (a
 	 * subscription, a dimension, a tag). Both write the ledger only, so they answer at
-	 * once.
+	 * once. In fleet mode, a report of the shared ledger (customers' usage) is decided
+	 * there, from any replica, the leader or not; the replica's own usage in its local
+	 * ledger.
 	 * @param reportId the dead letter's report id
 	 * @param action {@code acknowledge} or {@code replay}
 	 * @param securityContext who asks
@@ -204,7 +212,9 @@ public class MeteringEndpoint implements DisposableBean {
 			SecurityContext securityContext) {
 		Principal principal = securityContext.getPrincipal();
 		String actor = (principal != null) ? principal.getName() : "anonymous";
-		ReportSettler settler = this.state.reporter().getSettler();
+		FleetLedger fleetLedger = (this.fleet != null) ? this.fleet.getLedger() : null;
+		boolean inFleet = fleetLedger != null && fleetLedger.report(reportId) != null;
+		ReportSettler settler = inFleet ? this.fleetSettler : this.state.reporter().getSettler();
 		try {
 			switch (action) {
 				case "acknowledge" -> settler.acknowledge(reportId, actor);
@@ -214,6 +224,9 @@ public class MeteringEndpoint implements DisposableBean {
 		}
 		catch (IllegalArgumentException ex) {
 			throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
+		}
+		if (inFleet) {
+			return new DeadLetterDecision(action, actor, UsageDescriptor.of(fleetLedger.report(reportId)));
 		}
 		UsageDescriptor report = this.state.ledger()
 			.view()

@@ -18,6 +18,7 @@ import dev.metering.entitlement.EntitlementStatus;
 import dev.metering.fleet.FleetMonitor;
 import dev.metering.ledger.LedgerStorage;
 import dev.metering.ledger.LedgerSummary;
+import dev.metering.ledger.ReportOutbox;
 import dev.metering.ledger.ReportState;
 import dev.metering.ledger.UsageReport;
 import dev.metering.reporting.AcceptanceWindow;
@@ -49,9 +50,12 @@ import org.springframework.util.unit.DataSize;
  * acknowledged or replayed dead letter no longer counts.</li>
  * </ul>
  * <p>
- * A check reads the ledger's {@link dev.metering.ledger.UsageLedger#summary() summary};
- * it copies the ledger's view only to name dead letters and usage moving forward, when
- * there are any.
+ * A check reads the ledger's {@link dev.metering.ledger.UsageLedger#summary() summary},
+ * and names the open dead letters from the outbox's
+ * {@link dev.metering.ledger.ReportOutbox#deadLetters() dead letters}, when there are
+ * any. Usage moving forward is found in the ledger's view, copied only when the summary's
+ * reports or oldest hours changed since the last copy (at most a few times an hour, as
+ * reports are sealed and settled), never on each check.
  * <p>
  * Written once for both Spring Boot lines: each line's {@link MeteringHealthIndicator}
  * turns a {@link Check} into its own {@code Health}.
@@ -72,6 +76,8 @@ public class MeteringHealth {
 
 	@Nullable
 	private final FleetMonitor fleet;
+
+	private volatile MovedRuns movedRuns;
 
 	/**
 	 * Create a new health check.
@@ -126,8 +132,8 @@ public class MeteringHealth {
 		}
 		details.put("pending", pending(summary, problems));
 		details.put("deadLetters", deadLetters(summary));
-		Map<String, Object> movedForward = (summary.count(ReportState.MOVED_FORWARD) > 0) ? movedForward(problems)
-				: Map.of();
+		Map<String, Object> movedForward = (summary.count(ReportState.MOVED_FORWARD) > 0)
+				? movedForward(summary, problems) : Map.of();
 		if (!movedForward.isEmpty()) {
 			details.put("movedForward", movedForward);
 		}
@@ -231,51 +237,47 @@ public class MeteringHealth {
 	/**
 	 * The open dead letters (not acknowledged nor replayed), a detail that changes no
 	 * status: their count and the age of the oldest from the summary and, only when there
-	 * are any, the last reasons from the ledger's view.
+	 * are any, the last reasons from the outbox's open dead letters.
 	 */
 	private Map<String, Object> deadLetters(LedgerSummary summary) {
 		Map<String, Object> details = new LinkedHashMap<>();
 		int count = summary.deadLetters();
 		details.put("count", count);
 		if (count > 0) {
-			List<UsageReport> deadLetters = inState(ReportState.DEAD_LETTER);
+			ReportOutbox outbox = this.state.outbox();
+			List<UsageReport> deadLetters = (outbox != null) ? outbox.deadLetters() : List.of();
 			Instant oldest = (summary.oldestDeadLetter() != null) ? summary.oldestDeadLetter()
-					: deadLetters.stream().map(UsageReport::hour).min(Instant::compareTo).orElseThrow();
-			details.put("oldest", oldest.toString());
-			details.put("age",
-					Duration.between(oldest, this.clock.instant()).truncatedTo(ChronoUnit.SECONDS).toString());
-			List<String> lastReasons = new ArrayList<>();
-			for (int i = deadLetters.size() - 1; i >= 0 && lastReasons.size() < LAST_REASONS; i--) {
-				UsageReport report = deadLetters.get(i);
-				lastReasons.add(report.hour() + " " + report.dimension() + ": " + report.reason());
+					: deadLetters.stream().map(UsageReport::hour).min(Instant::compareTo).orElse(null);
+			if (oldest != null) {
+				details.put("oldest", oldest.toString());
+				details.put("age",
+						Duration.between(oldest, this.clock.instant()).truncatedTo(ChronoUnit.SECONDS).toString());
 			}
-			details.put("lastReasons", lastReasons);
+			if (!deadLetters.isEmpty()) {
+				List<String> lastReasons = new ArrayList<>();
+				for (int i = deadLetters.size() - 1; i >= 0 && lastReasons.size() < LAST_REASONS; i--) {
+					UsageReport report = deadLetters.get(i);
+					lastReasons.add(report.hour() + " " + report.dimension() + ": " + report.reason());
+				}
+				details.put("lastReasons", lastReasons);
+			}
 		}
 		return details;
-	}
-
-	private List<UsageReport> inState(ReportState state) {
-		return this.state.ledger().view().reports().stream().filter((report) -> report.state() == state).toList();
 	}
 
 	/**
 	 * Usage still moving forward: per dimension and customer, the trailing run of
 	 * {@link ReportState#MOVED_FORWARD moved} reports, since the hour of its first one.
 	 */
-	private Map<String, Object> movedForward(List<String> problems) {
-		Map<String, UsageReport> firstMoved = new HashMap<>();
-		Map<String, UsageReport> lastMoved = new HashMap<>();
-		for (UsageReport report : this.state.ledger().view().reports()) {
-			String key = report.dimension() + "/" + report.customer() + "/" + report.license();
-			if (report.state() == ReportState.MOVED_FORWARD) {
-				firstMoved.putIfAbsent(key, report);
-				lastMoved.put(key, report);
-			}
-			else if (!report.state().isPending()) {
-				firstMoved.remove(key);
-				lastMoved.remove(key);
-			}
+	private Map<String, Object> movedForward(LedgerSummary summary, List<String> problems) {
+		MovedRuns runs = this.movedRuns;
+		SummaryMark mark = SummaryMark.of(summary);
+		if (runs == null || !runs.mark().equals(mark)) {
+			runs = MovedRuns.of(this.state.ledger().view().reports(), mark);
+			this.movedRuns = runs;
 		}
+		Map<String, UsageReport> firstMoved = runs.first();
+		Map<String, UsageReport> lastMoved = runs.last();
 		Map<String, Object> details = new LinkedHashMap<>();
 		if (firstMoved.isEmpty()) {
 			return details;
@@ -344,6 +346,46 @@ public class MeteringHealth {
 		 */
 		public boolean up() {
 			return this.status == Status.UP;
+		}
+
+	}
+
+	/**
+	 * What of a summary changes when a report is sealed, settled or compacted: its
+	 * reports per state and its oldest unreported hours. Recording usage changes none of
+	 * it.
+	 */
+	private record SummaryMark(Map<ReportState, LedgerSummary.Totals> reports, Instant oldestOwnHour,
+			Instant oldestCustomerHour) {
+
+		static SummaryMark of(LedgerSummary summary) {
+			return new SummaryMark(summary.reports(), summary.oldestOwnHour(), summary.oldestCustomerHour());
+		}
+
+	}
+
+	/**
+	 * The trailing runs of moved reports per dimension and customer, as found in the
+	 * ledger's view when the summary had the given mark: the first and the last report of
+	 * each run.
+	 */
+	private record MovedRuns(SummaryMark mark, Map<String, UsageReport> first, Map<String, UsageReport> last) {
+
+		static MovedRuns of(List<UsageReport> reports, SummaryMark mark) {
+			Map<String, UsageReport> first = new HashMap<>();
+			Map<String, UsageReport> last = new HashMap<>();
+			for (UsageReport report : reports) {
+				String key = report.dimension() + "/" + report.customer() + "/" + report.license();
+				if (report.state() == ReportState.MOVED_FORWARD) {
+					first.putIfAbsent(key, report);
+					last.put(key, report);
+				}
+				else if (!report.state().isPending()) {
+					first.remove(key);
+					last.remove(key);
+				}
+			}
+			return new MovedRuns(mark, Map.copyOf(first), Map.copyOf(last));
 		}
 
 	}

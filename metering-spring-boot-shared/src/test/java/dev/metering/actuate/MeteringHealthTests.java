@@ -21,6 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.AdditionalAnswers.delegatesTo;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
 /**
@@ -239,6 +240,44 @@ class MeteringHealthTests {
 			.containsEntry("expiresAt", "2026-03-01T16:00:00Z");
 		verify(ledger).summary();
 		verify(ledger, never()).view();
+	}
+
+	@Test
+	void aCheckWithDeadLettersAndUsageMovingForwardCopiesTheViewOnlyWhenReportsChange() {
+		UsageLedger ledger = mock(UsageLedger.class, delegatesTo(this.fixture.ledger));
+		MeteringHealth health = new MeteringHealth(
+				new MeteringSources(ledger, this.fixture.ledger.outbox(), this.fixture.reporter, null),
+				this.fixture.clock, Duration.ofHours(1), DataSize.ofBytes(0));
+		this.fixture.capture.record("scans", 3, null, null);
+		this.fixture.capture.record("pages", 2, null, "customer-2");
+		this.fixture.client.meterUsage(MeterUsageRequest.builder()
+			.productCode(MeteringFixture.PRODUCT)
+			.usageDimension("scans")
+			.timestamp(HOUR_10)
+			.usageQuantity(1000)
+			.build());
+		this.fixture.clock.set(HOUR_10.plus(Duration.ofMinutes(61)));
+		this.fixture.reporter.report(false);
+
+		for (int check = 0; check < 3; check++) {
+			this.fixture.capture.record("scans", 1, null, null);
+			MeteringHealth.Check result = health.check();
+			assertThat(detail(result, "deadLetters")).containsEntry("count", 1)
+				.containsEntry("lastReasons",
+						List.of("2026-03-01T10:00:00Z pages: NOT_ENTITLED CustomerNotSubscribed"));
+			assertThat(detail(result, "movedForward")).containsEntry("units", 3L)
+				.containsEntry("keys", 1)
+				.containsEntry("since", "2026-03-01T10:00:00Z");
+		}
+		verify(ledger, times(1)).view();
+
+		this.fixture.reporter.getSettler().acknowledge(this.fixture.ledger.outbox().deadLetters().get(0).id(), "alice");
+		this.fixture.clock.set(HOUR_10.plus(Duration.ofMinutes(121)));
+		this.fixture.reporter.report(false);
+		MeteringHealth.Check result = health.check();
+		assertThat(detail(result, "deadLetters")).containsOnlyKeys("count").containsEntry("count", 0);
+		assertThat(result.details()).doesNotContainKey("movedForward");
+		verify(ledger, times(2)).view();
 	}
 
 	private static EntitlementStatus notEntitled() {

@@ -3,17 +3,28 @@ package dev.metering.autoconfigure;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.Principal;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
+import dev.metering.actuate.MeteringEndpoint;
+import dev.metering.actuate.MeteringHealthIndicator;
 import dev.metering.emulator.AcceptedRecord;
 import dev.metering.emulator.MarketplaceMeteringEmulator;
+import dev.metering.fleet.DatabaseClock;
+import dev.metering.fleet.FleetLease;
 import dev.metering.fleet.FleetLedger;
 import dev.metering.fleet.FleetMonitor;
 import dev.metering.fleet.FleetPublisher;
 import dev.metering.fleet.FleetReporter;
 import dev.metering.fleet.FleetSchema;
+import dev.metering.fleet.FleetStatus;
 import dev.metering.fleet.ReplicaIds;
 import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageLedger;
@@ -24,6 +35,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.context.ConfigurationPropertiesAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -34,6 +47,7 @@ import org.springframework.context.annotation.Primary;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.Mockito.mock;
 
 /**
@@ -111,6 +125,53 @@ class MeteringFleetAutoConfigurationTests {
 	}
 
 	@Test
+	void anOperatorOfAReplicaThatDoesNotLeadAcknowledgesAFleetDeadLetterThroughTheEndpoint() {
+		DataSource database = postgres.getPostgresDatabase();
+		FleetSchema schema = new FleetSchema(this.prefix);
+		schema.create(database);
+		assertThat(new FleetLease(database, schema, new DatabaseClock(database), "another-replica", Duration.ofHours(1))
+			.acquire()).isTrue();
+		fleet()
+			.withConfiguration(AutoConfigurations.of(MeteringEmulatorAutoConfiguration.class,
+					MeteringEndpointAutoConfiguration.class, MeteringHealthContributorAutoConfiguration.class))
+			.withPropertyValues("aws.marketplace.metering.emulator.enabled=true",
+					"management.endpoints.web.exposure.include=metering")
+			.withBean(DataSource.class, () -> database)
+			.run((context) -> {
+				// an account billed in both shapes in one hour: its legacy usage is kept
+				// as
+				// a dead letter
+				Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3));
+				contribute(hour, "111122223333", "arn:aws:license-manager::111122223333:license:l-1", 2);
+				contribute(hour, "111122223333", "", 5);
+				FleetLedger fleet = context.getBean(FleetLedger.class);
+				fleet.seal(Instant.now());
+				MeteringEndpoint endpoint = context.getBean(MeteringEndpoint.class);
+				MeteringHealthIndicator health = context.getBean(MeteringHealthIndicator.class);
+				FleetStatus.DeadLetter deadLetter = endpoint.metering(null, null, null, null, null)
+					.fleet()
+					.oldestDeadLetters()
+					.get(0);
+				assertThat(deadLetter.quantity()).isEqualTo(5);
+				assertThat(fleetHealth(health)).containsEntry("deadLetters", 1);
+
+				MeteringEndpoint.DeadLetterDecision decision = endpoint.deadLetter(deadLetter.id(), "acknowledge",
+						principal("alice"));
+
+				assertThat(context.getBean(FleetReporter.class).isLeading()).isFalse();
+				assertThat(decision.report().state()).isEqualTo("ACKNOWLEDGED");
+				assertThat(decision.report().reason()).endsWith("; acknowledged by alice");
+				FleetStatus view = endpoint.metering(null, null, null, null, null).fleet();
+				assertThat(view.deadLetters()).isZero();
+				assertThat(view.oldestDeadLetters()).isEmpty();
+				assertThat(fleetHealth(health)).containsEntry("deadLetters", 0);
+				assertThatExceptionOfType(InvalidEndpointRequestException.class)
+					.isThrownBy(() -> endpoint.deadLetter(deadLetter.id(), "replay", principal("bob")))
+					.withMessageContaining("names no open dead letter");
+			});
+	}
+
+	@Test
 	void aMeteringDataSourceKeepsMeteringInItsOwnDatabase() {
 		fleet().withUserConfiguration(TwoDataSources.class).run((context) -> {
 			assertThat(context).hasNotFailed();
@@ -176,6 +237,36 @@ class MeteringFleetAutoConfigurationTests {
 				"aws.marketplace.metering.ledger.directory=" + this.directory.resolve("ledger"),
 				"aws.marketplace.metering.ledger.jdbc.initialize-schema=always",
 				"aws.marketplace.metering.ledger.jdbc.table-prefix=" + this.prefix);
+	}
+
+	private void contribute(Instant hour, String customer, String license, long quantity) {
+		JdbcClient.create(postgres.getPostgresDatabase())
+			.sql("insert into " + this.prefix + "contribution"
+					+ " (replica_id, hour, dimension, customer, license, quantity) values ('another-replica', ?, "
+					+ "'scans', ?, ?, ?)")
+			.params(Timestamp.from(hour), customer, license, quantity)
+			.update();
+	}
+
+	@SuppressWarnings("unchecked")
+	private static Map<String, Object> fleetHealth(MeteringHealthIndicator health) {
+		return (Map<String, Object>) health.health().getDetails().get("fleet");
+	}
+
+	private static SecurityContext principal(String name) {
+		return new SecurityContext() {
+
+			@Override
+			public Principal getPrincipal() {
+				return () -> name;
+			}
+
+			@Override
+			public boolean isUserInRole(String role) {
+				return false;
+			}
+
+		};
 	}
 
 	private static long contributions(String prefix) {
