@@ -53,10 +53,10 @@ import org.springframework.util.Assert;
  * writable again; past the limit it is refused and counted as lost.
  * <p>
  * Memory stays bounded however long it runs: it holds open usage, pending reports, open
- * dead letters and the final reports of the last {@link #DEFAULT_RETENTION retention};
- * after each seal, older final reports are dropped (a file ledger writes them to its
- * audit log first). The sealed-hour floor, not the reports, keeps a late record out of a
- * sealed hour.
+ * dead letters, usage still moving forward and the final reports of the last
+ * {@link #DEFAULT_RETENTION retention}; after each seal, older final reports are dropped
+ * (a file ledger writes them to its audit log first). The sealed-hour floor, not the
+ * reports, keeps a late record out of a sealed hour.
  *
  * @author metering-spring-boot
  */
@@ -587,13 +587,27 @@ public final class MeteringLedger implements UsageLedger {
 	/**
 	 * Return the final reports past the retention: their hour started more than the
 	 * retention ago. Open dead letters stay until an operator acknowledges or replays
-	 * them. Called under the lock.
+	 * them, and so does usage still moving forward (the trailing run of
+	 * {@link ReportState#MOVED_FORWARD moved} reports of a dimension and customer), which
+	 * the health watches until AWS takes it. Called under the lock.
 	 * @return the expired reports
 	 */
 	List<UsageReport> expiredReports() {
 		Instant horizon = this.clock.instant().minus(this.retention);
+		Map<String, ReportState> lastFinal = new HashMap<>();
+		for (UsageReport report : this.reports.all()) {
+			if (!report.state().isPending()) {
+				lastFinal.put(chainKey(report), report.state());
+			}
+		}
 		return this.reports.select((report) -> !report.state().isPending() && report.state() != ReportState.DEAD_LETTER
+				&& !(report.state() == ReportState.MOVED_FORWARD
+						&& lastFinal.get(chainKey(report)) == ReportState.MOVED_FORWARD)
 				&& report.hour().isBefore(horizon));
+	}
+
+	private static String chainKey(UsageReport report) {
+		return report.dimension() + "/" + report.customer() + "/" + report.license();
 	}
 
 	/**

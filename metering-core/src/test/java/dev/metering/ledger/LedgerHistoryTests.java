@@ -88,6 +88,26 @@ class LedgerHistoryTests {
 		}
 	}
 
+	@Test
+	void usageStillMovingForwardStaysUntilAwsTakesIt() throws IOException {
+		UsageKey own = UsageKey.of("scans");
+		try (MeteringLedger ledger = MeteringLedger.inMemory(this.clock, "prod-1", "pod-a")) {
+			ledger.record(own, 3);
+			ledger.outbox().settle(ledger.outbox().seal(ELEVEN).get(0), Settlement.movedForward("DuplicateRecord"));
+			this.clock.set(ELEVEN.plusSeconds(600));
+			ledger.outbox().settle(ledger.outbox().seal(TWELVE).get(0), Settlement.movedForward("DuplicateRecord"));
+			this.clock.set(THIRTEEN.plus(Duration.ofHours(1)).plusSeconds(300));
+			UsageReport twelve = ledger.outbox().seal(this.clock.instant()).get(0);
+			assertThat(ledger.view().reports()).extracting(UsageReport::hour, UsageReport::state)
+				.containsExactly(tuple(TEN, ReportState.MOVED_FORWARD), tuple(ELEVEN, ReportState.MOVED_FORWARD),
+						tuple(TWELVE, ReportState.CLOSED));
+			ledger.outbox().settle(twelve, Settlement.reported("rec-12"));
+			this.clock.set(this.clock.instant().plus(Duration.ofHours(1)));
+			ledger.outbox().seal(this.clock.instant());
+			assertThat(ledger.view().reports()).isEmpty();
+		}
+	}
+
 	private MeteringLedger openFile() {
 		return MeteringLedger.file(this.temp.resolve("ledger"))
 			.clock(this.clock)
