@@ -564,10 +564,6 @@ public final class MeteringLedger implements UsageLedger {
 		}
 	}
 
-	Clock clock() {
-		return this.clock;
-	}
-
 	int openFrom() {
 		return this.openFrom;
 	}
