@@ -140,11 +140,12 @@ public class HeapWeekBenchmark {
 	}
 
 	/**
-	 * Seal or settle, again until the journal takes it. An hour's seal of 30,000 reports is
-	 * one journal record of about 5 MB, and its settlements about 15 MB, written here in
-	 * seconds instead of an hour: the file ledger refuses a record while its 1 MB space
-	 * reserve is exhausted (a seal: not full) until the sync thread renews it, and the
-	 * change is then not applied, so it is tried again, as the reporter's next run would.
+	 * Seal or settle, again until the journal takes it. An hour's seal of 30,000 reports
+	 * is one journal record of about 5 MB, and its settlements about 15 MB, written here
+	 * in seconds instead of an hour: the file ledger refuses a record while its 1 MB
+	 * space reserve is exhausted (a seal: not full) until the sync thread renews it, and
+	 * the change is then not applied, so it is tried again, as the reporter's next run
+	 * would.
 	 */
 	private static <T> T retrying(RetainedHeap heap, Supplier<T> change) {
 		while (true) {
