@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 
 import dev.metering.ledger.Allocation;
 import dev.metering.ledger.LedgerView;
+import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.ReportOutbox;
 import dev.metering.ledger.Settlement;
 import dev.metering.ledger.UsageKey;
@@ -105,7 +106,7 @@ public class FleetPublisher implements SmartLifecycle {
 	 * settled locally, and the next flush writes it all again
 	 */
 	public synchronized int flush() {
-		LedgerView view = this.ledger.view();
+		LedgerView view = pendingView();
 		Map<Contribution, Long> totals = new HashMap<>();
 		for (LedgerView.OpenUsage open : view.openUsage()) {
 			if (open.key().customer() != null) {
@@ -138,6 +139,14 @@ public class FleetPublisher implements SmartLifecycle {
 			this.outbox.settle(report, Settlement.reported("fleet:" + this.replicaId));
 		}
 		return changed.size();
+	}
+
+	/**
+	 * Read only what a flush publishes: the open usage and the pending reports, never the
+	 * settled history that {@link UsageLedger#view()} copies.
+	 */
+	private LedgerView pendingView() {
+		return (this.ledger instanceof MeteringLedger local) ? local.pendingView() : this.ledger.view();
 	}
 
 	/**

@@ -47,7 +47,7 @@ public final class FileLedgerBuilder {
 
 	Duration syncInterval = Duration.ofSeconds(1);
 
-	Duration retention = Duration.ofDays(7);
+	Duration retention = MeteringLedger.DEFAULT_RETENTION;
 
 	int segmentBytes = 16 * 1024 * 1024;
 
@@ -111,8 +111,9 @@ public final class FileLedgerBuilder {
 	}
 
 	/**
-	 * Set how long final reports are kept before they are compacted into the audit log; 7
-	 * days by default.
+	 * Set how long final reports are kept in memory and in the journal after their hour
+	 * before they are compacted into the audit log; 2 hours by default. Open dead letters
+	 * stay until acknowledged or replayed.
 	 * @param retention the retention
 	 * @return this builder
 	 */
@@ -207,7 +208,7 @@ public final class FileLedgerBuilder {
 			FilePersistence persistence = new FilePersistence(this);
 			try {
 				MeteringLedger ledger = new MeteringLedger(this.clock, this.productCode, this.reportingIdentity,
-						this.holdLimit, this.zeroUsageDimensions, persistence);
+						this.holdLimit, this.zeroUsageDimensions, this.retention, persistence);
 				persistence.attach(ledger);
 				return ledger;
 			}

@@ -5,17 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -41,10 +38,10 @@ import org.springframework.util.Assert;
  * hour is not sealed.
  * <p>
  * <strong>Compaction</strong>, after each seal: segments whose counters are all sealed
- * are deleted; final reports older than {@code retention} get a line in {@code audit.log}
- * and are dropped from the journal, rewritten as a snapshot. An operator's
- * acknowledgement or replay of a dead letter gets its line in {@code audit.log} when it
- * is journaled.
+ * are deleted; final reports whose hour is older than {@code retention} (open dead
+ * letters excepted) get a line in {@code audit.log} and are dropped from memory and from
+ * the journal, rewritten as a snapshot. An operator's acknowledgement or replay of a dead
+ * letter gets its line in {@code audit.log} when it is journaled.
  * <p>
  * Damaged files found at startup are handled by recovery (see {@link #recovery()}).
  * <p>
@@ -81,8 +78,6 @@ final class FilePersistence implements LedgerPersistence {
 	private static final String SYNC = "the sync to disk";
 
 	private final Path directory;
-
-	private final Duration retention;
 
 	private final DirectoryLock lock;
 
@@ -128,7 +123,6 @@ final class FilePersistence implements LedgerPersistence {
 	FilePersistence(FileLedgerBuilder builder) throws IOException {
 		this.directory = builder.directory;
 		this.syncInterval = builder.syncInterval;
-		this.retention = builder.retention;
 		this.io = builder.io;
 		LedgerFiles.createDirectory(this.directory);
 		DirectoryLock acquired = DirectoryLock.acquire(this.directory);
@@ -326,7 +320,7 @@ final class FilePersistence implements LedgerPersistence {
 	}
 
 	@Override
-	public void sealed() {
+	public void sealed(MeteringLedger ledger) {
 		this.counters.forgetBefore(this.ledger.openFrom());
 		try {
 			compact();
@@ -337,8 +331,8 @@ final class FilePersistence implements LedgerPersistence {
 	}
 
 	/**
-	 * Delete sealed segments, and drop final reports older than the retention after
-	 * auditing them. Called under the lock.
+	 * Delete sealed segments, and drop the final reports past the retention (open dead
+	 * letters stay) after auditing them. Called under the lock.
 	 * @return nothing
 	 */
 	private Void compact() {
@@ -347,19 +341,13 @@ final class FilePersistence implements LedgerPersistence {
 			int openFrom = this.ledger.openFrom();
 			this.segments.deleteObsolete(openFrom);
 			this.journaledCarries.removeIf((carry) -> carry.hour() < openFrom);
-			Instant horizon = this.ledger.clock().instant().minus(this.retention);
-			List<UsageReport> expired = this.ledger.view()
-				.reports()
-				.stream()
-				.filter((report) -> !report.state().isPending() && report.hour().isBefore(horizon))
-				.toList();
+			List<UsageReport> expired = this.ledger.expiredReports();
 			if (!expired.isEmpty()) {
 				this.audit.append(expired);
-				Set<String> expiredIds = expired.stream().map(UsageReport::id).collect(Collectors.toSet());
-				this.ledger.removeReports((report) -> expiredIds.contains(report.id()));
+				this.ledger.removeReports(expired);
 				Integer floor = this.ledger.isSealed() ? openFrom : null;
-				this.journal.replace(JournalCodec.encode(new JournalCodec.Snapshot(floor, this.ledger.view().reports(),
-						List.copyOf(this.journaledCarries))));
+				this.journal.replace(JournalCodec.encode(
+						new JournalCodec.Snapshot(floor, this.ledger.reports(), List.copyOf(this.journaledCarries))));
 			}
 			return null;
 		}

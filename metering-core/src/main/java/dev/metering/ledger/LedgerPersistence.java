@@ -52,9 +52,13 @@ interface LedgerPersistence {
 	}
 
 	/**
-	 * Called under the ledger's lock after a seal was applied.
+	 * Called under the ledger's lock after a seal was applied: drops the
+	 * {@link MeteringLedger#expiredReports() expired reports} from memory; a durable
+	 * persistence keeps them elsewhere first.
+	 * @param ledger the ledger
 	 */
-	default void sealed() {
+	default void sealed(MeteringLedger ledger) {
+		ledger.removeReports(ledger.expiredReports());
 	}
 
 	/**

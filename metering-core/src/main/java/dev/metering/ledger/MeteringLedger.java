@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -20,7 +21,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -51,12 +51,24 @@ import org.springframework.util.Assert;
  * full disk, a failed write) is held in memory per key and hour, up to the hold limit of
  * keys, and written at the next record, seal or {@link #writeHeld()} that finds the files
  * writable again; past the limit it is refused and counted as lost.
+ * <p>
+ * Memory stays bounded however long it runs: it holds open usage, pending reports, open
+ * dead letters, usage still moving forward and the final reports of the last
+ * {@link #DEFAULT_RETENTION retention}; after each seal, older final reports are dropped
+ * (a file ledger writes them to its audit log first). The sealed-hour floor, not the
+ * reports, keeps a late record out of a sealed hour.
  *
  * @author metering-spring-boot
  */
 public final class MeteringLedger implements UsageLedger {
 
 	private static final Log logger = LogFactory.getLog(UsageLedger.class);
+
+	/**
+	 * How long final reports stay in memory (and a file ledger's journal) by default: 2
+	 * hours.
+	 */
+	public static final Duration DEFAULT_RETENTION = Duration.ofHours(2);
 
 	private static final int NOT_SEALED = Integer.MIN_VALUE;
 
@@ -90,10 +102,12 @@ public final class MeteringLedger implements UsageLedger {
 
 	private final int firstHour;
 
+	private final Duration retention;
+
 	private final ReportOutbox outbox = new Outbox();
 
 	MeteringLedger(Clock clock, String productCode, String reportingIdentity, int holdLimit,
-			Collection<String> zeroUsageDimensions, LedgerPersistence persistence) {
+			Collection<String> zeroUsageDimensions, Duration retention, LedgerPersistence persistence) {
 		Assert.notNull(clock, "'clock' must not be null");
 		Assert.hasText(productCode, "'productCode' must not be empty");
 		Assert.hasText(reportingIdentity, "'reportingIdentity' must not be empty");
@@ -104,6 +118,7 @@ public final class MeteringLedger implements UsageLedger {
 		this.assembler = new ReportAssembler(productCode, reportingIdentity);
 		this.zeroUsageKeys = zeroUsageDimensions.stream().sorted().distinct().map(UsageKey::of).toList();
 		this.firstHour = Hours.of(clock.instant());
+		this.retention = retention;
 		this.persistence = persistence;
 	}
 
@@ -111,7 +126,8 @@ public final class MeteringLedger implements UsageLedger {
 	 * Create a ledger held in memory only, for tests and for products that accept the
 	 * risk: <strong>everything it holds (open usage and unsent reports) is lost when the
 	 * process stops</strong>, gracefully or not. Use a {@link #file(Path) file ledger} in
-	 * production.
+	 * production. Final reports are dropped {@link #DEFAULT_RETENTION 2 hours} after
+	 * their hour.
 	 * @param clock the clock deciding the open hour
 	 * @param productCode the product code, part of each report's client token
 	 * @param reportingIdentity the identity reporting (instance, task, pod or seller),
@@ -134,7 +150,7 @@ public final class MeteringLedger implements UsageLedger {
 	 */
 	public static MeteringLedger inMemory(Clock clock, String productCode, String reportingIdentity,
 			Collection<String> zeroUsageDimensions) {
-		return new MeteringLedger(clock, productCode, reportingIdentity, 0, zeroUsageDimensions,
+		return new MeteringLedger(clock, productCode, reportingIdentity, 0, zeroUsageDimensions, DEFAULT_RETENTION,
 				LedgerPersistence.NONE);
 	}
 
@@ -318,7 +334,7 @@ public final class MeteringLedger implements UsageLedger {
 			}
 			created.forEach(this.reports::put);
 			carries.forEach(this::applyCarry);
-			this.persistence.sealed();
+			this.persistence.sealed(this);
 			return created;
 		}
 		finally {
@@ -439,6 +455,20 @@ public final class MeteringLedger implements UsageLedger {
 
 	@Override
 	public LedgerView view() {
+		return view(this.reports::all);
+	}
+
+	/**
+	 * Return a view of what is not settled yet: the open usage and the pending reports,
+	 * without the final reports that {@link #view()} copies too. For a reader that runs
+	 * often, such as a fleet replica's publisher.
+	 * @return the view, whose reports are all pending
+	 */
+	public LedgerView pendingView() {
+		return view(() -> this.reports.select((report) -> report.state().isPending()));
+	}
+
+	private LedgerView view(Supplier<List<UsageReport>> reports) {
 		return locked(() -> {
 			List<LedgerView.OpenUsage> open = new ArrayList<>();
 			int floor = this.openFrom;
@@ -448,8 +478,7 @@ public final class MeteringLedger implements UsageLedger {
 						.add(new LedgerView.OpenUsage(ref.key(), Hours.start(hour), quantity))));
 			open.sort(
 					Comparator.comparing(LedgerView.OpenUsage::hour).thenComparing((usage) -> usage.key().toString()));
-			return new LedgerView(List.copyOf(open), this.reports.all(),
-					(floor != NOT_SEALED) ? Hours.start(floor) : null);
+			return new LedgerView(List.copyOf(open), reports.get(), (floor != NOT_SEALED) ? Hours.start(floor) : null);
 		});
 	}
 
@@ -535,10 +564,6 @@ public final class MeteringLedger implements UsageLedger {
 		}
 	}
 
-	Clock clock() {
-		return this.clock;
-	}
-
 	int openFrom() {
 		return this.openFrom;
 	}
@@ -548,14 +573,45 @@ public final class MeteringLedger implements UsageLedger {
 	}
 
 	/**
-	 * Remove final reports from memory; called under the lock.
-	 * @param filter which reports to remove
-	 * @return the removed reports
+	 * Return the reports kept, oldest hour first; called under the lock.
+	 * @return the reports
 	 */
-	List<UsageReport> removeReports(Predicate<UsageReport> filter) {
-		List<UsageReport> removed = this.reports.select(filter);
+	List<UsageReport> reports() {
+		return this.reports.all();
+	}
+
+	/**
+	 * Return the final reports past the retention: their hour started more than the
+	 * retention ago. Open dead letters stay until an operator acknowledges or replays
+	 * them, and so does usage still moving forward (the trailing run of
+	 * {@link ReportState#MOVED_FORWARD moved} reports of a dimension and customer), which
+	 * the health watches until AWS takes it. Called under the lock.
+	 * @return the expired reports
+	 */
+	List<UsageReport> expiredReports() {
+		Instant horizon = this.clock.instant().minus(this.retention);
+		Map<String, ReportState> lastFinal = new HashMap<>();
+		for (UsageReport report : this.reports.all()) {
+			if (!report.state().isPending()) {
+				lastFinal.put(chainKey(report), report.state());
+			}
+		}
+		return this.reports.select((report) -> !report.state().isPending() && report.state() != ReportState.DEAD_LETTER
+				&& !(report.state() == ReportState.MOVED_FORWARD
+						&& lastFinal.get(chainKey(report)) == ReportState.MOVED_FORWARD)
+				&& report.hour().isBefore(horizon));
+	}
+
+	private static String chainKey(UsageReport report) {
+		return report.dimension() + "/" + report.customer() + "/" + report.license();
+	}
+
+	/**
+	 * Remove reports from memory; called under the lock.
+	 * @param removed the reports
+	 */
+	void removeReports(List<UsageReport> removed) {
 		removed.forEach((report) -> this.reports.remove(report.id()));
-		return removed;
 	}
 
 	/**

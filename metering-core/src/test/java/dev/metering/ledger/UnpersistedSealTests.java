@@ -32,7 +32,7 @@ class UnpersistedSealTests {
 	private final MutableClock clock = new MutableClock(TEN.plusSeconds(600));
 
 	private final MeteringLedger ledger = new MeteringLedger(this.clock, "prod-1", "pod-a", 0, Set.of(),
-			new JournalFailingOnce());
+			MeteringLedger.DEFAULT_RETENTION, new JournalFailingOnce());
 
 	@Test
 	void aSealThatCannotBePersistedLeavesItsHoursOpenWithTheirUsage() {

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -79,8 +80,17 @@ public final class ForeignRecordCrashChild {
 		print("NOT PAUSED");
 	}
 
+	/**
+	 * The ledger of the child and of the check after it; it keeps a day of final reports
+	 * (not the default 2 hours), so the check still sees the states of the first hour.
+	 */
 	static MeteringLedger ledger(Path directory, Clock clock) {
-		return MeteringLedger.file(directory).clock(clock).productCode(PRODUCT).reportingIdentity("pod-1").build();
+		return MeteringLedger.file(directory)
+			.clock(clock)
+			.productCode(PRODUCT)
+			.reportingIdentity("pod-1")
+			.retention(Duration.ofDays(1))
+			.build();
 	}
 
 	private static void pause(String what) {

@@ -340,10 +340,11 @@ public class MeteringProperties {
 		private Duration syncInterval = Duration.ofSeconds(1);
 
 		/**
-		 * How long reported and dead-lettered hours are kept before they are compacted
-		 * into the audit log.
+		 * How long final reports are kept in memory and in the state journal after their
+		 * hour before they are compacted into the audit log. Open dead letters stay until
+		 * acknowledged or replayed.
 		 */
-		private Duration retention = Duration.ofDays(7);
+		private Duration retention = Duration.ofHours(2);
 
 		/**
 		 * Free space of the ledger directory's volume below which the metering health is
