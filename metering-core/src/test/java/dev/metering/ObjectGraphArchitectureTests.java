@@ -8,8 +8,6 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import dev.metering.core.MeteringOperations;
 import dev.metering.core.MeteringTemplate;
-import dev.metering.fleet.FleetPublisher;
-import dev.metering.fleet.OwnUsageOutbox;
 import dev.metering.ledger.ReportOutbox;
 import dev.metering.ledger.Settlement;
 import dev.metering.ledger.UsageReport;
@@ -41,14 +39,11 @@ class ObjectGraphArchitectureTests {
 	static final ArchRule ONLY_THE_SETTLER_SETTLES = noClasses().that()
 		.doNotHaveFullyQualifiedName(ReportSettler.class.getName())
 		.and()
-		.doNotHaveFullyQualifiedName(FleetPublisher.class.getName())
-		.and()
-		.doNotHaveFullyQualifiedName(OwnUsageOutbox.class.getName())
+		.areNotAssignableTo(ReportOutbox.class)
 		.should()
 		.callMethodWhere(SETTLE)
-		.because("one class of the reporting package writes outcomes into the ledger (in a fleet, the "
-				+ "publisher also settles the local reports it published, and a replica's own reporter "
-				+ "settles through a view of the local outbox)");
+		.because("one class of the reporting package writes outcomes into the ledger (an outbox that "
+				+ "decorates another, such as a fleet replica's view of its own usage, passes settle on)");
 
 	static final ArchRule SENDERS_USE_THE_GATEWAY = noClasses().that()
 		.resideInAnyPackage("dev.metering.reporting..", "dev.metering.entitlement..")

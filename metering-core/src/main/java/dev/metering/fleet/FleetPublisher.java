@@ -18,10 +18,10 @@ import dev.metering.ledger.Allocation;
 import dev.metering.ledger.LedgerView;
 import dev.metering.ledger.MeteringLedger;
 import dev.metering.ledger.ReportOutbox;
-import dev.metering.ledger.Settlement;
 import dev.metering.ledger.UsageKey;
 import dev.metering.ledger.UsageLedger;
 import dev.metering.ledger.UsageReport;
+import dev.metering.reporting.ReportSettler;
 import dev.metering.reporting.UsageReporter;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -54,7 +54,7 @@ public class FleetPublisher implements SmartLifecycle {
 
 	private final UsageLedger ledger;
 
-	private final ReportOutbox outbox;
+	private final ReportSettler settler;
 
 	private final Contributions contributions;
 
@@ -90,7 +90,7 @@ public class FleetPublisher implements SmartLifecycle {
 	public FleetPublisher(UsageLedger ledger, ReportOutbox outbox, DataSource dataSource, FleetSchema schema,
 			String replicaId, String reportingIdentity, Clock clock, Duration flushInterval) {
 		this.ledger = ledger;
-		this.outbox = outbox;
+		this.settler = ReportSettler.detached(outbox);
 		this.contributions = new Contributions(dataSource, schema);
 		this.replicaId = replicaId;
 		this.reportingIdentity = reportingIdentity;
@@ -136,7 +136,7 @@ public class FleetPublisher implements SmartLifecycle {
 		this.published.keySet().retainAll(totals.keySet());
 		this.published.putAll(changed);
 		for (UsageReport report : sealed) {
-			this.outbox.settle(report, Settlement.reported("fleet:" + this.replicaId));
+			this.settler.handedOver(report, "fleet:" + this.replicaId);
 		}
 		return changed.size();
 	}

@@ -71,14 +71,15 @@ public final class ReportSettler {
 	}
 
 	/**
-	 * Create a settler through which an operator acknowledges or replays the dead letters
-	 * of an outbox that a reporter of another process may send: the fleet's shared
-	 * ledger, from any replica, the leader or not. Its settlements are counted in
+	 * Create a settler that works outside a reporter's runs: an operator's decisions on
+	 * the dead letters of an outbox that a reporter of another process may send (the
+	 * fleet's shared ledger, from any replica, the leader or not), and a fleet replica's
+	 * hand-over of its local reports to the shared ledger. Its settlements are counted in
 	 * statistics of its own.
-	 * @param outbox the outbox whose dead letters to settle
+	 * @param outbox the outbox whose reports to settle
 	 * @return the settler
 	 */
-	public static ReportSettler forOperator(ReportOutbox outbox) {
+	public static ReportSettler detached(ReportOutbox outbox) {
 		Assert.notNull(outbox, "'outbox' must not be null");
 		return new ReportSettler(outbox, ReportingSettings.defaults(), Clock.systemUTC(), new ReportingStatistics(),
 				new RunErrors());
@@ -196,6 +197,19 @@ public final class ReportSettler {
 			.log("AWS Marketplace refused " + describe(report) + " for good (" + reason
 					+ "); it is kept as a dead letter and will not be sent again");
 		settle(report, Settlement.deadLettered(reason));
+	}
+
+	/**
+	 * Settle a report whose usage another ledger took over and reports itself: a fleet
+	 * replica's local report once its totals are committed in the shared ledger. It ends
+	 * {@link ReportState#REPORTED reported}, with the holder as its record id.
+	 * @param report the pending report handed over
+	 * @param holder who holds its usage now, for the record (e.g.
+	 * {@code fleet:<replica>})
+	 */
+	public void handedOver(UsageReport report, String holder) {
+		Assert.hasText(holder, "'holder' must not be empty");
+		settle(report, Settlement.reported(holder));
 	}
 
 	/**

@@ -161,7 +161,7 @@ class FleetReportingTests {
 			assertThat(deadLetter.quantity()).isEqualTo(5);
 
 			// an operator on a replica that does not lead
-			ReportSettler operator = ReportSettler.forOperator(fleet(schema, clock).outbox());
+			ReportSettler operator = ReportSettler.detached(fleet(schema, clock).outbox());
 			operator.replay(deadLetter.id(), "alice");
 			assertThatIllegalArgumentException().isThrownBy(() -> operator.replay(deadLetter.id(), "bob"))
 				.withMessageContaining("names no open dead letter");

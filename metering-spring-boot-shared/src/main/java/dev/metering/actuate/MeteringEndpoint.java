@@ -121,7 +121,7 @@ public class MeteringEndpoint implements DisposableBean {
 		this.state = state;
 		this.runs = new ReportRuns(state.reporter(), clock, writeWait);
 		this.fleet = fleet;
-		this.fleetSettler = (fleet != null) ? ReportSettler.forOperator(fleet.getLedger().outbox()) : null;
+		this.fleetSettler = (fleet != null) ? ReportSettler.detached(fleet.getLedger().outbox()) : null;
 	}
 
 	/**
