@@ -124,13 +124,16 @@ public final class MarketplaceMeteringEmulator implements AutoCloseable {
 	}
 
 	/**
-	 * Stop serving and release the port. The emulator cannot be restarted after that.
+	 * Stop serving and release the port. The emulator cannot be restarted after that. A
+	 * request in progress (one in a configured latency, say) ends on its own thread, a
+	 * daemon: no thread is interrupted, since the emulator may share its JVM with a
+	 * ledger or a JDBC connection.
 	 */
 	@Override
 	public synchronized void close() {
 		if (this.server != null) {
 			this.server.stop(0);
-			this.executor.shutdownNow();
+			this.executor.shutdown();
 		}
 	}
 
